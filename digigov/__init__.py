@@ -1,0 +1,1 @@
+"""DigiGov: one codebase for a city\x27s digital government ("1345+N")."""

@@ -1,0 +1,198 @@
+"""Accounts: natural persons, legal persons and their agents, staff logins, API clients.
+
+Personal fields (``PII_FIELDS``) are shown masked except to roles holding ``accounts.pii.view``;
+each unmasked read is written to the audit log. The OIDC provider (later issue) sits on ``User``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digigov.core.models import PublicModel, VoidableModel
+
+from . import ids
+
+
+def validate_resident_id(value: str) -> None:
+    error = ids.resident_id_error(value)
+    if error:
+        raise ValidationError(error, code="invalid_resident_id")
+
+
+def validate_uscc(value: str) -> None:
+    error = ids.uscc_error(value)
+    if error:
+        raise ValidationError(error, code="invalid_uscc")
+
+
+class UserKind(models.TextChoices):
+    PERSON = "person", _("自然人")
+    STAFF = "staff", _("工作人员")
+    SERVICE = "service", _("系统账户")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, username, password=None, **extra):
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("kind", UserKind.STAFF)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin, PublicModel):
+    username = models.CharField(_("用户名"), max_length=64, unique=True)
+    display_name = models.CharField(_("姓名/名称"), max_length=64)
+    kind = models.CharField(_("账户类型"), max_length=16, choices=UserKind.choices, default=UserKind.PERSON)
+    person = models.OneToOneField(
+        "accounts.NaturalPerson", null=True, blank=True, on_delete=models.PROTECT, related_name="user", verbose_name=_("自然人")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    is_staff = models.BooleanField(_("可进入管理后台"), default=False)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("账户")
+        verbose_name_plural = _("账户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class NaturalPerson(VoidableModel):
+    PII_FIELDS = ("id_number", "phone", "address")
+
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[validate_resident_id])
+    name = models.CharField(_("姓名"), max_length=32)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    division = models.ForeignKey("org.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍区划"))
+
+    class Meta:
+        verbose_name = _("自然人")
+        verbose_name_plural = _("自然人")
+        indexes = [models.Index(fields=["division", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return ids.mask_resident_id(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return ids.mask_phone(self.phone)
+
+    @property
+    def address_masked(self) -> str:
+        return ids.mask_text(self.address)
+
+    def rbac_scope(self):
+        return None, self.division
+
+
+class LegalPersonKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业")
+    INSTITUTION = "institution", _("事业单位")
+    SOCIAL = "social", _("社会组织")
+    INDIVIDUAL = "individual", _("个体工商户")
+
+
+class LegalPerson(VoidableModel):
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc])
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=LegalPersonKind.choices, default=LegalPersonKind.ENTERPRISE)
+    legal_representative = models.ForeignKey(
+        NaturalPerson, null=True, blank=True, on_delete=models.PROTECT, related_name="represents", verbose_name=_("法定代表人")
+    )
+    division = models.ForeignKey("org.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("登记区划"))
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法人")
+        verbose_name_plural = _("法人")
+        indexes = [models.Index(fields=["division", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rbac_scope(self):
+        return None, self.division
+
+
+class AgentAuthorization(VoidableModel):
+    """A person authorised to act for a legal person (企业经办人)."""
+
+    legal_person = models.ForeignKey(LegalPerson, on_delete=models.PROTECT, related_name="agents", verbose_name=_("法人"))
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agencies", verbose_name=_("经办人"))
+    scope = models.CharField(_("授权范围"), max_length=200, default="全部事项")
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("失效日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业经办人授权")
+        verbose_name_plural = _("企业经办人授权")
+        constraints = [models.UniqueConstraint(fields=["legal_person", "agent"], condition=models.Q(voided_at__isnull=True), name="uniq_active_agent")]
+
+    def rbac_scope(self):
+        return None, self.legal_person.division
+
+    def is_current(self, on=None) -> bool:
+        on = on or timezone.localdate()
+        return self.voided_at is None and self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)
+
+
+class LoginAttempt(models.Model):
+    """Every password attempt, for lockout and rate limiting. Usernames are stored, passwords never."""
+
+    username = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(default=timezone.now)
+    success = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("登录尝试")
+        verbose_name_plural = _("登录尝试")
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
+
+
+class ApiClient(VoidableModel):
+    """A machine caller. The key is shown once; only its SM3 HMAC is stored."""
+
+    name = models.CharField(_("应用名称"), max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("代表账户"))
+    key_prefix = models.CharField(_("密钥前缀"), max_length=8, db_index=True)
+    key_hash = models.CharField(_("密钥摘要"), max_length=64)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 应用")
+        verbose_name_plural = _("API 应用")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from digigov.core.errors import DigiGovError, NotFound
+from digigov.core.rbac.checks import can, scope_queryset
+from digigov.core.web.decorators import requires
+from digigov.core.web.listing import paginate
+
+from . import actions, ids
+from .forms import PersonForm, RevealForm
+from .models import LegalPerson, NaturalPerson
+
+
+@requires("accounts.person.view")
+def persons(request):
+    qs = scope_queryset(request.user, "accounts.person.view", NaturalPerson.objects.active().select_related("division"), None, "division")
+    q = request.GET.get("q", "").strip()[:32]
+    if q:
+        # exact ID number or name prefix: both indexed
+        qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__startswith=q)
+    return render(request, "accounts/persons.html", {"q": q, **paginate(request, qs.order_by("id"))})
+
+
+@requires("accounts.person.view")
+def legal_persons(request):
+    qs = scope_queryset(request.user, "accounts.person.view", LegalPerson.objects.active().select_related("division"), None, "division")
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        qs = qs.filter(uscc=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
+    return render(request, "accounts/legal_persons.html", {"q": q, **paginate(request, qs.order_by("id"))})
+
+
+def _person_in_scope(request, public_id, perm="accounts.person.view"):
+    qs = scope_queryset(request.user, perm, NaturalPerson.objects.select_related("division"), None, "division")
+    person = qs.filter(public_id=public_id).first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+@requires("accounts.person.view")
+def person_detail(request, public_id):
+    person = _person_in_scope(request, public_id)
+    return render(request, "accounts/person_detail.html", {
+        "person": person, "form": RevealForm(), "can_reveal": can(request.user, "accounts.pii.view", person),
+    })
+
+
+@requires("accounts.pii.view")
+@require_POST
+def person_reveal(request, public_id):
+    person = _person_in_scope(request, public_id, "accounts.pii.view")
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/person_detail.html", {"person": person, "form": form, "can_reveal": True}, status=400)
+    clear = actions.reveal_person(request.user, person, form.cleaned_data["purpose"])
+    return render(request, "accounts/person_detail.html", {"person": person, "clear": clear, "form": form, "can_reveal": True})
+
+
+@requires("accounts.person.manage")
+@require_http_methods(["GET", "POST"])
+def person_new(request):
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.register_person(request.user, **form.cleaned_data)
+        except DigiGovError as exc:
+            field = (exc.detail or {}).get("field") if isinstance(exc.detail, dict) else None
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已登记：%(name)s（%(id)s）") % {"name": person.name, "id": ids.mask_resident_id(person.id_number)})
+            return redirect("accounts:person", public_id=person.public_id)
+    return render(request, "web/form.html", {"form": form, "title": _("登记自然人")}, status=400 if form.errors else 200)

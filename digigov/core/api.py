@@ -1,0 +1,192 @@
+"""The one REST API at /api/v1: session auth for browsers, API keys for machines,
+one error body everywhere: ``{"code": ..., "message": "<中文>", "detail": ...}``.
+
+Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Callable
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+from pydantic import ConfigDict
+
+from digigov.core import context
+from digigov.core.crypto import constant_time_equals
+from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
+from digigov.core.rbac.checks import require
+
+log = logging.getLogger("digigov.api")
+
+
+class StrictSchema(Schema):
+    """Input schemas reject unknown fields (a typo is an error, not a silently dropped value)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class ApiKeyAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request, key):
+        from digigov.core.accounts.actions import api_client_for_key
+
+        client = api_client_for_key(key)
+        if client is None:
+            return None
+        user = client.user
+        request.user = user
+        context.set_actor(context.Actor(user.pk, user.username, "", context.current_actor().ip,
+                                        context.current_actor().request_id, "api"))
+        return user
+
+
+class SessionUser(SessionAuth):
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user
+
+
+api = NinjaAPI(
+    title="DigiGov API",
+    version="1",
+    description="DigiGov 数字政府平台接口。浏览器使用会话认证（需 CSRF 令牌），系统对接使用 `X-API-Key`。"
+    "所有错误返回 `{code, message, detail}`。",
+    urls_namespace="api",
+    auth=[SessionUser(csrf=True), ApiKeyAuth()],
+    docs_url="/docs",
+)
+
+
+def register_router(prefix: str, router: Router) -> None:
+    if not any(p == prefix for p, _ in api._routers):
+        api.add_router(prefix, router)
+
+
+def error(request, status: int, code: str, message: str, detail: Any = None):
+    return api.create_response(request, {"code": code, "message": message, "detail": detail}, status=status)
+
+
+@api.exception_handler(DigiGovError)
+def _digigov_error(request, exc: DigiGovError):
+    return error(request, exc.status, exc.code, exc.message, exc.detail)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    detail = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    return error(request, 422, "validation_error", "请求参数校验失败", detail)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request, exc):
+    return error(request, 401, "unauthenticated", "请先登录或提供有效的 API 密钥")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    messages = {400: "请求无效", 401: "请先登录", 403: "无权执行此操作", 404: "对象不存在", 405: "不支持的请求方法", 429: "请求过于频繁，请稍后再试"}
+    return error(request, exc.status_code, f"http_{exc.status_code}", messages.get(exc.status_code, str(exc)), str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def _does_not_exist(request, exc):
+    return error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc):
+    return error(request, 403, "forbidden", "无权执行此操作")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error(request, 413, "payload_too_large", "请求体超过大小限制")
+
+
+@api.exception_handler(Exception)
+def _unexpected(request, exc):
+    log.exception("unhandled API error")
+    return error(request, 500, "internal_error", "服务器内部错误，请联系管理员并提供请求ID", {"request_id": getattr(request, "request_id", "")})
+
+
+def permission(perm: str) -> Callable:
+    """Gate an API operation on one permission (checked before anything else), deny by default.
+
+    Object-level scope is checked again inside the action with the object itself.
+    """
+
+    def deco(func):
+        @functools.wraps(func)
+        def wrapper(request, *args, **kwargs):
+            require(request.auth, perm)
+            return func(request, *args, **kwargs)
+
+        wrapper.required_permission = perm
+        return wrapper
+
+    return deco
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[Any]
+
+
+def paginate(qs: QuerySet, page: int, page_size: int, serialize: Callable) -> dict:
+    if page < 1:
+        raise ValidationFailed("页码必须从 1 开始", code="bad_page")
+    if not 1 <= page_size <= 500:
+        raise ValidationFailed("每页条数应在 1 到 500 之间", code="bad_page_size")
+    count = qs.count()
+    start = (page - 1) * page_size
+    return {"count": count, "page": page, "page_size": page_size, "items": [serialize(o) for o in qs[start : start + page_size]]}
+
+
+def get_or_404(qs: QuerySet, **lookup):
+    obj = qs.filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+@api.get("/me", auth=[SessionUser(csrf=True), ApiKeyAuth()], tags=["core"], summary="当前账户与角色")
+def me(request):
+    from digigov.core.rbac.checks import grants
+
+    user = request.auth
+    return {
+        "public_id": user.public_id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "kind": user.kind,
+        "roles": sorted({g.role for g in grants(user)}),
+        "server_time": timezone.now().isoformat(),
+    }
+
+
+me.required_permission = None  # any authenticated caller

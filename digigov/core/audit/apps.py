@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "digigov.core.audit"
+    label = "audit"
+    verbose_name = "审计日志"
+
+    def ready(self):
+        from digigov.core import registry
+        from digigov.core.registry import NavItem
+
+        registry.register_permission("audit.view", "查阅审计日志", ("auditor", "security_officer"))
+        registry.register_nav(NavItem("core.audit", "审计日志", "audit:entries", "audit.view", "core", order=40))
+        registry.register_urls("workbench/audit/", "digigov.core.audit.urls")

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from digigov.core.audit.actions import verify_chain
+
+
+class Command(BaseCommand):
+    help = "校验审计日志的 SM3 哈希链，指出第一条被破坏的记录"
+
+    def handle(self, *args, **options):
+        result = verify_chain()
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS(f"审计链完整：共校验 {result.checked} 条记录"))
+            return
+        raise CommandError(
+            f"审计链被破坏：第一条异常记录序号 seq={result.first_broken_seq}（{result.reason}）；此前 {result.checked} 条完好"
+        )

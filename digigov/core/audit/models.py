@@ -1,0 +1,57 @@
+"""Append-only, SM3 hash-chained audit log.
+
+``hash = SM3(prev_hash ‖ canonical JSON of the entry)``; ``seq`` is dense and assigned under the
+lock on ``ChainHead``, so deleting, inserting or editing any row breaks the chain at that row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEntry(models.Model):
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, db_index=True)
+    actor = models.CharField(_("操作人"), max_length=64, db_index=True)
+    role = models.CharField(_("角色"), max_length=32, blank=True)
+    channel = models.CharField(_("渠道"), max_length=16)
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    ip = models.CharField(_("IP"), max_length=45, blank=True)
+    request_id = models.CharField(_("请求ID"), max_length=32, blank=True, db_index=True)
+    prev_hash = models.CharField(_("前序摘要"), max_length=64)
+    hash = models.CharField(_("摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-seq"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("审计记录只可追加，不可修改")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不可删除")
+
+
+class ChainHead(models.Model):
+    """Single row: the last sequence number and hash; locked while appending."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")

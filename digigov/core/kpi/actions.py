@@ -1,0 +1,93 @@
+"""Computing and caching KPIs. The value shown anywhere is the latest snapshot, never a literal."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from digigov.core.audit.actions import record
+from digigov.core.registry import KPI_COMPUTERS
+
+from .definitions import TABLE_1
+from .models import KpiDefinition, KpiSnapshot
+
+KEEP_SNAPSHOTS = 50
+
+
+def ensure_definitions() -> int:
+    """Load Table 1 (idempotent)."""
+    n = 0
+    for seq, (code, category, name, definition, base, target, nature, system) in enumerate(TABLE_1, start=1):
+        _, created = KpiDefinition.objects.update_or_create(
+            code=code,
+            defaults=dict(seq=seq, category=category, name=name, definition=definition, baseline_2022=base,
+                          target_2025=target, nature=nature, system=system),
+        )
+        n += created
+    return n
+
+
+def _part(p):
+    return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
+
+
+@transaction.atomic
+def recompute(code: str) -> KpiSnapshot | None:
+    """Compute one KPI through its registered function and store a snapshot. None if not connected."""
+    computer = KPI_COMPUTERS.get(code)
+    if computer is None:
+        return None
+    started = time.perf_counter()
+    result = computer.compute()
+    duration = (time.perf_counter() - started) * 1000
+    snap = KpiSnapshot.objects.create(
+        kpi_id=code,
+        computed_at=timezone.now(),
+        value=result.value,
+        numerator=result.numerator,
+        denominator=result.denominator,
+        breakdown={
+            "divisions": [_part(p) for p in result.by_division],
+            "departments": [_part(p) for p in result.by_department],
+            "extra": [_part(p) for p in result.extra],
+            "extra_title": result.extra_title,
+        },
+        duration_ms=round(duration, 2),
+    )
+    old = KpiSnapshot.objects.filter(kpi_id=code).order_by("-computed_at").values_list("pk", flat=True)[KEEP_SNAPSHOTS:]
+    KpiSnapshot.objects.filter(pk__in=list(old)).delete()
+    record("kpi.recompute", snap, after={"kpi": code, "value": result.value, "numerator": result.numerator,
+                                          "denominator": result.denominator}, object_repr=code)
+    return snap
+
+
+def recompute_all() -> dict[str, float | None]:
+    ensure_definitions()
+    out = {}
+    for code in KPI_COMPUTERS:
+        snap = recompute(code)
+        out[code] = snap.value if snap else None
+    return out
+
+
+def latest(code: str) -> KpiSnapshot | None:
+    return KpiSnapshot.objects.filter(kpi_id=code).order_by("-computed_at").first()
+
+
+@dataclasses.dataclass
+class KpiRow:
+    definition: KpiDefinition
+    connected: bool
+    snapshot: KpiSnapshot | None
+
+
+def board() -> list[KpiRow]:
+    """All 14 indicators with their latest snapshot (2 queries); unconnected ones have none."""
+    defs = list(KpiDefinition.objects.all())
+    latest_by_code: dict[str, KpiSnapshot] = {}
+    for snap in KpiSnapshot.objects.order_by("kpi_id", "-computed_at"):
+        latest_by_code.setdefault(snap.kpi_id, snap)
+    return [KpiRow(d, d.code in KPI_COMPUTERS, latest_by_code.get(d.code) if d.code in KPI_COMPUTERS else None) for d in defs]

@@ -1,0 +1,52 @@
+"""What an app registers for a KPI, and what its computation returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class Part:
+    """One slice of a breakdown (a division or a department)."""
+
+    key: str
+    label: str
+    numerator: float
+    denominator: float
+
+    @property
+    def value(self) -> float | None:
+        return round(100.0 * self.numerator / self.denominator, 2) if self.denominator else None
+
+
+@dataclass
+class KpiResult:
+    numerator: float
+    denominator: float
+    by_division: list[Part] = field(default_factory=list)
+    by_department: list[Part] = field(default_factory=list)
+    extra: list[Part] = field(default_factory=list)  # e.g. coverage by division level
+    extra_title: str = ""
+
+    @property
+    def value(self) -> float | None:
+        return round(100.0 * self.numerator / self.denominator, 2) if self.denominator else None
+
+
+@dataclass
+class DrillRows:
+    """The rows behind a KPI: every denominator row, with ``counted`` telling if it is in the numerator."""
+
+    columns: list[str]
+    queryset: object
+    cells: Callable[[object], list]
+    counted: Callable[[object], bool]
+
+
+@dataclass
+class KpiComputer:
+    code: str
+    compute: Callable[[], KpiResult]
+    rows: Callable[..., DrillRows]  # rows(division=None, department=None)
+    source_url_name: str = ""

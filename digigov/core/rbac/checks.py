@@ -1,0 +1,140 @@
+"""The one permission check: views, API, admin, tasks and commands all call ``can``/``require``.
+
+Deny by default: a permission not registered, a user not authenticated, or an object outside
+every granting assignment's scope is refused. Scope is a department subtree (materialised path)
+and/or a division subtree (12-digit code prefix).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable
+
+from django.db.models import Q, QuerySet
+
+from digigov.core import context
+from digigov.core.errors import Forbidden, Unauthenticated
+from digigov.core.registry import PERMISSIONS
+
+from .models import RoleAssignment
+
+
+@dataclasses.dataclass(frozen=True)
+class Grant:
+    role: str
+    dept_path: str | None
+    division_prefix: str | None
+
+    def covers(self, obj) -> bool:
+        if self.dept_path is None and self.division_prefix is None:
+            return True
+        department, division = _scope_of(obj)
+        if self.dept_path is not None:
+            if department is None or not (department.path or "").startswith(self.dept_path):
+                return False
+        if self.division_prefix is not None:
+            if division is None or not division.code.startswith(self.division_prefix):
+                return False
+        return True
+
+
+def _scope_of(obj):
+    if hasattr(obj, "rbac_scope"):
+        return obj.rbac_scope()
+    return getattr(obj, "department", None), getattr(obj, "division", None)
+
+
+def grants(user) -> list[Grant]:
+    """The user's active grants, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_digigov_grants", None)
+    if cached is not None:
+        return cached
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(user_id=user.pk)
+        .select_related("department", "division")
+        .only("role", "department__path", "division__code", "division__level")
+    )
+    result = [
+        Grant(
+            role=r.role,
+            dept_path=r.department.path if r.department_id else None,
+            division_prefix=r.division.prefix if r.division_id else None,
+        )
+        for r in rows
+    ]
+    user._digigov_grants = result
+    return result
+
+
+def roles_of(user) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def granting(user, perm: str, obj=None) -> Grant | None:
+    spec = PERMISSIONS.get(perm)
+    if spec is None:
+        return None
+    for g in grants(user):
+        if g.role in spec.roles and (obj is None or g.covers(obj)):
+            return g
+    return None
+
+
+def can(user, perm: str, obj=None) -> bool:
+    return granting(user, perm, obj) is not None
+
+
+def require(user, perm: str, obj=None) -> str:
+    """Raise unless allowed; record the granting role as the acting role for the audit log."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthenticated()
+    grant = granting(user, perm, obj)
+    if grant is None:
+        raise Forbidden(f"无权执行此操作（需要权限：{PERMISSIONS[perm].label if perm in PERMISSIONS else perm}）", code="forbidden")
+    actor = context.current_actor()
+    if actor.role != grant.role:
+        context.set_actor(dataclasses.replace(actor, role=grant.role))
+    return grant.role
+
+
+def scope_q(user, perm: str, department_field: str | None = "department", division_field: str | None = "division") -> Q | None:
+    """A filter that keeps only objects inside the user's reach for ``perm``; None means nothing.
+
+    ``department_field``/``division_field`` name the relation to scope by; ``""`` means the model
+    itself is the department (``path``) or division (``code``); ``None`` means it has no such scope,
+    so grants limited that way reach nothing."""
+    spec = PERMISSIONS.get(perm)
+    if spec is None:
+        return None
+    q = None
+    for g in grants(user):
+        if g.role not in spec.roles:
+            continue
+        part = Q()
+        if g.dept_path is not None:
+            if department_field is None:
+                continue
+            part &= Q(**{f"{department_field}__path__startswith" if department_field else "path__startswith": g.dept_path})
+        if g.division_prefix is not None:
+            if division_field is None:
+                continue
+            part &= Q(**{f"{division_field}__code__startswith" if division_field else "code__startswith": g.division_prefix})
+        if not part:  # unrestricted grant
+            return Q()
+        q = part if q is None else q | part
+    return q
+
+
+def scope_queryset(user, perm: str, qs: QuerySet, department_field: str | None = "department", division_field: str | None = "division") -> QuerySet:
+    q = scope_q(user, perm, department_field, division_field)
+    if q is None:
+        return qs.none()
+    return qs.filter(q) if q else qs
+
+
+def roles_granted(perm: str) -> Iterable[str]:
+    spec = PERMISSIONS.get(perm)
+    return spec.roles if spec else ()

@@ -1,0 +1,141 @@
+"""Registration points for upward needs: lower layers never import higher ones.
+
+Apps call these from ``AppConfig.ready()``:
+
+* ``register_permission`` — a permission code, its Chinese label and the roles granted it by default.
+* ``register_nav`` — a workbench/portal menu entry under one of the plan's layers.
+* ``register_kpi`` — the function that computes one of Table 1's indicators.
+* ``register_demo`` — the app's demo-city generator, run by ``manage.py democity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+# --- the plan's architecture ("1345+N"): the navigation's skeleton ------------
+LAYERS: list[tuple[str, str]] = [
+    ("infra", "基础设施体系"),
+    ("data", "资源要素体系"),
+    ("support", "“平台+大脑”应用支撑体系"),
+    ("services", "业务应用体系"),
+    ("security", "安全保障体系"),
+    ("core", "工作保障与平台管理"),
+]
+
+# Every system the plan names, per layer. An entry becomes a link once an app registers
+# a nav item with the same key; until then it is shown as 未接入 (not available).
+PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
+    "infra": [("infra.cloud", "政务云"), ("infra.network", "电子政务外网")],
+    "data": [
+        ("data.catalog", "数据资源目录（编目/挂载）"),
+        ("data.registries", "基础数据库（人口/法人/信用/证照/空间）"),
+        ("data.themes", "主题库与专题库"),
+        ("data.governance", "数据治理与质量"),
+        ("data.linkage", "一数一源"),
+        ("data.sharing", "共享交换与供需对接"),
+        ("data.gateway", "接口网关"),
+        ("data.open", "公共数据开放平台"),
+    ],
+    "support": [
+        ("support.identity", "统一身份认证"),
+        ("support.seal", "电子印章与电子签章"),
+        ("support.license", "电子证照"),
+        ("support.credit", "信用信息"),
+        ("support.payment", "公共支付与非税支付"),
+        ("support.bill", "电子票据"),
+        ("support.archive", "电子档案"),
+        ("support.workflow", "表单与流程引擎"),
+        ("support.window", "综合窗口"),
+        ("support.knowledge", "知识库与智能问答"),
+        ("support.iot", "物联网平台"),
+        ("support.video", "视频融合平台"),
+        ("support.ledger", "可信存证（区块链）"),
+        ("support.gis", "时空地理信息平台"),
+    ],
+    "services": [
+        ("services.onestop", "一网通办"),
+        ("services.governance", "一网统管"),
+        ("services.oa", "一网协同"),
+        ("services.dashboard", "一屏通联"),
+    ],
+    "security": [
+        ("security.crypto", "商用密码服务（SM2/SM3/SM4）"),
+        ("security.classification", "数据分类分级"),
+        ("security.incidents", "网络安全事件"),
+    ],
+    "core": [
+        ("core.org", "行政区划与组织机构"),
+        ("core.accounts", "账户与授权代理"),
+        ("core.kpi", "主要指标（表1）"),
+        ("core.audit", "审计日志"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str  # matches a PLANNED_SYSTEMS key
+    label: str
+    url_name: str
+    permission: str
+    layer: str
+    area: str = "workbench"  # workbench | portal
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DemoGenerator:
+    name: str
+    func: Callable
+    after: tuple[str, ...] = field(default_factory=tuple)
+
+
+PERMISSIONS: dict[str, Permission] = {}
+NAV: list[NavItem] = []
+KPI_COMPUTERS: dict[str, Callable] = {}
+DEMO_GENERATORS: dict[str, DemoGenerator] = {}
+URLS: list[tuple[str, str]] = []  # (prefix, urlconf module) mounted by the root URLconf
+
+
+def register_urls(prefix: str, module: str) -> None:
+    if (prefix, module) not in URLS:
+        URLS.append((prefix, module))
+
+
+def register_permission(code: str, label: str, roles: tuple[str, ...] | list[str]) -> None:
+    PERMISSIONS[code] = Permission(code, label, tuple(roles))
+
+
+def register_nav(item: NavItem) -> None:
+    if all(existing.key != item.key or existing.url_name != item.url_name for existing in NAV):
+        NAV.append(item)
+
+
+def register_kpi(code: str, func: Callable) -> None:
+    KPI_COMPUTERS[code] = func
+
+
+def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:
+    DEMO_GENERATORS[name] = DemoGenerator(name, func, tuple(after))
+
+
+def demo_order() -> list[DemoGenerator]:
+    """Generators in dependency order (stable: registration order breaks ties)."""
+    done: list[str] = []
+    pending = dict(DEMO_GENERATORS)
+    while pending:
+        ready = [g for g in pending.values() if all(a in done for a in g.after)]
+        if not ready:
+            raise RuntimeError(f"demo generators have unmet dependencies: {sorted(pending)}")
+        for g in ready:
+            done.append(g.name)
+            del pending[g.name]
+    return [DEMO_GENERATORS[n] for n in done]

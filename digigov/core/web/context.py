@@ -1,0 +1,40 @@
+"""Navigation built from the plan's layers and whatever apps registered; unbuilt systems show 未接入."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from digigov.core.rbac.checks import can, roles_of
+from digigov.core.registry import LAYERS, NAV, PLANNED_SYSTEMS
+
+
+def build_nav(user) -> list[dict]:
+    by_key = {}
+    for item in NAV:
+        by_key.setdefault(item.key, item)
+    layers = []
+    for layer, label in LAYERS:
+        systems = []
+        for key, name in PLANNED_SYSTEMS[layer]:
+            item = by_key.get(key)
+            if item is None:
+                systems.append({"key": key, "label": name, "url": None, "available": False, "allowed": False})
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                url = None
+            systems.append({"key": key, "label": name, "url": url, "available": url is not None,
+                            "allowed": bool(user and can(user, item.permission))})
+        layers.append({"key": layer, "label": label, "systems": systems})
+    return layers
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    is_staff_user = bool(user and user.is_authenticated and can(user, "workbench.access"))
+    return {
+        "nav_layers": build_nav(user) if request.path.startswith("/workbench") or request.path == "/" else [],
+        "user_roles": sorted(roles_of(user)) if user and user.is_authenticated else [],
+        "can_workbench": is_staff_user,
+    }

@@ -1,0 +1,50 @@
+"""JSON log lines carrying the request id; resident IDs, credit codes and phone numbers are masked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+
+from digigov.core.context import current_actor
+
+_ID = re.compile(r"(?<![0-9A-Z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Z])")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def mask(text: str) -> str:
+    text = _ID.sub(lambda m: m.group(1)[:4] + "**********" + m.group(2)[-4:], text)
+    return _PHONE.sub(r"\1****\2", text)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        actor = current_actor()
+        record.request_id = actor.request_id
+        record.actor = actor.username
+        return True
+
+
+class MaskPiiFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": getattr(record, "request_id", ""),
+            "actor": getattr(record, "actor", ""),
+        }
+        if record.exc_info:
+            payload["exc"] = mask(self.formatException(record.exc_info))
+        return json.dumps(payload, ensure_ascii=False)

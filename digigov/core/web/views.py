@@ -1,0 +1,123 @@
+"""Front doors: public portal, login, staff workbench home, TOTP enrolment, health and metrics."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from digigov.core.accounts import actions as account_actions
+from digigov.core.errors import DigiGovError
+from digigov.core.kpi.actions import board
+from digigov.core.rbac.checks import can
+
+from .decorators import login_only, public, requires
+from .forms import LoginForm, TotpConfirmForm
+
+
+@public
+def portal(request):
+    agencies = account_actions.acting_for(request.user) if request.user.is_authenticated else []
+    return render(request, "web/portal.html", {"agencies": agencies, "kpis": board()})
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_actions.login_check(request, form.cleaned_data["username"], form.cleaned_data["password"],
+                                               form.cleaned_data.get("otp_token", ""))
+        except DigiGovError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "web/login.html", {"form": form, "next": next_url}, status=exc.status)
+        login(request, user)
+        if hasattr(user, "otp_device"):
+            from django_otp import login as otp_login
+
+            otp_login(request, user.otp_device)
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = "/workbench/" if can(user, "workbench.access") else "/"
+        return redirect(next_url or "/")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@public
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("/")
+
+
+@requires("workbench.access")
+def workbench(request):
+    return render(request, "web/workbench.html", {"kpis": board()})
+
+
+@login_only
+@require_http_methods(["GET", "POST"])
+def totp_setup(request):
+    """Enrol a TOTP authenticator: show the key as a QR code, confirm with one code."""
+    import qrcode
+    import qrcode.image.svg
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    form = TotpConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save()
+            from digigov.core.audit.actions import record
+
+            record("accounts.totp.enrol", request.user, after={"device": device.persistent_id})
+            messages.success(request, _("动态口令已绑定，下次登录需输入动态口令。"))
+            return redirect("/workbench/" if can(request.user, "workbench.access") else "/")
+        form.add_error("token", _("动态口令不正确，请核对手机时间后重试"))
+    buf = io.BytesIO()
+    qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
+    status = 400 if form.errors else 200
+    return render(request, "web/totp.html", {"form": form, "qr_svg": buf.getvalue().decode(), "secret_hint": device.bin_key.hex()[:4]}, status=status)
+
+
+@public
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@public
+def readyz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report, do not crash
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        from huey.contrib.djhuey import HUEY
+
+        HUEY.pending_count()
+        checks["queue"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["queue"] = f"error: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+
+
+@public
+def metrics(request):
+    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,1 @@
+"""Synthetic demo city: orchestrates every app's registered demo generator."""

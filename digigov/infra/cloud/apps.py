@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CloudConfig(AppConfig):
+    name = "digigov.infra.cloud"
+    label = "cloud"
+    verbose_name = "政务云"
