@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+TESTING = "pytest" in sys.modules or _env_bool("DIGIGOV_TESTING")
 DEBUG = _env_bool("DIGIGOV_DEBUG")
 HTTPS = _env_bool("DIGIGOV_HTTPS")
 ALLOWED_HOSTS = [h for h in os.environ.get("DIGIGOV_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
@@ -138,7 +140,7 @@ if REDIS_URL:
         "huey_class": "huey.RedisHuey",
         "name": "digigov",
         "url": REDIS_URL,
-        "immediate": False,
+        "immediate": TESTING,
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "digigov"}}
@@ -146,7 +148,7 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "digigov",
         "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": _env_bool("DIGIGOV_TASKS_IMMEDIATE"),
+        "immediate": TESTING or _env_bool("DIGIGOV_TASKS_IMMEDIATE"),
     }
 
 # --- auth -----------------------------------------------------------------

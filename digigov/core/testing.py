@@ -1,0 +1,71 @@
+"""Factories for tests of every app: a small city, users holding roles, valid identifiers.
+
+Writes go through actions (as in production) except where a test needs raw fixtures fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from digigov.core.accounts.ids import resident_id_check_char, uscc_check_char, USCC_CHARSET
+from digigov.core.accounts.models import User, UserKind
+from digigov.core.org import actions as org_actions
+from digigov.core.org.models import DepartmentKind, DivisionLevel
+from digigov.core.rbac.models import RoleAssignment
+
+_counter = itertools.count(1)
+PASSWORD = "Test-Passw0rd!2026"
+
+
+def resident_id(region: str = "210602", birth: str = "19900101", seq: int | None = None) -> str:
+    seq = next(_counter) % 1000 if seq is None else seq
+    first17 = f"{region}{birth}{seq:03d}"
+    return first17 + resident_id_check_char(first17)
+
+
+def uscc(region: str = "210602", seed: int | None = None) -> str:
+    rng = random.Random(seed if seed is not None else next(_counter))
+    body = "91" + region + "".join(rng.choice(USCC_CHARSET[:10] + "ABCDEFGH") for _ in range(9))
+    return body + uscc_check_char(body)
+
+
+class City:
+    """City → 2 counties → 1 town each → 1 village each; a city bureau with a sub-unit, and a county bureau."""
+
+    def __init__(self):
+        self.city = org_actions.create_division(None, code="210600000000", name="示范市", level=DivisionLevel.CITY, kind="市")
+        self.county_a = org_actions.create_division(None, code="210602000000", name="元宝区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
+        self.county_b = org_actions.create_division(None, code="210603000000", name="振兴区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
+        self.town_a = org_actions.create_division(None, code="210602001000", name="广济街道", level=DivisionLevel.TOWN, parent=self.county_a, kind="街道")
+        self.town_b = org_actions.create_division(None, code="210603001000", name="永昌街道", level=DivisionLevel.TOWN, parent=self.county_b, kind="街道")
+        self.village_a = org_actions.create_division(None, code="210602001001", name="兴东社区", level=DivisionLevel.VILLAGE, parent=self.town_a, kind="社区")
+        self.village_b = org_actions.create_division(None, code="210603001001", name="永昌社区", level=DivisionLevel.VILLAGE, parent=self.town_b, kind="社区")
+        self.gov = org_actions.create_department(None, code="CITY-GOV", name="示范市人民政府", kind=DepartmentKind.GOVERNMENT, division=self.city)
+        self.bureau = org_actions.create_department(None, code="CITY-BDB", name="示范市营商环境建设局（大数据管理局）", short_name="营商局",
+                                                    kind=DepartmentKind.COMMITTEE, division=self.city, parent=self.gov)
+        self.bureau_unit = org_actions.create_department(None, code="CITY-BDC", name="示范市大数据管理中心", short_name="大数据中心",
+                                                         kind=DepartmentKind.SECOND, division=self.city, parent=self.bureau)
+        self.other_bureau = org_actions.create_department(None, code="CITY-EDU", name="示范市教育局", short_name="教育局",
+                                                          kind=DepartmentKind.COMMITTEE, division=self.city, parent=self.gov)
+        self.county_gov = org_actions.create_department(None, code="A-GOV", name="元宝区人民政府", kind=DepartmentKind.GOVERNMENT, division=self.county_a)
+        self.county_bureau = org_actions.create_department(None, code="A-EDU", name="元宝区教育局", short_name="区教育局",
+                                                           kind=DepartmentKind.COMMITTEE, division=self.county_a, parent=self.county_gov)
+
+
+def make_user(role: str | None = None, *, department=None, division=None, username: str | None = None, kind: str | None = None,
+              password: str = PASSWORD) -> User:
+    username = username or f"{role or 'user'}_{next(_counter)}"
+    if kind is None:
+        kind = UserKind.PERSON if role in (None, "citizen", "enterprise_agent") else UserKind.STAFF
+    user = User.objects.create_user(username=username, password=password, display_name=username, kind=kind)
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, department=department, division=division)
+    return user
+
+
+def role_scope(role: str, city: City) -> dict:
+    """A realistic scope for each role in the test city."""
+    if role in ("dept_admin", "window_clerk", "approver", "data_admin"):
+        return {"department": city.bureau}
+    return {}
