@@ -4,7 +4,6 @@ one error body everywhere: ``{"code": ..., "message": "<中文>", "detail": ...}
 Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
 """
 
-from __future__ import annotations
 
 import functools
 import logging
@@ -15,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Router, Schema
+from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 from pydantic import ConfigDict
@@ -25,6 +25,10 @@ from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
 from digigov.core.rbac.checks import require
 
 log = logging.getLogger("digigov.api")
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class StrictSchema(Schema):
@@ -61,7 +65,38 @@ class SessionUser(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+class DigiGovAPI(NinjaAPI):
+    """Checks each operation's declared permission right after authentication and *before* input
+    parsing, so a caller without the permission gets 403 whatever the body holds (never a 422
+    that would reveal the shape of an endpoint it may not use)."""
+
+    def _get_bound_routers(self):
+        bound = super()._get_bound_routers()
+        for br in bound:
+            for path_view in br.path_operations.values():
+                for op in path_view.operations:
+                    perm = getattr(op.view_func, "required_permission", None)
+                    if perm and not getattr(op, "_digigov_gated", False):
+                        op._run_checks = _gate(op, op._run_checks, perm)
+                        op._digigov_gated = True
+        return bound
+
+
+def _gate(op, run_checks, perm: str):
+    def checked(request):
+        error = run_checks(request)
+        if error:
+            return error
+        try:
+            require(request.auth, perm)
+        except DigiGovError as exc:
+            return op.api.on_exception(request, exc)
+        return None
+
+    return checked
+
+
+api = DigiGovAPI(
     title="DigiGov API",
     version="1",
     description="DigiGov 数字政府平台接口。浏览器使用会话认证（需 CSRF 令牌），系统对接使用 `X-API-Key`。"
@@ -69,6 +104,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[SessionUser(csrf=True), ApiKeyAuth()],
     docs_url="/docs",
+    renderer=ChineseJSONRenderer(),
 )
 
 

@@ -22,6 +22,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("DIGIGOV_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 
 from digigov.core.api import api
 from digigov.core.registry import URLS
@@ -23,12 +24,19 @@ def _admin_has_permission(request):
     return request.user.is_active and request.user.is_authenticated and can(request.user, "workbench.access")
 
 
+def api_not_found(request):
+    return JsonResponse({"code": "not_found", "message": "接口不存在", "detail": {"path": request.path}}, status=404)
+
+
+api_not_found.required_permission = "@public"
+
 admin.site.login = _admin_login
 admin.site.has_permission = _admin_has_permission
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     *[path(prefix, include(module)) for prefix, module in URLS],
     path("", include("digigov.core.web.urls")),
 ]

@@ -20,3 +20,9 @@ class AccountsConfig(AppConfig):
         registry.register_nav(NavItem("core.accounts", "自然人与法人", "accounts:persons", "accounts.person.view", "core", order=20))
         registry.register_urls("workbench/people/", "digigov.core.accounts.urls")
         from . import demo  # noqa: F401
+
+        from digigov.core.api import register_router
+
+        from .api import router
+
+        register_router("/accounts/", router)

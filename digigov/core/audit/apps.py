@@ -13,3 +13,9 @@ class AuditConfig(AppConfig):
         registry.register_permission("audit.view", "查阅审计日志", ("auditor", "security_officer"))
         registry.register_nav(NavItem("core.audit", "审计日志", "audit:entries", "audit.view", "core", order=40))
         registry.register_urls("workbench/audit/", "digigov.core.audit.urls")
+
+        from digigov.core.api import register_router
+
+        from .api import router
+
+        register_router("/audit/", router)

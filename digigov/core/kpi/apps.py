@@ -14,3 +14,9 @@ class KpiConfig(AppConfig):
         registry.register_permission("kpi.recompute", "重新计算指标", ("data_admin", "city_admin"))
         registry.register_nav(NavItem("core.kpi", "主要指标（表1）", "kpi:list", "kpi.view", "core", order=30))
         registry.register_urls("workbench/kpi/", "digigov.core.kpi.urls")
+
+        from digigov.core.api import register_router
+
+        from .api import router
+
+        register_router("/kpi/", router)

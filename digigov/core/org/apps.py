@@ -18,3 +18,9 @@ class OrgConfig(AppConfig):
         registry.register_nav(NavItem("core.org", "行政区划与组织机构", "org:departments", "org.view", "core", order=10))
         registry.register_urls("workbench/org/", "digigov.core.org.urls")
         from . import demo  # noqa: F401  registers the generator
+
+        from digigov.core.api import register_router
+
+        from .api import router
+
+        register_router("/org/", router)

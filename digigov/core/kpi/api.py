@@ -1,0 +1,88 @@
+
+import datetime as dt
+from typing import Any
+
+from ninja import Router, Schema
+
+from digigov.core.api import Page, paginate, permission
+from digigov.core.errors import NotFound
+from digigov.core.registry import KPI_COMPUTERS
+
+from . import actions
+from .models import KpiDefinition
+
+router = Router(tags=["指标 kpi"])
+
+
+class KpiOut(Schema):
+    code: str
+    seq: int
+    category: str
+    name: str
+    definition: str
+    baseline_2022: str
+    target_2025: str
+    nature: str
+    status: str  # connected | not_connected | pending
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    computed_at: dt.datetime | None
+    duration_ms: float | None
+    breakdown: dict[str, Any] | None
+
+
+def kpi_out(row: actions.KpiRow) -> dict:
+    d, s = row.definition, row.snapshot
+    return {
+        "code": d.code, "seq": d.seq, "category": d.category, "name": d.name, "definition": d.definition,
+        "baseline_2022": d.baseline_2022, "target_2025": d.target_2025, "nature": d.nature,
+        "status": "not_connected" if not row.connected else ("connected" if s else "pending"),
+        "value": s.value if s else None, "numerator": s.numerator if s else None, "denominator": s.denominator if s else None,
+        "computed_at": s.computed_at if s else None, "duration_ms": s.duration_ms if s else None,
+        "breakdown": s.breakdown if s else None,
+    }
+
+
+def _row(code: str) -> actions.KpiRow:
+    for row in actions.board():
+        if row.definition.code == code:
+            return row
+    raise NotFound("指标不存在", code="kpi_not_found")
+
+
+@router.get("/", response=list[KpiOut], summary="表1 主要指标（未接入的指标不给出数值）")
+@permission("kpi.view")
+def list_kpis(request):
+    return [kpi_out(r) for r in actions.board()]
+
+
+@router.get("/{code}", response=KpiOut, summary="指标详情与分解")
+@permission("kpi.view")
+def get_kpi(request, code: str):
+    return kpi_out(_row(code))
+
+
+@router.get("/{code}/rows", response=Page, summary="指标明细（下钻）")
+@permission("kpi.view")
+def kpi_rows(request, code: str, division: str | None = None, department: str | None = None, page: int = 1, page_size: int = 50):
+    if not KpiDefinition.objects.filter(code=code).exists():
+        raise NotFound("指标不存在", code="kpi_not_found")
+    computer = KPI_COMPUTERS.get(code)
+    if computer is None:
+        raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
+    drill = computer.rows(division=division, department=department)
+    result = paginate(drill.queryset, page, page_size, lambda o: {"counted": drill.counted(o), "cells": [str(c) for c in drill.cells(o)]})
+    result["columns"] = drill.columns
+    return result
+
+
+@router.post("/{code}/recompute", response=KpiOut, summary="重新计算指标")
+@permission("kpi.recompute")
+def recompute(request, code: str):
+    if not KpiDefinition.objects.filter(code=code).exists():
+        raise NotFound("指标不存在", code="kpi_not_found")
+    if code not in KPI_COMPUTERS:
+        raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
+    actions.recompute(code)
+    return kpi_out(_row(code))
