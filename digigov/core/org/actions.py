@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from digigov.core.audit.actions import record, snapshot
@@ -85,7 +86,10 @@ def update_department(actor, dept: Department, **changes) -> Department:
     before = snapshot(dept)
     for k, v in changes.items():
         setattr(dept, k, v)
-    dept.full_clean(exclude=["path"])
+    try:
+        dept.full_clean(exclude=["path"])
+    except DjangoValidationError as exc:  # a business error (422), not a crash
+        raise ValidationFailed(code="invalid_department", detail=exc.message_dict)
     dept.save()
     record("org.department.update", dept, before=before, after=snapshot(dept))
     return dept
