@@ -1,7 +1,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
@@ -99,7 +99,7 @@ def list_persons(request, name: str = "", page: int = 1, page_size: int = 50):
 def create_person(request, payload: PersonIn):
     person = actions.register_person(request.auth, id_number=payload.id_number, name=payload.name,
                                      division=_division(payload.division_code), phone=payload.phone, address=payload.address)
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 @router.get("/persons/{public_id}", response=PersonOut, summary="自然人详情（脱敏）")
@@ -130,7 +130,7 @@ def list_legal_persons(request, name: str = "", page: int = 1, page_size: int = 
 def create_legal_person(request, payload: LegalPersonIn):
     lp = actions.register_legal_person(request.auth, uscc=payload.uscc, name=payload.name, kind=payload.kind,
                                        division=_division(payload.division_code), address=payload.address)
-    return 201, legal_out(lp)
+    return Status(201, legal_out(lp))
 
 
 @router.post("/legal-persons/{public_id}/agents", response={201: AgentOut}, summary="授权企业经办人")
@@ -140,5 +140,5 @@ def authorize_agent(request, public_id: str, payload: AgentIn):
     agent = get_or_404(User.objects.filter(is_active=True), username=payload.agent_username)
     auth = actions.authorize_agent(request.auth, legal_person=lp, agent=agent, valid_from=payload.valid_from,
                                    valid_until=payload.valid_until, scope=payload.scope)
-    return 201, {"public_id": auth.public_id, "legal_person_id": lp.public_id, "agent_username": agent.username,
-                 "valid_from": auth.valid_from, "valid_until": auth.valid_until}
+    return Status(201, {"public_id": auth.public_id, "legal_person_id": lp.public_id, "agent_username": agent.username,
+                        "valid_from": auth.valid_from, "valid_until": auth.valid_until})

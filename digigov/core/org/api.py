@@ -1,5 +1,5 @@
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
@@ -86,4 +86,4 @@ def create_department(request, payload: DepartmentIn):
     dept = actions.create_department(request.auth, code=payload.code, name=payload.name, kind=payload.kind, division=division,
                                      parent=parent, short_name=payload.short_name, is_budget_unit=payload.is_budget_unit)
     dept.division = division
-    return 201, department_out(dept)
+    return Status(201, department_out(dept))
