@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 from digigov.core.rbac.checks import can, roles_of
+from digigov.core.rbac.models import Role
 from digigov.core.registry import LAYERS, NAV, PLANNED_SYSTEMS
 
 
@@ -35,6 +36,6 @@ def navigation(request):
     is_staff_user = bool(user and user.is_authenticated and can(user, "workbench.access"))
     return {
         "nav_layers": build_nav(user) if request.path.startswith("/workbench") or request.path == "/" else [],
-        "user_roles": sorted(roles_of(user)) if user and user.is_authenticated else [],
+        "user_roles": [Role(r).label for r in sorted(roles_of(user))] if user and user.is_authenticated else [],
         "can_workbench": is_staff_user,
     }
