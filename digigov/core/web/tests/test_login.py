@@ -1,0 +1,243 @@
+"""/accounts/login/: redirects, lockout, per-IP limit, TOTP for enrolled staff, CSRF, POST-only logout."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from digigov.core.accounts.models import LoginAttempt
+from digigov.core.testing import PASSWORD, make_user
+
+LOGIN = "/accounts/login/"
+WRONG = "wrong-password-123"
+
+
+def post(client, username, password, **extra):
+    return client.post(LOGIN, {"username": username, "password": password, **extra})
+
+
+def logged_in(client):
+    return SESSION_KEY in client.session
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_login_page_renders(client, db):
+    r = client.get(LOGIN)
+    assert r.status_code == 200
+    assert "统一登录" in text(r) and 'name="csrfmiddlewaretoken"' in text(r)
+
+
+def test_citizen_login_redirects_to_portal(client, role_user):
+    citizen = role_user("citizen")
+    r = post(client, citizen.username, PASSWORD)
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert client.session[SESSION_KEY] == str(citizen.pk)
+    assert LoginAttempt.objects.get(username=citizen.username).success
+
+
+def test_staff_login_redirects_to_workbench(client, role_user):
+    clerk = role_user("window_clerk")
+    r = post(client, clerk.username, PASSWORD)
+    assert r.status_code == 302 and r["Location"] == "/workbench/"
+
+
+def test_login_follows_a_safe_next_and_ignores_an_offsite_one(role_user):
+    clerk = role_user("window_clerk")
+    r = Client().post(LOGIN + "?next=/workbench/kpi/", {"username": clerk.username, "password": PASSWORD})
+    assert r["Location"] == "/workbench/kpi/"
+    r = Client().post(LOGIN, {"username": clerk.username, "password": PASSWORD, "next": "https://evil.example/phish"})
+    assert r.status_code == 302 and r["Location"] == "/workbench/"
+    r = Client().post(LOGIN, {"username": clerk.username, "password": PASSWORD, "next": "//evil.example/"})
+    assert r["Location"] == "/workbench/"
+
+
+def test_login_with_the_production_argon2_hasher(client, settings, db):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = make_user("citizen")
+    assert user.password.startswith("argon2$")
+    assert post(client, user.username, PASSWORD).status_code == 302
+
+
+def test_wrong_password_is_400_with_a_chinese_error_and_nothing_else(client, role_user):
+    citizen = role_user("citizen")
+    r = post(client, citizen.username, WRONG)
+    assert r.status_code == 400
+    assert "用户名或密码错误" in text(r)
+    assert not logged_in(client)
+    assert "sessionid" not in r.cookies
+    assert WRONG not in text(r)  # the password is not echoed back
+    attempt = LoginAttempt.objects.get()
+    assert (attempt.username, attempt.success, attempt.ip) == (citizen.username, False, "127.0.0.1")
+    # an unknown account gets exactly the same answer (no user enumeration)
+    r2 = post(Client(), "no-such-user", WRONG)
+    assert r2.status_code == 400 and "用户名或密码错误" in text(r2)
+
+
+def test_empty_form_is_400(client, db):
+    r = client.post(LOGIN, {})
+    assert r.status_code == 400 and not logged_in(client)
+    assert not LoginAttempt.objects.exists()
+
+
+def test_account_locks_after_five_failures_even_with_the_right_password(client, role_user, settings):
+    assert settings.DIGIGOV_LOGIN_MAX_FAILURES == 5
+    citizen = role_user("citizen")
+    for _ in range(5):
+        assert post(client, citizen.username, WRONG).status_code == 400
+    r = post(client, citizen.username, PASSWORD)
+    assert r.status_code == 429
+    assert "该账户连续登录失败次数过多，已临时锁定" in text(r)
+    assert not logged_in(client)
+    # the locked check comes before the password: the attempt is not even counted
+    assert LoginAttempt.objects.filter(username=citizen.username).count() == 5
+    # another account from the same address is unaffected
+    other = role_user("citizen")
+    assert post(client, other.username, PASSWORD).status_code == 302
+
+
+def test_four_failures_do_not_lock(client, role_user):
+    citizen = role_user("citizen")
+    for _ in range(4):
+        post(client, citizen.username, WRONG)
+    assert post(client, citizen.username, PASSWORD).status_code == 302
+
+
+def test_old_failures_outside_the_window_do_not_lock(client, role_user, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    citizen = role_user("citizen")
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.DIGIGOV_LOGIN_WINDOW_SECONDS + 60)
+    LoginAttempt.objects.bulk_create([LoginAttempt(username=citizen.username, ip="127.0.0.1", at=long_ago) for _ in range(10)])
+    assert post(client, citizen.username, PASSWORD).status_code == 302
+
+
+def test_per_ip_limit_across_usernames(role_user, settings):
+    settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 4
+    victim = role_user("citizen")
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for i in range(4):
+        assert post(attacker, f"guess{i}", WRONG).status_code == 400
+    r = post(attacker, victim.username, PASSWORD)
+    assert r.status_code == 429 and "该地址登录失败次数过多" in text(r)
+    assert not logged_in(attacker)
+    # the same account logs in fine from another address
+    assert post(Client(REMOTE_ADDR="198.51.100.2"), victim.username, PASSWORD).status_code == 302
+
+
+def test_inactive_account_cannot_log_in(client, role_user):
+    citizen = role_user("citizen")
+    citizen.is_active = False
+    citizen.save()
+    r = post(client, citizen.username, PASSWORD)
+    assert r.status_code == 400 and not logged_in(client)
+
+
+# --- TOTP ----------------------------------------------------------------------------------------
+@pytest.fixture
+def staff_with_totp(role_user):
+    user = role_user("window_clerk")
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    return user, device
+
+
+def token_for(device, drift=0):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):0{device.digits}d}"
+
+
+def test_enrolled_staff_must_give_a_token(client, staff_with_totp):
+    user, _ = staff_with_totp
+    r = post(client, user.username, PASSWORD)
+    assert r.status_code == 400 and "请输入动态口令" in text(r)
+    assert not logged_in(client)
+
+
+def test_enrolled_staff_logs_in_with_a_valid_token(client, staff_with_totp):
+    user, device = staff_with_totp
+    r = post(client, user.username, PASSWORD, otp_token=token_for(device))
+    assert r.status_code == 302 and r["Location"] == "/workbench/"
+    assert logged_in(client)
+    assert client.session.get("otp_device_id") == device.persistent_id
+
+
+def test_wrong_token_is_refused_and_counted(client, staff_with_totp):
+    user, device = staff_with_totp
+    good = token_for(device)
+    bad = f"{(int(good) + 1) % 10**6:06d}"
+    r = post(client, user.username, PASSWORD, otp_token=bad)
+    assert r.status_code == 400 and "动态口令错误" in text(r)
+    assert not logged_in(client)
+    assert LoginAttempt.objects.filter(username=user.username, success=False).count() == 1
+
+
+def test_token_without_the_right_password_is_refused(client, staff_with_totp):
+    user, device = staff_with_totp
+    r = post(client, user.username, WRONG, otp_token=token_for(device))
+    assert r.status_code == 400 and "用户名或密码错误" in text(r) and not logged_in(client)
+
+
+def test_unconfirmed_device_does_not_demand_a_token(client, role_user):
+    user = role_user("window_clerk")
+    TOTPDevice.objects.create(user=user, name="pending", confirmed=False)
+    assert post(client, user.username, PASSWORD).status_code == 302
+
+
+def test_totp_enrolment_confirms_the_device(client, role_user):
+    user = role_user("window_clerk")
+    client.force_login(user)
+    r = client.get("/accounts/totp/")
+    assert r.status_code == 200 and "<svg" in text(r)
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    r = client.post("/accounts/totp/", {"token": "000000" if token_for(device) != "000000" else "111111"})
+    assert r.status_code == 400 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save()
+    r = client.post("/accounts/totp/", {"token": token_for(device)})
+    assert r.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+
+
+def test_totp_page_needs_login(client, db):
+    r = client.get("/accounts/totp/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+# --- CSRF and logout -----------------------------------------------------------------------------
+def test_login_post_without_csrf_token_is_403(role_user):
+    citizen = role_user("citizen")
+    client = Client(enforce_csrf_checks=True)
+    r = client.post(LOGIN, {"username": citizen.username, "password": PASSWORD})
+    assert r.status_code == 403
+    assert not logged_in(client) and not LoginAttempt.objects.exists()
+
+
+def test_login_with_csrf_token_works(role_user):
+    citizen = role_user("citizen")
+    client = Client(enforce_csrf_checks=True)
+    client.get(LOGIN)
+    token = client.cookies["csrftoken"].value
+    r = client.post(LOGIN, {"username": citizen.username, "password": PASSWORD, "csrfmiddlewaretoken": token})
+    assert r.status_code == 302 and logged_in(client)
+
+
+def test_logout_is_post_only(client, role_user):
+    citizen = role_user("citizen")
+    client.force_login(citizen)
+    r = client.get("/accounts/logout/")
+    assert r.status_code == 405 and logged_in(client)
+    r = client.post("/accounts/logout/")
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert not logged_in(client)
+
+
+def test_logout_without_csrf_is_refused(role_user):
+    citizen = role_user("citizen")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    assert client.post("/accounts/logout/").status_code == 403
+    assert logged_in(client)
