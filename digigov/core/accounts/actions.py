@@ -17,7 +17,7 @@ from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationF
 from digigov.core.rbac.checks import require
 
 from . import ids
-from .models import AgentAuthorization, ApiClient, LegalPerson, LoginAttempt, NaturalPerson, User, UserKind
+from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -126,6 +126,8 @@ def register_legal_person(actor, *, uscc: str, name: str, division, kind: str = 
     name = (name or "").strip()
     if not 1 <= len(name) <= 100:
         raise ValidationFailed("名称长度应为1-100个字符", code="invalid_name", detail={"field": "name"})
+    if kind not in LegalPersonKind.values:
+        raise ValidationFailed("法人类型无效", code="invalid_kind", detail={"field": "kind"})
     if LegalPerson.objects.filter(uscc=uscc).exists():
         raise Conflict("该统一社会信用代码已登记", code="legal_person_exists")
     lp = LegalPerson.objects.create(uscc=uscc, name=name, division=division, kind=kind, address=address,
