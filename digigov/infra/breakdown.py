@@ -1,0 +1,107 @@
+"""Shared KPI breakdown helpers for the infrastructure apps.
+
+Breakdowns use two groupings, and drill-down filters accept exactly the keys they produce:
+
+* by division: the county-level prefix (first 6 digits) of the row's division code. City-level rows
+  share the city's prefix (e.g. ``210600``) and are labelled “市本级”; since every county code has
+  non-zero digits 5-6, that prefix never matches a county. A 12-digit code is also accepted as a
+  filter and means the whole subtree of that division.
+* by department: the row's 委办局-level unit — its ancestor one level below a government (depth 1),
+  or the government itself for a root unit. Filtering by a root unit's public id keeps that unit
+  only (its committees are their own groups); any other unit keeps its whole subtree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from django.db.models import Q
+
+from digigov.core.kpi.types import Part
+from digigov.core.org.models import Department, Division, DivisionLevel
+
+NOTHING = Q(pk__in=[])
+
+
+def county_key(division_code: str) -> str:
+    return (division_code or "")[:6]
+
+
+def department_group_id(path: str) -> int | None:
+    parts = [p for p in (path or "").split("/") if p]
+    if not parts:
+        return None
+    return int(parts[1]) if len(parts) > 1 else int(parts[0])
+
+
+class Tally:
+    """Counts numerator/denominator per key, then turns them into labelled ``Part``s."""
+
+    def __init__(self):
+        self.num: dict = defaultdict(float)
+        self.den: dict = defaultdict(float)
+
+    def add(self, key, counted: bool, weight: float = 1.0) -> None:
+        if key is None:
+            return
+        self.den[key] += weight
+        if counted:
+            self.num[key] += weight
+
+    def keys(self) -> list:
+        return list(self.den)
+
+
+def division_parts(tally: Tally) -> list[Part]:
+    keys = sorted(tally.keys())
+    divisions = {d.code[:6]: d for d in Division.objects.filter(code__in=[k.ljust(12, "0") for k in keys])}
+    parts = []
+    for key in keys:
+        d = divisions.get(key)
+        if d is None:
+            label = key
+        elif d.level == DivisionLevel.CITY:
+            label = f"{d.name}（市本级）"
+        else:
+            label = d.name
+        parts.append(Part(key=key, label=label, numerator=tally.num[key], denominator=tally.den[key]))
+    return parts
+
+
+def department_parts(tally: Tally) -> list[Part]:
+    depts = {d.pk: d for d in Department.objects.filter(pk__in=tally.keys()).only("pk", "public_id", "name", "path")}
+    ordered = sorted(tally.keys(), key=lambda pk: depts[pk].path if pk in depts else "")
+    return [Part(key=depts[pk].public_id, label=depts[pk].name, numerator=tally.num[pk], denominator=tally.den[pk])
+            for pk in ordered if pk in depts]
+
+
+def division_q(value: str | None, code_field: str) -> Q | None:
+    """Filter for a breakdown key or a 12-digit division code; None means no filter."""
+    if not value:
+        return None
+    value = str(value).strip()
+    if not value.isdigit() or len(value) > 12:
+        return NOTHING
+    if len(value) == 12:
+        d = Division.objects.filter(code=value).first()
+        return Q(**{f"{code_field}__startswith": d.prefix}) if d else NOTHING
+    return Q(**{f"{code_field}__startswith": value})
+
+
+def department_q(public_id: str | None, field: str) -> Q | None:
+    """Filter for a department breakdown key (a public id). ``field`` "" means the rows are departments."""
+    if not public_id:
+        return None
+    d = Department.objects.filter(public_id=str(public_id)[:22]).only("pk", "path").first()
+    if d is None:
+        return NOTHING
+    prefix = f"{field}__" if field else ""
+    if len([p for p in d.path.split("/") if p]) <= 1:
+        return Q(**{f"{prefix}pk" if field else "pk": d.pk})
+    return Q(**{f"{prefix}path__startswith": d.path})
+
+
+def apply(qs, *filters: Q | None):
+    for q in filters:
+        if q is not None:
+            qs = qs.filter(q)
+    return qs

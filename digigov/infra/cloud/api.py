@@ -1,0 +1,259 @@
+"""REST API of 政务云 at /api/v1/infra/cloud/. Objects are addressed by ``public_id``; every operation
+names its permission; lists are paginated (``page``, ``page_size``) and scoped to the caller's reach."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Header, Router, Schema
+
+from digigov.core.api import StrictSchema, get_or_404, paginate, permission
+from digigov.core.errors import ValidationFailed
+from digigov.core.org.models import Department
+from digigov.core.rbac.checks import scope_queryset
+
+from . import actions, kpis
+from .models import CloudPlatform, CloudStatus, HostedSystem, RequestStatus, ResourcePool, ResourceRequest
+
+router = Router(tags=["infra.cloud 政务云"])
+
+SCOPE = {"department_field": "department", "division_field": "department__division"}
+
+
+def _num(value) -> float:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+# --- schemas ---------------------------------------------------------------------------------------
+
+class RequestIn(StrictSchema):
+    department: str
+    purpose: str
+    vcpu: int = 0
+    memory_gb: int = 0
+    storage_tb: Decimal = Decimal("0")
+    reason: str
+    system: str | None = None
+    pool: str | None = None
+    idempotency_key: str | None = None
+
+
+class DecisionIn(StrictSchema):
+    note: str = ""
+
+
+class SystemStatusIn(StrictSchema):
+    cloud_status: str
+    exempt_reason: str = ""
+
+
+class IntegrationIn(StrictSchema):
+    integrated: bool
+
+
+class SampleIn(StrictSchema):
+    at: datetime
+    cpu_pct: float
+    mem_pct: float
+    storage_pct: float
+
+
+class SamplesIn(StrictSchema):
+    samples: list[SampleIn]
+
+
+class RequestOut(Schema):
+    public_id: str
+    department: str
+    department_name: str
+    pool: str
+    system: str | None
+    system_name: str | None
+    purpose: str
+    vcpu: int
+    memory_gb: int
+    storage_tb: float
+    reason: str
+    status: str
+    status_label: str
+    voided: bool
+    decision_note: str
+    decided_at: datetime | None
+    created_at: datetime
+
+
+def request_out(r: ResourceRequest) -> dict:
+    return {
+        "public_id": r.public_id, "department": r.department.public_id, "department_name": r.department.name,
+        "pool": r.pool.public_id, "system": r.system.public_id if r.system else None, "system_name": r.system.name if r.system else None,
+        "purpose": r.purpose, "vcpu": r.vcpu, "memory_gb": r.memory_gb, "storage_tb": _num(r.storage_tb), "reason": r.reason,
+        "status": r.status, "status_label": r.get_status_display(), "voided": r.voided_at is not None,
+        "decision_note": r.decision_note, "decided_at": r.decided_at, "created_at": r.created_at,
+    }
+
+
+def system_out(s: HostedSystem) -> dict:
+    return {
+        "public_id": s.public_id, "name": s.name, "department": s.department.public_id, "department_name": s.department.name,
+        "classified": s.classified, "cloud_status": s.cloud_status, "cloud_status_label": s.get_cloud_status_display(),
+        "platform": s.platform.public_id if s.platform else None, "platform_name": s.platform.name if s.platform else None,
+        "went_live_on": s.went_live_on, "migrated_on": s.migrated_on, "planned_migration_on": s.planned_migration_on,
+    }
+
+
+def platform_out(p: CloudPlatform) -> dict:
+    return {"public_id": p.public_id, "name": p.name, "kind": p.kind, "kind_label": p.get_kind_display(),
+            "department": p.department.public_id, "department_name": p.department.name, "integrated": p.integrated,
+            "integrated_on": p.integrated_on}
+
+
+def pool_out(pool: ResourcePool) -> dict:
+    used = actions.pool_usage(pool)
+    out = {"public_id": pool.public_id, "name": pool.name, "platform": pool.platform.public_id if pool.platform else None}
+    for dim, total in (("vcpu", pool.vcpu_total), ("memory_gb", pool.memory_gb_total), ("storage_tb", pool.storage_tb_total)):
+        out[dim] = {"total": _num(total), "allocated": _num(used.get(dim)), "free": _num(total - used.get(dim))}
+    return out
+
+
+def _part(p) -> dict:
+    return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
+
+
+# --- pools, platforms, systems -------------------------------------------------------------------
+
+@router.get("/pools", summary="资源池容量与分配情况")
+@permission("cloud.view")
+def list_pools(request):
+    pools = ResourcePool.objects.active().select_related("platform").order_by("id")
+    return {"items": [pool_out(p) for p in pools]}
+
+
+@router.post("/pools/{public_id}/samples", summary="上报资源使用率采样")
+@permission("cloud.manage")
+def post_samples(request, public_id: str, payload: SamplesIn):
+    pool = get_or_404(ResourcePool.objects.active(), public_id=public_id)
+    n = actions.record_samples(request.auth, pool, [s.model_dump() for s in payload.samples])
+    return {"count": n}
+
+
+@router.get("/platforms", summary="云平台列表（含是否整合入“一朵云”）")
+@permission("cloud.view")
+def list_platforms(request, integrated: bool | None = None, page: int = 1, page_size: int = 50):
+    qs = scope_queryset(request.auth, "cloud.view", CloudPlatform.objects.active().select_related("department"), **SCOPE)
+    if integrated is not None:
+        qs = qs.filter(integrated=integrated)
+    return paginate(qs.order_by("name", "id"), page, page_size, platform_out)
+
+
+@router.post("/platforms/{public_id}/integration", summary="设置云平台整合状态")
+@permission("cloud.manage")
+def set_integration(request, public_id: str, payload: IntegrationIn):
+    platform = get_or_404(scope_queryset(request.auth, "cloud.manage", CloudPlatform.objects.active(), **SCOPE), public_id=public_id)
+    platform = actions.set_platform_integrated(request.auth, platform, payload.integrated)
+    return platform_out(CloudPlatform.objects.select_related("department").get(pk=platform.pk))
+
+
+@router.get("/systems", summary="信息系统列表")
+@permission("cloud.view")
+def list_systems(request, status: str | None = None, classified: bool | None = None, page: int = 1, page_size: int = 50):
+    qs = scope_queryset(request.auth, "cloud.view", HostedSystem.objects.active().select_related("department", "platform"), **SCOPE)
+    if status:
+        if status not in CloudStatus.values:
+            raise ValidationFailed("上云状态无效", code="invalid_status", detail={"field": "status"})
+        qs = qs.filter(cloud_status=status)
+    if classified is not None:
+        qs = qs.filter(classified=classified)
+    return paginate(qs.order_by("department__path", "name", "id"), page, page_size, system_out)
+
+
+@router.post("/systems/{public_id}/status", summary="调整信息系统上云状态")
+@permission("cloud.manage")
+def set_system_status(request, public_id: str, payload: SystemStatusIn):
+    system = get_or_404(scope_queryset(request.auth, "cloud.manage", HostedSystem.objects.active(), **SCOPE), public_id=public_id)
+    system = actions.set_system_status(request.auth, system, payload.cloud_status, exempt_reason=payload.exempt_reason)
+    return system_out(HostedSystem.objects.select_related("department", "platform").get(pk=system.pk))
+
+
+@router.get("/adoption", summary="非涉密信息系统上云率（含分解）")
+@permission("cloud.view")
+def adoption(request):
+    r = kpis.cloud_rate()
+    return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator,
+            "by_division": [_part(p) for p in r.by_division], "by_department": [_part(p) for p in r.by_department]}
+
+
+# --- resource requests ---------------------------------------------------------------------------
+
+def _requests(user, perm: str):
+    return scope_queryset(user, perm, ResourceRequest.objects.select_related("department", "pool", "system"), **SCOPE)
+
+
+@router.get("/requests", summary="云资源申请列表")
+@permission("cloud.view")
+def list_requests(request, status: str | None = None, page: int = 1, page_size: int = 50):
+    qs = _requests(request.auth, "cloud.view").filter(voided_at__isnull=True)
+    if status:
+        if status not in RequestStatus.values:
+            raise ValidationFailed("申请状态无效", code="invalid_status", detail={"field": "status"})
+        qs = qs.filter(status=status)
+    return paginate(qs.order_by("-created_at", "-id"), page, page_size, request_out)
+
+
+@router.post("/requests", response={200: RequestOut, 201: RequestOut}, summary="提交云资源申请（支持 Idempotency-Key）")
+@permission("cloud.request")
+def create_request(request, payload: RequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    key = (idempotency_key or "").strip()
+    body_key = (payload.idempotency_key or "").strip()
+    if key and body_key and key != body_key:
+        raise ValidationFailed("请求头与请求体中的幂等键不一致", code="idempotency_key_mismatch", detail={"field": "idempotency_key"})
+    department = Department.objects.active().filter(public_id=payload.department).select_related("division").first()
+    if department is None:
+        raise ValidationFailed("申请单位不存在", code="unknown_department", detail={"field": "department"})
+    system = None
+    if payload.system:
+        system = HostedSystem.objects.filter(public_id=payload.system).first()
+        if system is None:
+            raise ValidationFailed("信息系统不存在", code="unknown_system", detail={"field": "system"})
+    pool = None
+    if payload.pool:
+        pool = ResourcePool.objects.filter(public_id=payload.pool).first()
+        if pool is None:
+            raise ValidationFailed("资源池不存在", code="unknown_pool", detail={"field": "pool"})
+    req, created = actions.submit_request(
+        request.auth, department=department, purpose=payload.purpose, vcpu=payload.vcpu, memory_gb=payload.memory_gb,
+        storage_tb=payload.storage_tb, reason=payload.reason, system=system, pool=pool, idempotency_key=key or body_key,
+    )
+    req = ResourceRequest.objects.select_related("department", "pool", "system").get(pk=req.pk)
+    return (201 if created else 200), request_out(req)
+
+
+@router.get("/requests/{public_id}", response=RequestOut, summary="云资源申请详情")
+@permission("cloud.view")
+def get_request(request, public_id: str):
+    return request_out(get_or_404(_requests(request.auth, "cloud.view"), public_id=public_id))
+
+
+@router.post("/requests/{public_id}/approve", response=RequestOut, summary="批准申请（检查资源池容量并分配资源）")
+@permission("cloud.approve")
+def approve(request, public_id: str, payload: DecisionIn):
+    req = get_or_404(_requests(request.auth, "cloud.approve"), public_id=public_id)
+    actions.approve_request(request.auth, req, payload.note)
+    return request_out(_requests(request.auth, "cloud.approve").get(pk=req.pk))
+
+
+@router.post("/requests/{public_id}/reject", response=RequestOut, summary="驳回申请（须填写审批意见）")
+@permission("cloud.approve")
+def reject(request, public_id: str, payload: DecisionIn):
+    req = get_or_404(_requests(request.auth, "cloud.approve"), public_id=public_id)
+    actions.reject_request(request.auth, req, payload.note)
+    return request_out(_requests(request.auth, "cloud.approve").get(pk=req.pk))
+
+
+@router.post("/requests/{public_id}/withdraw", response=RequestOut, summary="撤回本单位未审批的申请")
+@permission("cloud.request")
+def withdraw(request, public_id: str):
+    req = get_or_404(_requests(request.auth, "cloud.request"), public_id=public_id)
+    actions.withdraw_request(request.auth, req)
+    return request_out(_requests(request.auth, "cloud.request").get(pk=req.pk))
+
