@@ -21,7 +21,9 @@ def mask(text: str) -> str:
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         actor = current_actor()
-        record.request_id = actor.request_id
+        # django.request logs 4xx/5xx after the middleware has reset the actor context; it passes the request
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or actor.request_id
         record.actor = actor.username
         return True
 
