@@ -40,3 +40,5 @@ urlpatterns = [
     *[path(prefix, include(module)) for prefix, module in URLS],
     path("", include("digigov.core.web.urls")),
 ]
+
+handler400 = "digigov.core.web.views.bad_request"

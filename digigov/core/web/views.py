@@ -121,3 +121,17 @@ def readyz(request):
 @public
 def metrics(request):
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+
+def bad_request(request, exception=None):
+    """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is first read by the CSRF middleware, before any
+    view, so ErrorPageMiddleware never sees it and Django answers a bare 400: answer 413 like the views do."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.views.defaults import bad_request as default_bad_request
+
+    if isinstance(exception, RequestDataTooBig):
+        error = DigiGovError("请求体超过大小限制", code="payload_too_large", status=413)
+        if request.path.startswith("/api/"):
+            return JsonResponse(error.as_body(), status=413)
+        return render(request, "web/error.html", {"error": error}, status=413)
+    return default_bad_request(request, exception)
