@@ -35,7 +35,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming.replace("-", "")[:32] if _RID.match(incoming) else uuid.uuid4().hex
+        compact = incoming.replace("-", "") if _RID.match(incoming) else ""
+        # kept only if it fits the 32 characters the audit log stores: a truncated id could collide with another
+        request.request_id = compact if 8 <= len(compact) <= 32 else uuid.uuid4().hex
         token = context.set_actor(context.Actor(ip=client_ip(request), request_id=request.request_id, channel="web", username="anonymous"))
         try:
             response = self.get_response(request)
