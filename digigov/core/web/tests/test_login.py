@@ -241,3 +241,26 @@ def test_logout_without_csrf_is_refused(role_user):
     client.force_login(citizen)
     assert client.post("/accounts/logout/").status_code == 403
     assert logged_in(client)
+
+
+# --- behind the TLS proxy ------------------------------------------------------------------------
+def test_spoofed_forwarded_for_does_not_dodge_the_ip_limit(role_user, settings):
+    """The proxy appends the address it saw; entries before it are whatever the client sent."""
+    settings.HTTPS = True
+    settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 3
+    victim = role_user("citizen")
+    attacker = Client(REMOTE_ADDR="10.0.0.1")  # the proxy
+    for i in range(3):
+        r = attacker.post(LOGIN, {"username": f"guess{i}", "password": WRONG}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 203.0.113.7")
+        assert r.status_code == 400
+    assert set(LoginAttempt.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+    r = attacker.post(LOGIN, {"username": victim.username, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7")
+    assert r.status_code == 429 and "该地址登录失败次数过多" in text(r)
+
+
+def test_garbage_forwarded_for_falls_back_to_the_peer_address(role_user, settings):
+    settings.HTTPS = True
+    citizen = role_user("citizen")
+    r = Client(REMOTE_ADDR="10.0.0.1").post(LOGIN, {"username": citizen.username, "password": WRONG}, HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert r.status_code == 400
+    assert LoginAttempt.objects.get().ip == "10.0.0.1"
