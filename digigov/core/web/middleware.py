@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 import uuid
@@ -20,10 +21,15 @@ _RID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 def client_ip(request) -> str:
-    if settings.HTTPS:  # behind the TLS proxy the client address is the first forwarded one
+    if settings.HTTPS:  # behind the TLS proxy: it appends the address it saw; earlier entries are the client's claim
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()[:45]
+            candidate = forwarded.split(",")[-1].strip()[:45]
+            try:
+                ipaddress.ip_address(candidate)
+                return candidate
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
