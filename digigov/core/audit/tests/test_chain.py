@@ -212,3 +212,13 @@ def test_record_outside_any_request_is_attributed_to_system(db):
     entry = record("test.system", object_type="x", object_id="1", object_repr="系统任务")
     assert entry.actor == "system" and entry.actor_id is None and entry.role == ""
     assert len(entry.request_id) == 32
+
+
+def test_deleted_chain_head_is_detected(clerk, city):
+    """Without the head, a truncated tail would look complete: a missing head is itself a break."""
+    entries = _chain_of(2, clerk, city)
+    ChainHead.objects.all().delete()
+    result = verify_chain()
+    assert not result.ok and result.first_broken_seq == entries[-1].seq + 1
+    with pytest.raises(CommandError, match="链头"):
+        call_command("audit_verify")

@@ -167,12 +167,22 @@ def test_enrolled_staff_logs_in_with_a_valid_token(client, staff_with_totp):
 
 def test_wrong_token_is_refused_and_counted(client, staff_with_totp):
     user, device = staff_with_totp
-    good = token_for(device)
-    bad = f"{(int(good) + 1) % 10**6:06d}"
+    valid_now = {token_for(device, drift=d) for d in range(-device.tolerance, device.tolerance + 1)}
+    bad = next(t for t in ("000000", "123456", "999999", "424242") if t not in valid_now)
     r = post(client, user.username, PASSWORD, otp_token=bad)
     assert r.status_code == 400 and "动态口令错误" in text(r)
     assert not logged_in(client)
     assert LoginAttempt.objects.filter(username=user.username, success=False).count() == 1
+
+
+def test_a_used_token_cannot_be_replayed(staff_with_totp):
+    user, device = staff_with_totp
+    token = token_for(device)
+    first = Client()
+    assert post(first, user.username, PASSWORD, otp_token=token).status_code == 302
+    second = Client()
+    r = post(second, user.username, PASSWORD, otp_token=token)
+    assert r.status_code == 400 and "动态口令错误" in text(r) and not logged_in(second)
 
 
 def test_token_without_the_right_password_is_refused(client, staff_with_totp):
