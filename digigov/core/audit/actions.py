@@ -162,6 +162,8 @@ def verify_chain(batch: int = 5000) -> VerifyResult:
             checked += 1
             last_seen = entry.seq
     head = ChainHead.objects.filter(pk=1).first()
+    if head is None and checked:  # the head is what anchors the tail: without it a truncation would pass
+        return VerifyResult(False, checked, checked + 1, "链头缺失，无法确认末尾记录是否被删除")
     if head is not None and head.last_seq != checked:
         return VerifyResult(False, checked, checked + 1 if head.last_seq > checked else head.last_seq, "链头与记录数不符（末尾记录被删除）")
     if head is not None and checked and head.last_hash != prev_hash:
