@@ -1,8 +1,7 @@
 """REST API of 政务云 at /api/v1/infra/cloud/. Objects are addressed by ``public_id``; every operation
 names its permission; lists are paginated (``page``, ``page_size``) and scoped to the caller's reach."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations` here: ninja evaluates the wrapped operations' type hints at runtime
 from datetime import datetime
 from decimal import Decimal
 

@@ -190,7 +190,7 @@ def _request_in_scope(request, public_id, perm="cloud.view"):
     return req
 
 
-def _detail(request, req, form=None, status=200):
+def _detail(request, req, form=None, status=200, error=""):
     can_decide = req.status == RequestStatus.SUBMITTED and req.voided_at is None and can(request.user, "cloud.approve", req)
     can_withdraw = req.status == RequestStatus.SUBMITTED and req.voided_at is None and can(request.user, "cloud.request", req)
     capacity = None
@@ -200,7 +200,7 @@ def _detail(request, req, form=None, status=200):
                     "storage_tb": req.pool.storage_tb_total - used.storage_tb}
     return render(request, "cloud/request_detail.html", {
         "req": req, "form": form or (DecisionForm() if can_decide else None), "can_decide": can_decide, "can_withdraw": can_withdraw,
-        "capacity": capacity,
+        "capacity": capacity, "error": error,
     }, status=status)
 
 
@@ -225,7 +225,7 @@ def request_decide(request, public_id):
             messages.success(request, _("已驳回"))
     except DigiGovError as exc:
         form.add_error(None, exc.message)
-        return _detail(request, _request_in_scope(request, public_id, "cloud.approve"), form, status=exc.status)
+        return _detail(request, _request_in_scope(request, public_id, "cloud.approve"), form, status=exc.status, error=exc.message)
     return redirect("cloud:request", public_id=req.public_id)
 
 

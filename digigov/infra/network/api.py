@@ -1,7 +1,6 @@
 """REST API of 电子政务外网 at /api/v1/infra/network/ (access points addressed by ``public_id``)."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations` here: ninja evaluates the wrapped operations' type hints at runtime
 from datetime import date
 
 from ninja import Router
