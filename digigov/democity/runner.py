@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from digigov.core import registry
@@ -94,11 +95,12 @@ def run(
     bar = tqdm(total=None, unit="行", unit_scale=True, file=sys.stderr, disable=not (progress and pending), mininterval=0.5,
                dynamic_ncols=True)
     base = DemoContext(scale, seed, progress=bar.update, describe=lambda text: bar.set_description_str(text, refresh=False))
+    base.shared["now"] = base.now  # one anchor time for every generator of this run
     try:
         for gen in generators:
             previous = DemoRun.objects.filter(generator=gen.name).first()
             if previous is not None:
-                reason = f"已于 {previous.finished_at:%Y-%m-%d %H:%M} 生成（seed={previous.seed}, scale={previous.scale:g}）"
+                reason = f"已于 {timezone.localtime(previous.finished_at):%Y-%m-%d %H:%M} 生成（seed={previous.seed}, scale={previous.scale:g}）"
                 results.append(GeneratorResult(gen.name, previous.rows, previous.seconds, skipped=True, reason=reason))
                 log(f"{gen.name}: 跳过，{reason}")
                 continue
