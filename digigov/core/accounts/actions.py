@@ -38,9 +38,16 @@ def _window_start():
 
 
 def lockout_reason(username: str, ip: str) -> str | None:
+    """Consecutive failures count: a successful login for the account starts its count afresh."""
     since = _window_start()
     recent = LoginAttempt.objects.filter(at__gte=since, success=False)
-    if recent.filter(username=username).count() >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
+    last_success = (
+        LoginAttempt.objects.filter(username=username, success=True, at__gte=since).order_by("-at").values_list("at", flat=True).first()
+    )
+    own = recent.filter(username=username)
+    if last_success is not None:
+        own = own.filter(at__gt=last_success)
+    if own.count() >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
         return "该账户连续登录失败次数过多，已临时锁定，请15分钟后再试"
     if ip and recent.filter(ip=ip).count() >= settings.DIGIGOV_LOGIN_IP_MAX_FAILURES:
         return "该地址登录失败次数过多，请稍后再试"

@@ -1,4 +1,5 @@
-"""JSON log lines carrying the request id; resident IDs, credit codes and phone numbers are masked."""
+"""JSON log lines carrying the request id; resident ID numbers and mobile numbers are masked
+(credit codes identify legal persons, not people, and are left as they are)."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ class MetricsMiddleware:
 
 
 class ErrorPageMiddleware:
-    """Business errors raised in views become a 4xx page (or an HTMX fragment), never a 500."""
+    """Business errors raised in views become a 4xx error page, never a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response

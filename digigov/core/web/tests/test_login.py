@@ -274,3 +274,18 @@ def test_garbage_forwarded_for_falls_back_to_the_peer_address(role_user, setting
     r = Client(REMOTE_ADDR="10.0.0.1").post(LOGIN, {"username": citizen.username, "password": WRONG}, HTTP_X_FORWARDED_FOR="not-an-ip")
     assert r.status_code == 400
     assert LoginAttempt.objects.get().ip == "10.0.0.1"
+
+
+def test_a_successful_login_resets_the_consecutive_failure_count(client, db, settings):
+    from digigov.core.testing import PASSWORD, make_user
+
+    make_user("citizen", username="resetme")
+    limit = settings.DIGIGOV_LOGIN_MAX_FAILURES
+    for _ in range(limit - 1):
+        assert client.post("/accounts/login/", {"username": "resetme", "password": "wrong-password-1"}).status_code == 400
+    assert client.post("/accounts/login/", {"username": "resetme", "password": PASSWORD}).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(limit - 1):
+        assert client.post("/accounts/login/", {"username": "resetme", "password": "wrong-password-1"}).status_code == 400
+    # still below the limit of consecutive failures
+    assert client.post("/accounts/login/", {"username": "resetme", "password": PASSWORD}).status_code == 302
