@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 
@@ -50,12 +48,6 @@ def cloud(city, city_admin):
     ns.sys_county = actions.register_system(city_admin, department=city.county_bureau, name="区教育管理系统",
                                             cloud_status=CloudStatus.MIGRATED, platform=ns.county_cloud)
     return ns
-
-
-def request_kwargs(city, **overrides):
-    data = {"department": city.bureau, "purpose": "new", "vcpu": 8, "memory_gb": 16, "storage_tb": Decimal("1.5"), "reason": "新系统部署"}
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture
