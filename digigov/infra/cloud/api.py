@@ -211,7 +211,8 @@ def create_request(request, payload: RequestIn, idempotency_key: str | None = He
         raise ValidationFailed("申请单位不存在", code="unknown_department", detail={"field": "department"})
     system = None
     if payload.system:
-        system = HostedSystem.objects.filter(public_id=payload.system).first()
+        # only systems within the caller's reach can be named (no existence oracle for other departments')
+        system = scope_queryset(request.auth, "cloud.request", HostedSystem.objects.all(), **SCOPE).filter(public_id=payload.system).first()
         if system is None:
             raise ValidationFailed("信息系统不存在", code="unknown_system", detail={"field": "system"})
     pool = None

@@ -61,6 +61,7 @@ def test_unknown_field_and_bad_values_are_422(city, cloud, bureau_admin, client_
     assert_error(post(c, f"{BASE}/requests", body(city, cloud, vcpu=5000)), 422, "exceeds_pool_total")
     assert_error(post(c, f"{BASE}/requests", body(city, cloud, department="nope")), 422, "unknown_department")
     assert_error(post(c, f"{BASE}/requests", body(city, cloud, system="nope")), 422, "unknown_system")
+    assert_error(post(c, f"{BASE}/requests", body(city, cloud, system=cloud.sys_edu.public_id)), 422, "unknown_system")
     assert not ResourceRequest.objects.exists()
 
 
@@ -88,7 +89,8 @@ def test_permissions_and_scope(city, cloud, bureau_admin, edu_admin, city_admin,
     # another department's request is invisible (404), its department cannot be used (403)
     assert_error(edu.get(f"{BASE}/requests/{req.public_id}"), 404, "not_found")
     assert edu.get(f"{BASE}/requests").json()["count"] == 0
-    assert_error(post(edu, f"{BASE}/requests", body(city, cloud)), 403, "forbidden")
+    assert_error(post(edu, f"{BASE}/requests", body(city, cloud, purpose="new", system=None)), 403, "forbidden")
+    assert_error(post(edu, f"{BASE}/requests", body(city, cloud)), 422, "unknown_system")  # another department's system
     assert_error(post(edu, f"{BASE}/requests/{req.public_id}/withdraw", {}), 404)
     # dept admins cannot approve at all
     assert_error(post(client_for(bureau_admin), f"{BASE}/requests/{req.public_id}/approve", {}), 403, "forbidden")
