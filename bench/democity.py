@@ -31,7 +31,7 @@ BATCH = 5000
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="demo city scale (default 1.0: about a minute on 2 cores)")
+    parser.add_argument("--scale", type=float, default=0.8, help="demo city scale (default 0.8: the generator takes about a minute on 2 cores)")
     parser.add_argument("--seed", type=int, default=20230101)
     parser.add_argument("--all", action="store_true", help="run every registered generator, not only org and accounts")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
