@@ -6,6 +6,7 @@ Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
 
 
 import functools
+import inspect
 import logging
 from typing import Any, Callable
 
@@ -180,6 +181,9 @@ def permission(perm: str) -> Callable:
             require(request.auth, perm)
             return func(request, *args, **kwargs)
 
+        # ninja reads the parameters from the signature; resolve postponed annotations against the
+        # view's own module so `from __future__ import annotations` in an api.py keeps working
+        wrapper.__signature__ = inspect.signature(func, eval_str=True)
         wrapper.required_permission = perm
         return wrapper
 

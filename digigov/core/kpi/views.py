@@ -47,8 +47,10 @@ def kpi_detail(request, code):
         if b.get("extra"):
             charts["chart_extra"] = _bar(b["extra"], b.get("extra_title") or "")
     history = list(definition.snapshots.order_by("-computed_at")[:20]) if snap else []
+    computer = KPI_COMPUTERS.get(code)
     return render(request, "kpi/detail.html", {
-        "d": definition, "snap": snap, "connected": code in KPI_COMPUTERS, "charts": charts, "history": history,
+        "d": definition, "snap": snap, "connected": computer is not None, "charts": charts, "history": history,
+        "source_url_name": computer.source_url_name if computer else "",
     })
 
 
