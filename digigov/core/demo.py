@@ -24,12 +24,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
 URLSAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_PASSWORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 @dataclass
@@ -68,6 +70,11 @@ class DemoContext:
             return []
         text = base64.urlsafe_b64encode(self.rng.getrandbits(96 * k).to_bytes(12 * k, "big")).decode("ascii")
         return [text[i:i + 16] for i in range(0, 16 * k, 16)]
+
+    def unusable_password(self) -> str:
+        """What ``make_password(None)`` stores (never matches any password), drawn from the seeded RNG
+        so that reruns are identical; generated accounts other than the demo accounts get this."""
+        return UNUSABLE_PASSWORD_PREFIX + "".join(self.rng.choices(_PASSWORD_CHARS, k=40))
 
     @staticmethod
     def next_id(model) -> int:

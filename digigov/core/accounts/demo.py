@@ -283,7 +283,6 @@ def _demo_salt(rng) -> str:
 
 
 def generate(ctx) -> None:
-    from digigov.core.org.demo import _unusable_password
     from digigov.core.org.models import Department, Post, StaffMember
 
     rng = ctx.rng
@@ -311,14 +310,15 @@ def generate(ctx) -> None:
     n_agents = ctx.n(AGENTS_FULL)
     n_auth = max(n_agents, ctx.n(AUTHORIZATIONS_FULL))
     picked = _adult_indices(rng, births, n_agents + 2, exclude=set())
-    demo_citizen_idx, demo_agent_idx, agent_idx = picked[0], picked[1], picked[2:]
+    demo_person = {Role.CITIZEN: picked[0] if picked else None, Role.ENTERPRISE_AGENT: picked[1] if len(picked) > 1 else None}
+    agent_idx = picked[2:]
     person_names = dict(NaturalPerson.objects.filter(pk__in=[first_person + j for j in picked]).values_list("pk", "name"))
     next_user = ctx.next_id(User)
     users = []
     for j in agent_idx:
         uid = next_user + len(users)
         users.append(User(id=uid, public_id=ctx.public_id(), username=f"user{uid:07d}", display_name=person_names[first_person + j],
-                          kind=UserKind.PERSON, person_id=first_person + j, password=_unusable_password(rng),
+                          kind=UserKind.PERSON, person_id=first_person + j, password=ctx.unusable_password(),
                           date_joined=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))))
     ctx.bulk(User, users)
     enterprise_ids = list(LegalPerson.objects.filter(pk__gte=first_legal, kind=LegalPersonKind.ENTERPRISE).order_by("pk").values_list("pk", flat=True))
@@ -356,13 +356,10 @@ def generate(ctx) -> None:
         if username in existing:
             continue
         uid = next_user + len(demo_users)
-        person_id = None
         display = staff_names[n]
-        if role == Role.CITIZEN and picked:
-            person_id = first_person + demo_citizen_idx
-        elif role == Role.ENTERPRISE_AGENT and len(picked) > 1:
-            person_id = first_person + demo_agent_idx
-        if person_id:
+        person_id = None
+        if demo_person.get(role) is not None:
+            person_id = first_person + demo_person[role]
             display = person_names[person_id]
         user = User(id=uid, public_id=ctx.public_id(), username=username, display_name=display, kind=kind, person_id=person_id,
                     password=password, is_staff=role == Role.CITY_ADMIN, date_joined=dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc))

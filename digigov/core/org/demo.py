@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-
 from digigov.core import registry
 from digigov.core.demo import chinese_names
 
@@ -219,12 +217,6 @@ def _department_plan(counties: list[dict]) -> list[dict]:
     return out
 
 
-def _unusable_password(rng) -> str:
-    """What ``make_password(None)`` stores, but drawn from the seeded RNG so reruns are identical."""
-    chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    return UNUSABLE_PASSWORD_PREFIX + "".join(rng.choices(chars, k=40))
-
-
 def generate(ctx) -> None:
     from digigov.core.accounts.models import User, UserKind
 
@@ -294,7 +286,7 @@ def generate(ctx) -> None:
         uid = next_user + i
         joined = start + dt.timedelta(seconds=rng.randrange(11 * 365 * 86400))
         users.append(User(id=uid, public_id=ctx.public_id(), username=f"staff{uid:06d}", display_name=names[i], kind=UserKind.STAFF,
-                          password=_unusable_password(rng), date_joined=joined))
+                          password=ctx.unusable_password(), date_joined=joined))
         dept = staff_depts[i]
         members.append(StaffMember(id=next_staff + i, public_id=ctx.public_id(), user_id=uid, department=dept,
                                    post=rng.choice(posts_by_dept[dept.pk]), employee_no=f"GH{uid:07d}"))
