@@ -32,15 +32,18 @@ AGENTS_FULL = 2_500
 AUTHORIZATIONS_FULL = 3_000
 
 # The ten demo accounts, one per role, all with DEMO_PASSWORD (documented: it is printed by
-# ``manage.py demo_accounts``). Department roles are scoped to 营商局（大数据管理局）; the four
-# city-wide roles are not scoped. Staff accounts get a StaffMember row in the unit named last.
+# ``manage.py demo_accounts``). Department roles are scoped to 营商局（大数据管理局）; the service-hall
+# clerk and approver serve the whole city's people, so their reach is the city's division subtree
+# (``CITY_DIVISION``); the four city-wide roles are not scoped. Staff accounts get a StaffMember row
+# in the unit named last.
+CITY_DIVISION = "@city"
 DEMO_PASSWORD = "Demo@2026city"
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     # username, role, account kind, scope department code (None: city-wide), staff unit code
     ("citizen", Role.CITIZEN, UserKind.PERSON, None, None),
     ("agent", Role.ENTERPRISE_AGENT, UserKind.PERSON, None, None),
-    ("clerk", Role.WINDOW_CLERK, UserKind.STAFF, "CITY-BDB", "CITY-GSC"),
-    ("approver", Role.APPROVER, UserKind.STAFF, "CITY-BDB", "CITY-GSC"),
+    ("clerk", Role.WINDOW_CLERK, UserKind.STAFF, CITY_DIVISION, "CITY-GSC"),
+    ("approver", Role.APPROVER, UserKind.STAFF, CITY_DIVISION, "CITY-GSC"),
     ("deptadmin", Role.DEPT_ADMIN, UserKind.STAFF, "CITY-BDB", "CITY-BDB"),
     ("dataadmin", Role.DATA_ADMIN, UserKind.STAFF, "CITY-BDB", "CITY-BDC"),
     ("cityadmin", Role.CITY_ADMIN, UserKind.STAFF, None, "CITY-BDC"),
@@ -283,7 +286,7 @@ def _demo_salt(rng) -> str:
 
 
 def generate(ctx) -> None:
-    from digigov.core.org.models import Department, Post, StaffMember
+    from digigov.core.org.models import Department, Division, DivisionLevel, Post, StaffMember
 
     rng = ctx.rng
     city, county_codes, villages = _places()
@@ -364,8 +367,10 @@ def generate(ctx) -> None:
         user = User(id=uid, public_id=ctx.public_id(), username=username, display_name=display, kind=kind, person_id=person_id,
                     password=password, is_staff=role == Role.CITY_ADMIN, date_joined=dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc))
         demo_users.append(user)
-        scope = depts.get(scope_code) if scope_code else None
-        roles.append(RoleAssignment(id=next_ra + len(roles), public_id=ctx.public_id(), user_id=uid, role=role, department=scope))
+        scope = depts.get(scope_code) if scope_code and scope_code != CITY_DIVISION else None
+        division = Division.objects.get(level=DivisionLevel.CITY) if scope_code == CITY_DIVISION else None
+        roles.append(RoleAssignment(id=next_ra + len(roles), public_id=ctx.public_id(), user_id=uid, role=role, department=scope,
+                                    division=division))
         unit = depts.get(unit_code) if unit_code else None
         if kind == UserKind.STAFF and unit is not None:
             post = Post.objects.filter(department=unit).order_by("pk").first()

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from digigov.core import registry
 from digigov.core.accounts import ids
-from digigov.core.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from digigov.core.accounts.demo import CITY_DIVISION, DEMO_ACCOUNTS, DEMO_PASSWORD
 from digigov.core.accounts.models import AgentAuthorization, LegalPerson, NaturalPerson, User, UserKind
 from digigov.core.audit.models import AuditEntry
 from digigov.core.org import demo as org_demo
@@ -165,7 +165,10 @@ def test_demo_accounts_listed_and_can_log_in(db, client):
         assert user.kind == kind
         ra = RoleAssignment.objects.get(user=user)
         assert ra.role == role
-        assert (ra.department.code if ra.department_id else None) == scope
+        if scope == CITY_DIVISION:  # service-hall staff reach the whole city's people by division
+            assert ra.department_id is None and ra.division.code == "210600000000"
+        else:
+            assert (ra.department.code if ra.department_id else None) == scope and ra.division_id is None
         if kind == UserKind.STAFF:
             assert StaffMember.objects.get(user=user).department.code == unit
         assert client.login(username=username, password=DEMO_PASSWORD), username

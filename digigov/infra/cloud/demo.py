@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from digigov.core.org.demo import BIG_DATA_CENTER_CODE
 from digigov.core.org.models import Department, DivisionLevel
 from digigov.core.registry import register_demo
 
@@ -77,7 +78,7 @@ def generate(ctx):
         ctx.describe("未找到组织机构，跳过政务云示范数据")
         return
     city_level = [d for d in depts if d.division.level == DivisionLevel.CITY] or depts
-    bdc = next((d for d in city_level if "大数据" in d.name), city_level[0])
+    bdc = next((d for d in city_level if d.code == BIG_DATA_CENTER_CODE), city_level[0])
 
     # --- platforms: the city cloud (integrated) + clouds/机房 run by other departments ---------
     n_platforms = ctx.n(20, minimum=3)

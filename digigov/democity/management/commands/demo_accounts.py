@@ -37,7 +37,7 @@ def rows() -> list[tuple[str, str, str, str, str]]:
         elif ra.department_id:
             scope = ra.department.name
         elif ra.division_id:
-            scope = ra.division.name
+            scope = f"{ra.division.name}（区划范围）"
         else:
             scope = "全市"
         out.append((Role(role).label, username, DEMO_PASSWORD, user.display_name, scope))
