@@ -10,4 +10,4 @@ CONSUMER=$!
 trap 'kill $CONSUMER 2>/dev/null || true' EXIT INT TERM
 echo "DigiGov 已启动：http://$HOST:$PORT/   （工作台 /workbench/ · 管理后台 /admin/ · API 文档 /api/v1/docs）"
 "$BIN/gunicorn" digigov.core.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
-  --access-logfile - --log-level warning
+  --log-level warning   # access lines come from digigov.access (JSON, PII masked), not from gunicorn

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "digigov.core.web.middleware.ActorContextMiddleware",
+    "digigov.core.web.middleware.StaffOtpMiddleware",
     "digigov.core.web.middleware.ErrorPageMiddleware",
 ]
 

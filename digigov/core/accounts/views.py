@@ -21,7 +21,8 @@ def persons(request):
     if q:
         # exact ID number or name prefix: both indexed
         qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__startswith=q)
-    return render(request, "accounts/persons.html", {"q": q, **paginate(request, qs.order_by("id"))})
+    return render(request, "accounts/persons.html", {"q": q, "can_register": can(request.user, "accounts.person.manage"),
+                                                     **paginate(request, qs.order_by("id"))})
 
 
 @requires("accounts.person.view")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import time
 import uuid
@@ -17,6 +18,7 @@ LATENCY = Histogram(
     "digigov_http_request_seconds", "HTTP request latency", ["method"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+ACCESS_LOG = logging.getLogger("digigov.access")
 _RID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
@@ -91,14 +93,25 @@ class SecurityHeadersMiddleware:
 
 
 class MetricsMiddleware:
+    """Prometheus counters and the access log. The access log goes through the JSON formatter and
+    the PII mask (a resident ID typed into a search box must not reach the log in clear), which is
+    why the WSGI server's own access log is off."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        LATENCY.labels(request.method).observe(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        LATENCY.labels(request.method).observe(elapsed)
         REQUESTS.labels(request.method, str(response.status_code)).inc()
+        if not request.path.startswith(("/static/", "/healthz", "/metrics")):
+            user = getattr(request, "user", None)
+            ACCESS_LOG.info(
+                "%s %s %s %.1fms user=%s", request.method, request.get_full_path()[:500], response.status_code, elapsed * 1000,
+                user.username if user is not None and user.is_authenticated else "-",
+            )
         return response
 
 
@@ -122,3 +135,47 @@ class ErrorPageMiddleware:
         if not isinstance(exception, DigiGovError) or request.path.startswith("/api/"):
             return None
         return render(request, "web/error.html", {"error": exception}, status=exception.status)
+
+
+class StaffOtpMiddleware:
+    """TOTP for staff, at every staff door (workbench, admin, API sessions).
+
+    * A staff member with a confirmed authenticator must be in a session verified with a code;
+      an unverified session (e.g. opened before enrolment elsewhere) is logged out.
+    * With ``DIGIGOV_STAFF_OTP=required``, staff without an authenticator are sent to enrol first.
+    """
+
+    STAFF_PREFIXES = ("/workbench/", "/admin/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "kind", "") == "staff" and request.path.startswith(self.STAFF_PREFIXES):
+            response = self._check(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _check(self, request, user):
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django_otp import user_has_device
+
+        is_api = request.path.startswith("/api/")
+        if user_has_device(user, confirmed=True):
+            if user.is_verified():
+                return None
+            logout(request)
+            if is_api:
+                return JsonResponse({"code": "otp_required", "message": "请重新登录并输入动态口令", "detail": None}, status=401)
+            return redirect_to_login(request.get_full_path())
+        if settings.DIGIGOV_STAFF_OTP == "required":
+            if is_api:
+                return JsonResponse({"code": "otp_enrolment_required", "message": "工作人员须先绑定动态口令（TOTP）", "detail": None},
+                                    status=403)
+            return redirect("web:totp")
+        return None

@@ -79,8 +79,11 @@ def totp_setup(request):
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
+            from django_otp import login as otp_login
+
             device.confirmed = True
             device.save()
+            otp_login(request, device)  # this session is now verified
             from digigov.core.audit.actions import record
 
             record("accounts.totp.enrol", request.user, after={"device": device.persistent_id})

@@ -289,3 +289,44 @@ def test_a_successful_login_resets_the_consecutive_failure_count(client, db, set
         assert client.post("/accounts/login/", {"username": "resetme", "password": "wrong-password-1"}).status_code == 400
     # still below the limit of consecutive failures
     assert client.post("/accounts/login/", {"username": "resetme", "password": PASSWORD}).status_code == 302
+
+
+# --- TOTP at the staff doors -------------------------------------------------------------------------
+def test_enrolled_staff_in_an_unverified_session_is_sent_back_to_login(client, staff_with_totp):
+    user, _ = staff_with_totp
+    client.force_login(user)  # a session that never gave a code
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert not logged_in(client)
+    client.force_login(user)
+    r = client.get("/api/v1/me")
+    assert r.status_code == 401 and r.json()["code"] == "otp_required"
+
+
+def test_enrolled_staff_with_a_verified_session_reaches_the_workbench(client, staff_with_totp):
+    user, device = staff_with_totp
+    post(client, user.username, PASSWORD, otp_token=token_for(device))
+    assert client.get("/workbench/").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_required_mode_sends_staff_to_enrol_and_enrolment_verifies_the_session(client, role_user, settings):
+    settings.DIGIGOV_STAFF_OTP = "required"
+    user = role_user("dept_admin")
+    citizen = role_user("citizen")
+    client.force_login(citizen)
+    assert client.get("/").status_code == 200  # people are not staff: no TOTP demanded
+    post(client, user.username, PASSWORD)
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"] == "/accounts/totp/"
+    r = client.get("/api/v1/me")
+    assert r.status_code == 403 and r.json()["code"] == "otp_enrolment_required"
+    assert client.get("/accounts/totp/").status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    r = client.post("/accounts/totp/", {"token": "000000" if token_for(device) != "000000" else "111111"})
+    assert r.status_code == 400 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    TOTPDevice.objects.get(pk=device.pk).throttle_reset()  # django-otp slows retries after a failure
+    r = client.post("/accounts/totp/", {"token": token_for(device)})
+    assert r.status_code == 302
+    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert client.get("/workbench/").status_code == 200  # the enrolling session counts as verified

@@ -197,3 +197,15 @@ def test_oversized_login_post_with_csrf_enforced_is_413(db, settings):
 def test_other_bad_requests_stay_400(db):
     r = Client(HTTP_HOST="evil.example").get("/")
     assert r.status_code == 400
+
+
+def test_access_log_masks_an_id_number_in_the_query_string(client, db, caplog):
+    number = "11010519491231002X"
+    with caplog.at_level(logging.INFO, logger="digigov.access"):
+        client.get(f"/workbench/people/?q={number}")
+    records = [r for r in caplog.records if r.name == "digigov.access"]
+    assert records, "every request gets an access line"
+    record = records[-1]
+    MaskPiiFilter().filter(record)
+    line = JsonFormatter().format(record)
+    assert "/workbench/people/" in line and number not in line and "1101**********002X" in line
