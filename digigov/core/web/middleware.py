@@ -166,9 +166,10 @@ class StaffOtpMiddleware:
         from django_otp import user_has_device
 
         is_api = request.path.startswith("/api/")
+        if user.is_verified():  # set from the session by OTPMiddleware
+            return None
+        # one indexed query per unverified staff request: does this person have an authenticator?
         if user_has_device(user, confirmed=True):
-            if user.is_verified():
-                return None
             logout(request)
             if is_api:
                 return JsonResponse({"code": "otp_required", "message": "请重新登录并输入动态口令", "detail": None}, status=401)
