@@ -181,3 +181,16 @@ def test_kpi_api_reports_not_connected_without_numbers(city):
             assert row["value"] is None and row["numerator"] is None
     response = client.get("/api/v1/kpi/K99")
     assert response.status_code == 404 and error_body(response)["code"] == "kpi_not_found"
+
+
+def test_nul_characters_are_refused_at_the_boundary(city, admin):
+    client = Client()
+    client.force_login(admin)
+    payload = {"id_number": resident_id("210602", "19700101"), "name": "王\x00五", "division_code": city.village_a.code}
+    response = post(client, "/api/v1/accounts/persons", payload)
+    assert response.status_code == 422 and error_body(response)["code"] == "validation_error"
+    assert NaturalPerson.objects.count() == 0
+    response = client.get("/api/v1/accounts/persons?name=%00x")
+    assert response.status_code == 400 and error_body(response)["code"] == "nul_character"
+    response = client.get("/workbench/people/?q=%00")
+    assert response.status_code == 400

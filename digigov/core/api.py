@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from digigov.core import context
 from digigov.core.crypto import constant_time_equals
@@ -32,10 +32,30 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def _reject_nul(value):
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("文本中不能包含空字符（NUL）")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _reject_nul(k)
+            _reject_nul(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _reject_nul(v)
+    return value
+
+
 class StrictSchema(Schema):
-    """Input schemas reject unknown fields (a typo is an error, not a silently dropped value)."""
+    """Input schemas reject unknown fields (a typo is an error, not a silently dropped value)
+    and NUL characters (no database stores them in text; PostgreSQL refuses them outright)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        return _reject_nul(data)
 
 
 class ErrorBody(Schema):

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "digigov.core.web.middleware.RequestIdMiddleware",
+    "digigov.core.web.middleware.RejectNulMiddleware",
     "digigov.core.web.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

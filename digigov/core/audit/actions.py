@@ -19,7 +19,7 @@ from .models import GENESIS_HASH, AuditEntry, ChainHead
 
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor", "role", "channel", "action", "object_type", "object_id",
-    "object_repr", "before", "after", "ip", "request_id", "prev_hash",
+    "object_repr", "before_json", "after_json", "ip", "request_id", "prev_hash",
 )
 
 
@@ -65,8 +65,12 @@ def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | N
     return {k: before.get(k) for k in sorted(keys)}, {k: after.get(k) for k in sorted(keys)}
 
 
+def canonical_text(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def canonical(entry: dict) -> bytes:
-    return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return canonical_text(entry).encode("utf-8")
 
 
 def entry_hash(fields: dict) -> str:
@@ -115,8 +119,8 @@ def record(
         object_type=object_type[:64],
         object_id=object_id[:64],
         object_repr=object_repr[:200],
-        before=before,
-        after=after,
+        before_json=canonical_text(before) if before is not None else "",
+        after_json=canonical_text(after) if after is not None else "",
         ip=actor.ip,
         request_id=actor.request_id[:32],
         prev_hash=head.last_hash,

@@ -30,7 +30,7 @@ class EntryOut(Schema):
 
 
 def entry_out(e: AuditEntry) -> dict:
-    return {f: getattr(e, f) for f in EntryOut.model_fields}
+    return {f: getattr(e, f) for f in EntryOut.model_fields}  # before/after: parsed from the stored canonical text
 
 
 class VerifyOut(Schema):

@@ -6,6 +6,8 @@ lock on ``ChainHead``, so deleting, inserting or editing any row breaks the chai
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +25,10 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
+    # canonical JSON text, stored as text: the hash covers these exact bytes, and no database may
+    # rewrite them (PostgreSQL jsonb would renormalise numbers and key order)
+    before_json = models.TextField(_("变更前"), blank=True, default="")
+    after_json = models.TextField(_("变更后"), blank=True, default="")
     ip = models.CharField(_("IP"), max_length=45, blank=True)
     request_id = models.CharField(_("请求ID"), max_length=32, blank=True, db_index=True)
     prev_hash = models.CharField(_("前序摘要"), max_length=64)
@@ -34,6 +38,14 @@ class AuditEntry(models.Model):
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         ordering = ["-seq"]
+
+    @property
+    def before(self):
+        return json.loads(self.before_json) if self.before_json else None
+
+    @property
+    def after(self):
+        return json.loads(self.after_json) if self.after_json else None
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -35,6 +35,22 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+class RejectNulMiddleware:
+    """A NUL character in the path or query string is refused with 400 before any view runs
+    (PostgreSQL cannot compare text with NUL; SQLite would silently truncate)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in raw or "\x00" in raw:
+            from django.http import JsonResponse
+
+            return JsonResponse({"code": "nul_character", "message": "请求中不能包含空字符（NUL）", "detail": None}, status=400)
+        return self.get_response(request)
+
+
 class RequestIdMiddleware:
     """Give each request an id (or keep a sane incoming X-Request-ID) and put it in the actor context."""
 

@@ -92,7 +92,7 @@ def test_tampered_row_is_named_by_audit_verify(clerk, city):
 def test_tampered_json_snapshot_is_detected(clerk, city):
     entries = _chain_of(3, clerk, city)
     target = entries[-3]
-    _raw("UPDATE audit_auditentry SET after = %s WHERE seq = %s", ['{"name": "李四"}', target.seq])
+    _raw("UPDATE audit_auditentry SET after_json = %s WHERE seq = %s", ['{"name": "李四"}', target.seq])
     with pytest.raises(CommandError, match=rf"seq={target.seq}"):
         call_command("audit_verify")
 
@@ -172,7 +172,7 @@ def test_rolled_back_action_leaves_no_audit_entry(clerk, city):
             raise RuntimeError("boom")
     assert AuditEntry.objects.count() == before
     assert ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first() == head_before
-    assert not AuditEntry.objects.filter(action="accounts.person.register", after__name="张三").exists()
+    assert not AuditEntry.objects.filter(action="accounts.person.register").exists()
     # the chain continues cleanly after the rollback
     with acting_as(clerk):
         _register(clerk, city)
@@ -225,17 +225,20 @@ def test_deleted_chain_head_is_detected(clerk, city):
         call_command("audit_verify")
 
 
+# NUL never reaches an action: the API schemas, Django forms and RejectNulMiddleware refuse it at the
+# boundary (PostgreSQL cannot store it in text or jsonb), so payloads here are NUL-free text.
+texts = st.text(alphabet=st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=20)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False) | texts,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(texts.map(lambda t: t[:8]), children, max_size=4),
     max_leaves=12,
 )
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(before=st.dictionaries(st.text(max_size=8), json_values, max_size=5),
-       after=st.dictionaries(st.text(max_size=8), json_values, max_size=5),
-       text=st.text(max_size=60))
+@given(before=st.dictionaries(texts.map(lambda t: t[:8]), json_values, max_size=5),
+       after=st.dictionaries(texts.map(lambda t: t[:8]), json_values, max_size=5),
+       text=texts)
 def test_any_json_payload_survives_the_database_round_trip(db, before, after, text):
     """The hash is recomputed from what the database gives back: canonical JSON must be stable for any payload."""
     with acting_as(None, role=text[:32], ip="::1"):
