@@ -179,7 +179,8 @@ OTP_TOTP_ISSUER = "DigiGov"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# the UI is Simplified Chinese; strings are marked for translation so other locales can be added
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "digigov" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
