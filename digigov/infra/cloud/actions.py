@@ -559,7 +559,7 @@ def submit_request(actor, *, department: Department, purpose: str, vcpu, memory_
 
 
 def _lock_open_request(req: ResourceRequest) -> ResourceRequest:
-    req = ResourceRequest.objects.select_for_update().select_related("department__division", "pool", "system").get(pk=req.pk)
+    req = ResourceRequest.objects.select_for_update(of=("self",)).select_related("department__division", "pool", "system").get(pk=req.pk)
     if req.voided_at is not None:
         raise Conflict("该申请已作废，不能再处理", code="request_voided")
     if req.status != RequestStatus.SUBMITTED:
