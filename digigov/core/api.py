@@ -21,7 +21,6 @@ from ninja.security import APIKeyHeader, SessionAuth
 from pydantic import ConfigDict, model_validator
 
 from digigov.core import context
-from digigov.core.crypto import constant_time_equals
 from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
 from digigov.core.rbac.checks import require
 

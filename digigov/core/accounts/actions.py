@@ -15,6 +15,7 @@ from digigov.core.audit.actions import record, snapshot
 from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
 from digigov.core.rbac.checks import require
+from digigov.core.records import stamp_void
 
 from . import ids
 from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
@@ -176,11 +177,7 @@ def void(actor, obj, reason: str, perm: str):
         raise ValidationFailed("作废必须说明原因", code="reason_required")
     if obj.voided_at:
         raise Conflict("该记录已作废", code="already_voided")
-    before = snapshot(obj)
-    obj.voided_at, obj.void_reason, obj.voided_by = timezone.now(), reason[:200], actor
-    obj.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record(f"{obj._meta.label_lower}.void", obj, before=before, after=snapshot(obj))
-    return obj
+    return stamp_void(actor, obj, reason[:200], f"{obj._meta.label_lower}.void")
 
 
 def reveal_person(actor, person: NaturalPerson, purpose: str = "") -> dict:

@@ -22,6 +22,7 @@ from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import require
+from digigov.core.records import stamp_void
 
 from .models import (
     Allocation,
@@ -280,10 +281,7 @@ def void_platform(actor, platform: CloudPlatform, reason: str) -> CloudPlatform:
         raise Conflict("仍有信息系统部署在该云平台，请先迁移", code="platform_in_use")
     if ResourcePool.objects.active().filter(platform=platform).exists():
         raise Conflict("该云平台仍有资源池", code="platform_in_use")
-    before = snapshot(platform)
-    platform.voided_at, platform.void_reason, platform.voided_by = timezone.now(), reason, actor
-    platform.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record("cloud.platform.void", platform, before=before, after=snapshot(platform))
+    stamp_void(actor, platform, reason, "cloud.platform.void")
     _schedule_kpi_recompute("K01")
     return platform
 
@@ -367,10 +365,7 @@ def void_system(actor, system: HostedSystem, reason: str) -> HostedSystem:
         raise Conflict("信息系统已作废", code="already_voided")
     if Allocation.objects.active().filter(system=system).exists():
         raise Conflict("该系统仍占用云资源，请先释放资源分配", code="system_has_allocations")
-    before = snapshot(system)
-    system.voided_at, system.void_reason, system.voided_by = timezone.now(), reason, actor
-    system.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record("cloud.system.void", system, before=before, after=snapshot(system))
+    stamp_void(actor, system, reason, "cloud.system.void")
     _schedule_kpi_recompute("K01")
     return system
 
@@ -438,11 +433,7 @@ def release_allocation(actor, allocation: Allocation, reason: str) -> Allocation
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.voided_at is not None:
         raise Conflict("该资源分配已释放", code="already_voided")
-    before = snapshot(allocation)
-    allocation.voided_at, allocation.void_reason, allocation.voided_by = timezone.now(), reason, actor
-    allocation.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record("cloud.allocation.release", allocation, before=before, after=snapshot(allocation))
-    return allocation
+    return stamp_void(actor, allocation, reason, "cloud.allocation.release")
 
 
 # --- utilisation ---------------------------------------------------------------------------------
@@ -640,8 +631,4 @@ def void_request(actor, req: ResourceRequest, reason: str) -> ResourceRequest:
         raise Conflict("该申请已作废", code="already_voided")
     if req.status == RequestStatus.APPROVED:
         raise Conflict("已批准的申请不能作废，请释放对应的资源分配", code="already_decided")
-    before = snapshot(req)
-    req.voided_at, req.void_reason, req.voided_by = timezone.now(), reason, actor
-    req.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record("cloud.request.void", req, before=before, after=snapshot(req))
-    return req
+    return stamp_void(actor, req, reason, "cloud.request.void")

@@ -12,6 +12,7 @@ from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
 from digigov.core.org.models import Department, Division
 from digigov.core.rbac.checks import require
+from digigov.core.records import stamp_void
 
 from .models import AccessPoint, AccessStatus
 
@@ -145,9 +146,6 @@ def void_access_point(actor, point: AccessPoint, reason: str) -> AccessPoint:
     point = AccessPoint.objects.select_for_update().get(pk=point.pk)
     if point.voided_at is not None:
         raise Conflict("接入点已作废", code="already_voided")
-    before = snapshot(point)
-    point.voided_at, point.void_reason, point.voided_by = timezone.now(), reason, actor
-    point.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record("network.access_point.void", point, before=before, after=snapshot(point))
+    stamp_void(actor, point, reason, "network.access_point.void")
     _schedule_k02()
     return point

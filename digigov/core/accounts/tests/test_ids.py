@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from digigov.core.accounts import ids
 
