@@ -5,7 +5,7 @@ names its permission; lists are paginated (``page``, ``page_size``) and scoped t
 from datetime import datetime
 from decimal import Decimal
 
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 
 from digigov.core.api import StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
@@ -225,7 +225,7 @@ def create_request(request, payload: RequestIn, idempotency_key: str | None = He
         storage_tb=payload.storage_tb, reason=payload.reason, system=system, pool=pool, idempotency_key=key or body_key,
     )
     req = ResourceRequest.objects.select_related("department", "pool", "system").get(pk=req.pk)
-    return (201 if created else 200), request_out(req)
+    return Status(201 if created else 200, request_out(req))
 
 
 @router.get("/requests/{public_id}", response=RequestOut, summary="云资源申请详情")

@@ -3,7 +3,7 @@
 # no `from __future__ import annotations` here: ninja evaluates the wrapped operations' type hints at runtime
 from datetime import date
 
-from ninja import Router
+from ninja import Router, Status
 
 from digigov.core.api import StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
@@ -89,7 +89,7 @@ def create_point(request, payload: AccessPointIn):
         request.auth, division=division, department=department, name=payload.name, bandwidth_mbps=payload.bandwidth_mbps,
         ipv6_ready=payload.ipv6_ready, status=payload.status, commissioned_on=payload.commissioned_on,
     )
-    return 201, point_out(AccessPoint.objects.select_related("division", "department").get(pk=point.pk))
+    return Status(201, point_out(AccessPoint.objects.select_related("division", "department").get(pk=point.pk)))
 
 
 @router.get("/access-points/{public_id}", summary="外网接入点详情")
