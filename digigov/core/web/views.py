@@ -62,7 +62,7 @@ def logout_view(request):
 
 @requires("workbench.access")
 def workbench(request):
-    return render(request, "web/workbench.html", {"kpis": board()})
+    return render(request, "web/workbench.html", {"kpis": board(), "link_kpis": can(request.user, "kpi.view")})
 
 
 @login_only

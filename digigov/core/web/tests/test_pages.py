@@ -92,3 +92,17 @@ def test_error_page_shows_the_request_id(client, role_user):
     client.force_login(role_user("citizen"))
     r = client.get("/workbench/")
     assert r["X-Request-ID"] in html(r)
+
+
+def test_workbench_links_kpi_details_only_for_those_who_may_open_them(client, role_user):
+    from digigov.core.kpi.actions import ensure_definitions
+    from digigov.core.registry import KPI_COMPUTERS
+
+    ensure_definitions()
+    connected = next(iter(KPI_COMPUTERS), None)
+    if connected is None:
+        pytest.skip("no KPI is connected in this build")
+    client.force_login(role_user("window_clerk"))
+    assert f"/workbench/kpi/{connected}/" not in client.get("/workbench/").content.decode()
+    client.force_login(role_user("leader"))
+    assert f"/workbench/kpi/{connected}/" in client.get("/workbench/").content.decode()
