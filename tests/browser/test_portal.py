@@ -26,3 +26,16 @@ def test_wrong_password_shows_chinese_error(page, city):
     make_user("citizen", username="lisi")
     login(page, "lisi", "wrong-password-123")
     assert "用户名或密码错误" in page.content()
+
+
+def test_workbench_on_a_phone_folds_the_navigation(page, shot, city):
+    make_user("leader", username="leader1")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "leader1", PASSWORD)
+    page.goto("/workbench/")
+    nav = page.locator("aside.side")
+    assert not nav.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # tables scroll inside their card
+    page.click("label.nav-toggle-label")
+    assert nav.is_visible() and nav.locator("text=政务云").is_visible()
+    shot(page, "workbench-mobile-nav")
