@@ -21,7 +21,7 @@ def persons(request):
         # exact ID number or name prefix: both indexed
         qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__startswith=q)
     return render(request, "accounts/persons.html", {"q": q, "can_register": can(request.user, "accounts.person.manage"),
-                                                     **paginate(request, qs.order_by("id"))})
+                                                     **paginate(request, qs.order_by("id"), count=False)})
 
 
 @requires("accounts.person.view")
@@ -30,7 +30,7 @@ def legal_persons(request):
     q = request.GET.get("q", "").strip()[:50]
     if q:
         qs = qs.filter(uscc=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
-    return render(request, "accounts/legal_persons.html", {"q": q, **paginate(request, qs.order_by("id"))})
+    return render(request, "accounts/legal_persons.html", {"q": q, **paginate(request, qs.order_by("id"), count=False)})
 
 
 def _person_in_scope(request, public_id, perm="accounts.person.view"):

@@ -38,5 +38,5 @@ def entries(request):
                 continue
             start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1 if key == "until" else 0), dt.time()))
             qs = qs.filter(**{f"at__{op}": start})
-    ctx = {"f": f, "errors": errors, **paginate(request, qs.order_by("-seq"))}
+    ctx = {"f": f, "errors": errors, **paginate(request, qs.order_by("-seq"), count=False)}
     return render(request, "audit/entries.html", ctx, status=400 if errors else 200)

@@ -1,6 +1,7 @@
 """Persons pages: scoped, masked lists with a fixed number of queries; clear values only through the audited reveal."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -43,6 +44,11 @@ def test_persons_list_is_masked(client, clerk, city):
         assert p.name in body
 
 
+def rows(body: str) -> int:
+    """Data rows in the page's table (these registries page without a total)."""
+    return len(re.findall(r"<tr><td>", body.split("<tbody>", 1)[1].split("</tbody>", 1)[0])) if "<tbody>" in body else 0
+
+
 def test_persons_list_is_scoped_to_the_clerks_division(client, clerk, city):
     mine = make_people(city.village_a, 2)
     theirs = make_people(city.village_b, 2, start=100)
@@ -50,16 +56,16 @@ def test_persons_list_is_scoped_to_the_clerks_division(client, clerk, city):
     body = page(client, "/workbench/people/")
     assert all(p.name in body for p in mine)
     assert not any(p.name in body for p in theirs)
-    assert "共 2 条" in body
+    assert rows(body) == 2
 
 
 def test_persons_search_by_exact_id_and_name_prefix(client, clerk, city):
     people = make_people(city.village_a, 12)
     client.force_login(clerk)
     body = page(client, "/workbench/people/", q=people[3].id_number.lower())
-    assert people[3].name in body and "共 1 条" in body
+    assert people[3].name in body and rows(body) == 1
     body = page(client, "/workbench/people/", q="居民01")
-    assert "共 2 条" in body  # 居民010, 居民011
+    assert rows(body) == 2  # 居民010, 居民011
     other = make_people(city.village_b, 1, start=500)[0]
     body = page(client, "/workbench/people/", q=other.id_number)  # exists, but outside the clerk's scope
     assert other.name not in body and "暂无数据" in body
@@ -159,4 +165,4 @@ def test_legal_persons_list(client, clerk, city, django_assert_max_num_queries):
     client.force_login(clerk)
     with django_assert_max_num_queries(6):  # incl. the staff-TOTP check
         body = page(client, "/workbench/people/legal/")
-    assert "企业29" in body and "外区企业" not in body and "共 30 条" in body
+    assert "企业29" in body and "外区企业" not in body and rows(body) == 30
