@@ -8,7 +8,7 @@ Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
 import functools
 import inspect
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, SessionAuth
-from pydantic import ConfigDict, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from digigov.core import context
 from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
@@ -209,21 +209,34 @@ def permission(perm: str) -> Callable:
     return deco
 
 
-class Page(Schema):
-    count: int
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list: ``response=Page[ItemOut]`` documents the item type in OpenAPI."""
+
+    count: int | None = Field(description="总条数；百万级登记簿（自然人、法人、审计日志）不计数，为 null")
     page: int
     page_size: int
-    items: list[Any]
+    has_next: bool
+    items: list[T]
 
 
-def paginate(qs: QuerySet, page: int, page_size: int, serialize: Callable) -> dict:
-    if page < 1:
-        raise ValidationFailed("页码必须从 1 开始", code="bad_page")
+MAX_PAGE = 100_000
+
+
+def paginate(qs: QuerySet, page: int, page_size: int, serialize: Callable, *, count: bool = True) -> dict:
+    """One page of ``qs``. ``count=False`` for registries of millions of rows: no COUNT(*), and
+    ``has_next`` comes from fetching one row more than the page holds."""
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed(f"页码应在 1 到 {MAX_PAGE} 之间", code="bad_page")
     if not 1 <= page_size <= 500:
         raise ValidationFailed("每页条数应在 1 到 500 之间", code="bad_page_size")
-    count = qs.count()
     start = (page - 1) * page_size
-    return {"count": count, "page": page, "page_size": page_size, "items": [serialize(o) for o in qs[start : start + page_size]]}
+    rows = list(qs[start : start + page_size + 1])
+    total = qs.count() if count else None
+    return {"count": total, "page": page, "page_size": page_size, "has_next": len(rows) > page_size,
+            "items": [serialize(o) for o in rows[:page_size]]}
 
 
 def get_or_404(qs: QuerySet, **lookup):
@@ -233,7 +246,16 @@ def get_or_404(qs: QuerySet, **lookup):
     return obj
 
 
-@api.get("/me", auth=[SessionUser(csrf=True), ApiKeyAuth()], tags=["core"], summary="当前账户与角色")
+class MeOut(Schema):
+    public_id: str
+    username: str
+    display_name: str
+    kind: str
+    roles: list[str]
+    server_time: str
+
+
+@api.get("/me", response=MeOut, auth=[SessionUser(csrf=True), ApiKeyAuth()], tags=["core"], summary="当前账户与角色")
 def me(request):
     from digigov.core.rbac.checks import grants
 

@@ -85,13 +85,13 @@ def _division(code: str) -> Division:
     return get_or_404(Division.objects.all(), code=code)
 
 
-@router.get("/persons", response=Page, summary="自然人列表（脱敏）")
+@router.get("/persons", response=Page[PersonOut], summary="自然人列表（脱敏）")
 @permission("accounts.person.view")
 def list_persons(request, name: str = "", page: int = 1, page_size: int = 50):
     qs = scope_queryset(request.auth, "accounts.person.view", NaturalPerson.objects.active().select_related("division"), None, "division")
     if name:
         qs = qs.filter(name__startswith=name[:32])
-    return paginate(qs.order_by("id"), page, page_size, person_out)
+    return paginate(qs.order_by("id"), page, page_size, person_out, count=False)
 
 
 @router.post("/persons", response={201: PersonOut}, summary="登记自然人")
@@ -116,13 +116,13 @@ def reveal_person(request, public_id: str, payload: RevealIn):
     return actions.reveal_person(request.auth, get_or_404(qs, public_id=public_id), payload.purpose)
 
 
-@router.get("/legal-persons", response=Page, summary="法人列表")
+@router.get("/legal-persons", response=Page[LegalPersonOut], summary="法人列表")
 @permission("accounts.person.view")
 def list_legal_persons(request, name: str = "", page: int = 1, page_size: int = 50):
     qs = scope_queryset(request.auth, "accounts.person.view", LegalPerson.objects.active().select_related("division"), None, "division")
     if name:
         qs = qs.filter(name__contains=name[:50])
-    return paginate(qs.order_by("id"), page, page_size, legal_out)
+    return paginate(qs.order_by("id"), page, page_size, legal_out, count=False)
 
 
 @router.post("/legal-persons", response={201: LegalPersonOut}, summary="登记法人")

@@ -63,7 +63,16 @@ def get_kpi(request, code: str):
     return kpi_out(_row(code))
 
 
-@router.get("/{code}/rows", response=Page, summary="指标明细（下钻）")
+class DrillRowOut(Schema):
+    counted: bool
+    cells: list[str]
+
+
+class DrillPage(Page[DrillRowOut]):
+    columns: list[str]
+
+
+@router.get("/{code}/rows", response=DrillPage, summary="指标明细（下钻）：分母中的每一行，counted 表示是否计入分子")
 @permission("kpi.view")
 def kpi_rows(request, code: str, division: str | None = None, department: str | None = None, page: int = 1, page_size: int = 50):
     if not KpiDefinition.objects.filter(code=code).exists():

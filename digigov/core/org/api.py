@@ -51,7 +51,7 @@ class DepartmentIn(StrictSchema):
     is_budget_unit: bool = True
 
 
-@router.get("/divisions", response=Page, summary="行政区划列表")
+@router.get("/divisions", response=Page[DivisionOut], summary="行政区划列表")
 @permission("org.view")
 def list_divisions(request, level: int | None = None, parent_code: str | None = None, page: int = 1, page_size: int = 100):
     qs = Division.objects.select_related("parent").order_by("code")
@@ -62,7 +62,7 @@ def list_divisions(request, level: int | None = None, parent_code: str | None = 
     return paginate(qs, page, page_size, division_out)
 
 
-@router.get("/departments", response=Page, summary="部门/单位列表（按权限范围）")
+@router.get("/departments", response=Page[DepartmentOut], summary="部门/单位列表（按权限范围）")
 @permission("org.view")
 def list_departments(request, q: str = "", page: int = 1, page_size: int = 50):
     qs = scope_queryset(request.auth, "org.view", Department.objects.active().select_related("division", "parent"), "", "division")
