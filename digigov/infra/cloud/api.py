@@ -1,13 +1,13 @@
 """REST API of 政务云 at /api/v1/infra/cloud/. Objects are addressed by ``public_id``; every operation
 names its permission; lists are paginated (``page``, ``page_size``) and scoped to the caller's reach."""
 
-# no `from __future__ import annotations` here: ninja evaluates the wrapped operations' type hints at runtime
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Header, Router, Schema, Status
+from pydantic import Field
 
-from digigov.core.api import StrictSchema, get_or_404, paginate, permission
+from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import scope_queryset
@@ -62,19 +62,19 @@ class SamplesIn(StrictSchema):
     samples: list[SampleIn]
 
 
-class RequestOut(Schema):
+class ResourceRequestOut(Schema):
     public_id: str
-    department: str
+    department: str = Field(description="申请单位 public_id")
     department_name: str
-    pool: str
-    system: str | None
+    pool: str = Field(description="资源池 public_id")
+    system: str | None = Field(description="信息系统 public_id")
     system_name: str | None
-    purpose: str
+    purpose: str = Field(description="new | migrate | expand")
     vcpu: int
     memory_gb: int
-    storage_tb: float
+    storage_tb: float = Field(description="存储（TB，两位小数）")
     reason: str
-    status: str
+    status: str = Field(description="submitted | approved | rejected | withdrawn")
     status_label: str
     voided: bool
     decision_note: str
@@ -92,6 +92,21 @@ def request_out(r: ResourceRequest) -> dict:
     }
 
 
+class HostedSystemOut(Schema):
+    public_id: str
+    name: str
+    department: str = Field(description="主管单位 public_id")
+    department_name: str
+    classified: bool
+    cloud_status: str = Field(description="migrated | planned | exempt")
+    cloud_status_label: str
+    platform: str | None = Field(description="部署云平台 public_id")
+    platform_name: str | None
+    went_live_on: date | None
+    migrated_on: date | None
+    planned_migration_on: date | None
+
+
 def system_out(s: HostedSystem) -> dict:
     return {
         "public_id": s.public_id, "name": s.name, "department": s.department.public_id, "department_name": s.department.name,
@@ -101,10 +116,50 @@ def system_out(s: HostedSystem) -> dict:
     }
 
 
+class CloudPlatformOut(Schema):
+    public_id: str
+    name: str
+    kind: str = Field(description="cloud | datacenter")
+    kind_label: str
+    department: str = Field(description="运维单位 public_id")
+    department_name: str
+    integrated: bool = Field(description="已整合融入“一朵云”")
+    integrated_on: date | None
+
+
 def platform_out(p: CloudPlatform) -> dict:
     return {"public_id": p.public_id, "name": p.name, "kind": p.kind, "kind_label": p.get_kind_display(),
             "department": p.department.public_id, "department_name": p.department.name, "integrated": p.integrated,
             "integrated_on": p.integrated_on}
+
+
+class PoolCountOut(Schema):
+    total: int
+    allocated: int = Field(description="有效分配合计")
+    free: int
+
+
+class PoolStorageOut(Schema):
+    total: float
+    allocated: float = Field(description="有效分配合计")
+    free: float
+
+
+class ResourcePoolOut(Schema):
+    public_id: str
+    name: str
+    platform: str | None = Field(description="所属云平台 public_id")
+    vcpu: PoolCountOut = Field(description="vCPU（核）")
+    memory_gb: PoolCountOut = Field(description="内存（GB）")
+    storage_tb: PoolStorageOut = Field(description="存储（TB）")
+
+
+class ResourcePoolListOut(Schema):
+    items: list[ResourcePoolOut]
+
+
+class SamplesAcceptedOut(Schema):
+    count: int = Field(description="写入的采样条数")
 
 
 def pool_out(pool: ResourcePool) -> dict:
@@ -115,20 +170,36 @@ def pool_out(pool: ResourcePool) -> dict:
     return out
 
 
+class AdoptionPartOut(Schema):
+    key: str = Field(description="区划代码前6位，或单位 public_id")
+    label: str
+    numerator: float
+    denominator: float
+    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
+
+
+class AdoptionOut(Schema):
+    value: float | None = Field(description="上云率（%），无应上云系统时为 null")
+    numerator: int = Field(description="已上云的非涉密信息系统数")
+    denominator: int = Field(description="应上云的非涉密信息系统数（不含经批准暂不上云）")
+    by_division: list[AdoptionPartOut]
+    by_department: list[AdoptionPartOut]
+
+
 def _part(p) -> dict:
     return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
 
 
 # --- pools, platforms, systems -------------------------------------------------------------------
 
-@router.get("/pools", summary="资源池容量与分配情况")
+@router.get("/pools", response=ResourcePoolListOut, summary="资源池容量与分配情况")
 @permission("cloud.view")
 def list_pools(request):
     pools = ResourcePool.objects.active().select_related("platform").order_by("id")
     return {"items": [pool_out(p) for p in pools]}
 
 
-@router.post("/pools/{public_id}/samples", summary="上报资源使用率采样")
+@router.post("/pools/{public_id}/samples", response=SamplesAcceptedOut, summary="上报资源使用率采样")
 @permission("cloud.manage")
 def post_samples(request, public_id: str, payload: SamplesIn):
     pool = get_or_404(ResourcePool.objects.active(), public_id=public_id)
@@ -136,7 +207,7 @@ def post_samples(request, public_id: str, payload: SamplesIn):
     return {"count": n}
 
 
-@router.get("/platforms", summary="云平台列表（含是否整合入“一朵云”）")
+@router.get("/platforms", response=Page[CloudPlatformOut], summary="云平台列表（含是否整合入“一朵云”）")
 @permission("cloud.view")
 def list_platforms(request, integrated: bool | None = None, page: int = 1, page_size: int = 50):
     qs = scope_queryset(request.auth, "cloud.view", CloudPlatform.objects.active().select_related("department"), **SCOPE)
@@ -145,7 +216,7 @@ def list_platforms(request, integrated: bool | None = None, page: int = 1, page_
     return paginate(qs.order_by("name", "id"), page, page_size, platform_out)
 
 
-@router.post("/platforms/{public_id}/integration", summary="设置云平台整合状态")
+@router.post("/platforms/{public_id}/integration", response=CloudPlatformOut, summary="设置云平台整合状态")
 @permission("cloud.manage")
 def set_integration(request, public_id: str, payload: IntegrationIn):
     platform = get_or_404(scope_queryset(request.auth, "cloud.manage", CloudPlatform.objects.active(), **SCOPE), public_id=public_id)
@@ -153,7 +224,7 @@ def set_integration(request, public_id: str, payload: IntegrationIn):
     return platform_out(CloudPlatform.objects.select_related("department").get(pk=platform.pk))
 
 
-@router.get("/systems", summary="信息系统列表")
+@router.get("/systems", response=Page[HostedSystemOut], summary="信息系统列表")
 @permission("cloud.view")
 def list_systems(request, status: str | None = None, classified: bool | None = None, page: int = 1, page_size: int = 50):
     qs = scope_queryset(request.auth, "cloud.view", HostedSystem.objects.active().select_related("department", "platform"), **SCOPE)
@@ -166,7 +237,7 @@ def list_systems(request, status: str | None = None, classified: bool | None = N
     return paginate(qs.order_by("department__path", "name", "id"), page, page_size, system_out)
 
 
-@router.post("/systems/{public_id}/status", summary="调整信息系统上云状态")
+@router.post("/systems/{public_id}/status", response=HostedSystemOut, summary="调整信息系统上云状态")
 @permission("cloud.manage")
 def set_system_status(request, public_id: str, payload: SystemStatusIn):
     system = get_or_404(scope_queryset(request.auth, "cloud.manage", HostedSystem.objects.active(), **SCOPE), public_id=public_id)
@@ -174,7 +245,7 @@ def set_system_status(request, public_id: str, payload: SystemStatusIn):
     return system_out(HostedSystem.objects.select_related("department", "platform").get(pk=system.pk))
 
 
-@router.get("/adoption", summary="非涉密信息系统上云率（含分解）")
+@router.get("/adoption", response=AdoptionOut, summary="非涉密信息系统上云率（含分解）")
 @permission("cloud.view")
 def adoption(request):
     r = kpis.cloud_rate()
@@ -188,7 +259,7 @@ def _requests(user, perm: str):
     return scope_queryset(user, perm, ResourceRequest.objects.select_related("department", "pool", "system"), **SCOPE)
 
 
-@router.get("/requests", summary="云资源申请列表")
+@router.get("/requests", response=Page[ResourceRequestOut], summary="云资源申请列表")
 @permission("cloud.view")
 def list_requests(request, status: str | None = None, page: int = 1, page_size: int = 50):
     qs = _requests(request.auth, "cloud.view").filter(voided_at__isnull=True)
@@ -199,7 +270,7 @@ def list_requests(request, status: str | None = None, page: int = 1, page_size: 
     return paginate(qs.order_by("-created_at", "-id"), page, page_size, request_out)
 
 
-@router.post("/requests", response={200: RequestOut, 201: RequestOut}, summary="提交云资源申请（支持 Idempotency-Key）")
+@router.post("/requests", response={200: ResourceRequestOut, 201: ResourceRequestOut}, summary="提交云资源申请（支持 Idempotency-Key）")
 @permission("cloud.request")
 def create_request(request, payload: RequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     key = (idempotency_key or "").strip()
@@ -228,13 +299,13 @@ def create_request(request, payload: RequestIn, idempotency_key: str | None = He
     return Status(201 if created else 200, request_out(req))
 
 
-@router.get("/requests/{public_id}", response=RequestOut, summary="云资源申请详情")
+@router.get("/requests/{public_id}", response=ResourceRequestOut, summary="云资源申请详情")
 @permission("cloud.view")
 def get_request(request, public_id: str):
     return request_out(get_or_404(_requests(request.auth, "cloud.view"), public_id=public_id))
 
 
-@router.post("/requests/{public_id}/approve", response=RequestOut, summary="批准申请（检查资源池容量并分配资源）")
+@router.post("/requests/{public_id}/approve", response=ResourceRequestOut, summary="批准申请（检查资源池容量并分配资源）")
 @permission("cloud.approve")
 def approve(request, public_id: str, payload: DecisionIn):
     req = get_or_404(_requests(request.auth, "cloud.approve"), public_id=public_id)
@@ -242,7 +313,7 @@ def approve(request, public_id: str, payload: DecisionIn):
     return request_out(_requests(request.auth, "cloud.approve").get(pk=req.pk))
 
 
-@router.post("/requests/{public_id}/reject", response=RequestOut, summary="驳回申请（须填写审批意见）")
+@router.post("/requests/{public_id}/reject", response=ResourceRequestOut, summary="驳回申请（须填写审批意见）")
 @permission("cloud.approve")
 def reject(request, public_id: str, payload: DecisionIn):
     req = get_or_404(_requests(request.auth, "cloud.approve"), public_id=public_id)
@@ -250,7 +321,7 @@ def reject(request, public_id: str, payload: DecisionIn):
     return request_out(_requests(request.auth, "cloud.approve").get(pk=req.pk))
 
 
-@router.post("/requests/{public_id}/withdraw", response=RequestOut, summary="撤回本单位未审批的申请")
+@router.post("/requests/{public_id}/withdraw", response=ResourceRequestOut, summary="撤回本单位未审批的申请")
 @permission("cloud.request")
 def withdraw(request, public_id: str):
     req = get_or_404(_requests(request.auth, "cloud.request"), public_id=public_id)

@@ -1,11 +1,11 @@
 """REST API of 电子政务外网 at /api/v1/infra/network/ (access points addressed by ``public_id``)."""
 
-# no `from __future__ import annotations` here: ninja evaluates the wrapped operations' type hints at runtime
 from datetime import date
 
-from ninja import Router, Status
+from ninja import Router, Schema, Status
+from pydantic import Field
 
-from digigov.core.api import StrictSchema, get_or_404, paginate, permission
+from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.org.models import Department, Division, DivisionLevel
 from digigov.core.rbac.checks import scope_queryset
@@ -36,6 +36,22 @@ class AccessPointPatch(StrictSchema):
     ipv6_ready: bool | None = None
 
 
+class AccessPointOut(Schema):
+    public_id: str
+    name: str
+    division: str = Field(description="所在区划代码（12位）")
+    division_name: str
+    level: int = Field(description="层级：1 市，2 县（区），3 乡（镇、街道），4 村（社区）")
+    level_label: str
+    department: str | None = Field(description="接入单位 public_id；区划级公共接入点为 null")
+    department_name: str | None
+    bandwidth_mbps: int
+    ipv6_ready: bool
+    status: str = Field(description="connected | planned | down")
+    status_label: str
+    commissioned_on: date | None
+
+
 def point_out(p: AccessPoint) -> dict:
     return {
         "public_id": p.public_id, "name": p.name, "division": p.division.code, "division_name": p.division.name,
@@ -50,11 +66,41 @@ def _points(user, perm):
     return scope_queryset(user, perm, AccessPoint.objects.active().select_related("division", "department"), "department", "division")
 
 
+class CoveragePartOut(Schema):
+    """One slice of the K02 breakdown by county-level division or 委办局 (weighted tallies, so numbers are floats)."""
+
+    key: str = Field(description="区划代码前6位，或单位 public_id")
+    label: str
+    numerator: float
+    denominator: float
+    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
+
+
+class CoverageCountOut(Schema):
+    """Coverage of one division level, or the IPv6 share of connected points (plain counts)."""
+
+    key: str = Field(description="level_1 … level_4，或 ipv6")
+    label: str
+    numerator: int
+    denominator: int
+    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
+
+
+class CoverageOut(Schema):
+    value: float | None = Field(description="K02 政务外网接入率（%），无财政预算单位时为 null")
+    numerator: int = Field(description="已接入的财政预算单位数")
+    denominator: int = Field(description="财政预算单位数")
+    by_division: list[CoveragePartOut]
+    by_department: list[CoveragePartOut]
+    levels: list[CoverageCountOut] = Field(description="各级区划覆盖率")
+    ipv6: CoverageCountOut = Field(description="已接入点的 IPv6 改造率")
+
+
 def _part(p) -> dict:
     return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
 
 
-@router.get("/access-points", summary="外网接入点列表")
+@router.get("/access-points", response=Page[AccessPointOut], summary="外网接入点列表")
 @permission("network.view")
 def list_points(request, level: int | None = None, status: str | None = None, division: str | None = None,
                 page: int = 1, page_size: int = 50):
@@ -74,7 +120,7 @@ def list_points(request, level: int | None = None, status: str | None = None, di
     return paginate(qs.order_by("division__code", "id"), page, page_size, point_out)
 
 
-@router.post("/access-points", response={201: dict}, summary="登记外网接入点")
+@router.post("/access-points", response={201: AccessPointOut}, summary="登记外网接入点")
 @permission("network.manage")
 def create_point(request, payload: AccessPointIn):
     division = Division.objects.filter(code=payload.division).first()
@@ -92,13 +138,13 @@ def create_point(request, payload: AccessPointIn):
     return Status(201, point_out(AccessPoint.objects.select_related("division", "department").get(pk=point.pk)))
 
 
-@router.get("/access-points/{public_id}", summary="外网接入点详情")
+@router.get("/access-points/{public_id}", response=AccessPointOut, summary="外网接入点详情")
 @permission("network.view")
 def get_point(request, public_id: str):
     return point_out(get_or_404(_points(request.auth, "network.view"), public_id=public_id))
 
 
-@router.post("/access-points/{public_id}/status", summary="变更接入状态（接入/中断/规划）")
+@router.post("/access-points/{public_id}/status", response=AccessPointOut, summary="变更接入状态（接入/中断/规划）")
 @permission("network.manage")
 def set_point_status(request, public_id: str, payload: StatusIn):
     point = get_or_404(_points(request.auth, "network.manage"), public_id=public_id)
@@ -106,7 +152,7 @@ def set_point_status(request, public_id: str, payload: StatusIn):
     return point_out(_points(request.auth, "network.manage").get(pk=point.pk))
 
 
-@router.patch("/access-points/{public_id}", summary="带宽扩容与IPv6改造")
+@router.patch("/access-points/{public_id}", response=AccessPointOut, summary="带宽扩容与IPv6改造")
 @permission("network.manage")
 def patch_point(request, public_id: str, payload: AccessPointPatch):
     point = get_or_404(_points(request.auth, "network.manage"), public_id=public_id)
@@ -114,7 +160,7 @@ def patch_point(request, public_id: str, payload: AccessPointPatch):
     return point_out(_points(request.auth, "network.manage").get(pk=point.pk))
 
 
-@router.get("/coverage", summary="政务外网接入率（K02）与各级覆盖率（实时计算）")
+@router.get("/coverage", response=CoverageOut, summary="政务外网接入率（K02）与各级覆盖率（实时计算）")
 @permission("network.view")
 def coverage(request):
     r = kpis.compute_k02()

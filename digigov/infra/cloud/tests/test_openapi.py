@@ -1,0 +1,146 @@
+"""Every operation of the infra REST API documents its response in /api/v1/openapi.json.
+
+The helpers are generic over any path prefix of /api/v1/ (``undocumented_operations(spec, prefix)``); this
+module applies them to /api/v1/infra/ only.
+"""
+
+import pytest
+from ninja import Schema
+
+pytestmark = pytest.mark.django_db
+PREFIX = "/api/v1/infra/"
+METHODS = {"get", "post", "put", "patch", "delete"}
+PAGE_FIELDS = {"count", "page", "page_size", "has_next", "items"}
+
+
+@pytest.fixture
+def spec(client):
+    resp = client.get("/api/v1/openapi.json")
+    assert resp.status_code == 200
+    return resp.json()
+
+
+def _resolve(spec: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _operations(spec: dict, prefix: str):
+    for path, ops in spec["paths"].items():
+        if path.startswith(prefix):
+            for method, op in ops.items():
+                if method in METHODS:
+                    yield f"{method.upper()} {path}", op
+
+
+def _success_schemas(op: dict) -> list[dict]:
+    return [resp.get("content", {}).get("application/json", {}).get("schema", {})
+            for status, resp in op["responses"].items() if str(status).startswith("2")]
+
+
+def _is_paginated(op: dict) -> bool:
+    return any(p.get("in") == "query" and p.get("name") == "page" for p in op.get("parameters", []))
+
+
+def undocumented_operations(spec: dict, prefix: str) -> list[str]:
+    """Operations under ``prefix`` whose success response has no usable JSON schema, and list operations
+    whose ``items`` do not name their item schema."""
+    problems = []
+    for name, op in _operations(spec, prefix):
+        schemas = _success_schemas(op)
+        if not schemas:
+            problems.append(f"{name}: no 2xx response")
+        for schema in schemas:
+            if not ("$ref" in schema or "properties" in schema or "items" in schema):
+                problems.append(f"{name}: 2xx response schema is empty or untyped: {schema}")
+                continue
+            resolved = _resolve(spec, schema)
+            if not (resolved.get("properties") or resolved.get("items")):
+                problems.append(f"{name}: 2xx response schema has no fields: {resolved}")
+                continue
+            props = resolved.get("properties", {})
+            if _is_paginated(op) and not PAGE_FIELDS <= set(props):
+                problems.append(f"{name}: takes `page` but its response is not a Page: {sorted(props)}")
+            if "items" in props and "$ref" not in props["items"].get("items", {}):
+                problems.append(f"{name}: `items` does not name its item schema: {props['items']}")
+    return problems
+
+
+def _reachable(spec: dict, schema: dict, seen: set[str]) -> None:
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if ref:
+            key = ref.rsplit("/", 1)[-1]
+            if key not in seen:
+                seen.add(key)
+                _reachable(spec, spec["components"]["schemas"][key], seen)
+        for value in schema.values():
+            _reachable(spec, value, seen)
+    elif isinstance(schema, list):
+        for value in schema:
+            _reachable(spec, value, seen)
+
+
+def untyped_fields(spec: dict, prefix: str) -> list[str]:
+    """Fields of the response schemas under ``prefix`` whose JSON type is left open (``Any``, bare ``dict``)."""
+    names: set[str] = set()
+    for _, op in _operations(spec, prefix):
+        for schema in _success_schemas(op):
+            _reachable(spec, schema, names)
+    problems = []
+    for key in sorted(names):
+        component = spec["components"]["schemas"][key]
+        for field, prop in component.get("properties", {}).items():
+            options = prop.get("anyOf", [prop])
+            if not all(o.get("type") or "$ref" in o for o in options):
+                problems.append(f"{key}.{field}: {prop}")
+            if any(o.get("type") == "object" and "properties" not in o for o in options):
+                problems.append(f"{key}.{field}: object without properties: {prop}")
+            if any(o.get("type") == "array" and not o.get("items") for o in options):
+                problems.append(f"{key}.{field}: array without item type: {prop}")
+    return problems
+
+
+def test_every_infra_operation_documents_its_response(spec):
+    ops = dict(_operations(spec, PREFIX))
+    assert len(ops) >= 19, sorted(ops)  # 13 cloud + 6 network operations today
+    assert undocumented_operations(spec, PREFIX) == []
+
+
+def test_infra_list_operations_expose_typed_items(spec):
+    lists = {name: op for name, op in _operations(spec, PREFIX) if _is_paginated(op)}
+    assert set(lists) >= {"GET /api/v1/infra/cloud/platforms", "GET /api/v1/infra/cloud/systems",
+                          "GET /api/v1/infra/cloud/requests", "GET /api/v1/infra/network/access-points"}
+    for name in [*lists, "GET /api/v1/infra/cloud/pools"]:
+        op = dict(_operations(spec, PREFIX))[name]
+        (schema,) = _success_schemas(op)
+        items = _resolve(spec, schema)["properties"]["items"]
+        assert items["type"] == "array" and "$ref" in items["items"], (name, items)
+
+
+def test_infra_response_fields_are_typed(spec):
+    assert untyped_fields(spec, PREFIX) == []
+
+
+def test_created_and_replayed_request_are_both_documented(spec):
+    responses = spec["paths"]["/api/v1/infra/cloud/requests"]["post"]["responses"]
+    assert {"200", "201"} <= set(responses)
+    created = spec["paths"]["/api/v1/infra/network/access-points"]["post"]["responses"]
+    assert created["201"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AccessPointOut"}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_infra_schema_names_do_not_shadow_others():
+    """ninja keys OpenAPI components by class name and silently keeps the last one: names must be unique."""
+    mine = [c for c in _subclasses(Schema) if c.__module__.startswith("digigov.infra.") and ".tests" not in c.__module__]
+    assert mine
+    project = [c for c in _subclasses(Schema) if c.__module__.startswith("digigov.") and ".tests" not in c.__module__]
+    clashes = sorted({f"{c.__module__}.{c.__name__} vs {o.__module__}.{o.__name__}"
+                      for c in mine for o in project if o is not c and o.__name__ == c.__name__})
+    assert clashes == []
