@@ -85,6 +85,27 @@ def login_check(request, username: str, password: str, otp_token: str = "") -> U
     return user
 
 
+@transaction.atomic
+def change_password(user: User, old_password: str, new_password: str) -> User:
+    """The account holder changes their own password: the old one must match, the new one passes
+    the configured validators (length, similarity, common passwords). Audited without values."""
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+
+    if not user.check_password(old_password or ""):
+        raise ValidationFailed("原密码不正确", code="wrong_password", detail={"field": "old_password"})
+    if old_password == new_password:
+        raise ValidationFailed("新密码不能与原密码相同", code="same_password", detail={"field": "new_password"})
+    try:
+        password_validation.validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), code="weak_password", detail={"field": "new_password"}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record("accounts.password.change", user, after={"changed": True})
+    return user
+
+
 # --- persons and legal persons -------------------------------------------------------------------
 def _clean_id(value: str) -> str:
     value = (value or "").strip().upper()

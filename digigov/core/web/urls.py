@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/totp/", views.totp_setup, name="totp"),
+    path("accounts/password/", views.password_change, name="password_change"),
     path("workbench/", views.workbench, name="workbench"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

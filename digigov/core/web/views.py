@@ -20,7 +20,7 @@ from digigov.core.kpi.actions import board
 from digigov.core.rbac.checks import can
 
 from .decorators import login_only, public, requires
-from .forms import LoginForm, TotpConfirmForm
+from .forms import LoginForm, PasswordChangeForm, TotpConfirmForm
 
 
 @public
@@ -94,6 +94,26 @@ def totp_setup(request):
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
     status = 400 if form.errors else 200
     return render(request, "web/totp.html", {"form": form, "qr_svg": buf.getvalue().decode(), "secret_hint": device.bin_key.hex()[:4]}, status=status)
+
+
+@login_only
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    from django.contrib.auth import update_session_auth_hash
+
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_actions.change_password(request.user, form.cleaned_data["old_password"], form.cleaned_data["new_password"])
+        except DigiGovError as exc:
+            field = exc.detail.get("field") if isinstance(exc.detail, dict) else None
+            form.add_error(field if field in form.fields else None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # this session stays signed in; others end
+            messages.success(request, _("密码已修改"))
+            return redirect("/workbench/" if can(request.user, "workbench.access") else "/")
+    return render(request, "web/form.html", {"form": form, "title": _("修改密码"), "submit_label": _("修改密码")},
+                  status=400 if form.errors else 200)
 
 
 @public

@@ -330,3 +330,29 @@ def test_required_mode_sends_staff_to_enrol_and_enrolment_verifies_the_session(c
     assert r.status_code == 302
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert client.get("/workbench/").status_code == 200  # the enrolling session counts as verified
+
+
+# --- password change ---------------------------------------------------------------------------------
+def test_password_change(client, role_user):
+    from digigov.core.audit.models import AuditEntry
+
+    user = role_user("citizen")
+    client.force_login(user)
+    url = "/accounts/password/"
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"old_password": "wrong-one-123", "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2026"})
+    assert r.status_code == 400 and "原密码不正确" in r.content.decode()
+    r = client.post(url, {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"})
+    assert r.status_code == 400  # too short, too common, all digits
+    r = client.post(url, {"old_password": PASSWORD, "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2027"})
+    assert r.status_code == 400 and "不一致" in r.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    r = client.post(url, {"old_password": PASSWORD, "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2026"})
+    assert r.status_code == 302 and logged_in(client)  # this session survives the change
+    user.refresh_from_db()
+    assert user.check_password("Another-Pass-2026")
+    entry = AuditEntry.objects.get(action="accounts.password.change")
+    assert entry.actor == user.username and "Another" not in entry.after_json and user.password not in entry.after_json
+    client.logout()
+    assert client.get(url).status_code == 302  # anonymous: to the login page
