@@ -199,3 +199,33 @@ def test_nul_characters_are_refused_at_the_boundary(city, admin):
     assert response.status_code == 400 and error_body(response)["code"] == "nul_character"
     response = client.get("/workbench/people/?q=%00")
     assert response.status_code == 400
+
+
+def test_callers_over_their_rate_get_429_with_the_error_body(city, admin, settings):
+    settings.DIGIGOV_API_USER_RATE = "3/m"
+    client = Client()
+    client.force_login(admin)
+    statuses = [client.get("/api/v1/me").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/me")
+    assert response.status_code == 429 and error_body(response)["code"] == "rate_limited"
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_guessing_api_keys_locks_the_address(city, admin, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DIGIGOV_API_KEY_MAX_FAILURES = 3
+    service = make_user(None, username="svc_guess", kind="service", password=None)
+    from digigov.core.rbac.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=service, role="auditor")
+    _, key = account_actions.create_api_client(admin, name="被猜测的应用", user=service)
+    client = Client()
+    for i in range(3):
+        assert client.get("/api/v1/audit/verify", HTTP_X_API_KEY=f"dg_wrong{i}").status_code == 401
+    response = client.get("/api/v1/audit/verify", HTTP_X_API_KEY=key)  # even the right key, from this address, for now
+    assert response.status_code == 429 and error_body(response)["code"] == "api_key_locked"
+    cache.clear()
+    assert client.get("/api/v1/audit/verify", HTTP_X_API_KEY=key).status_code == 200

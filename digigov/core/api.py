@@ -16,12 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Router, Schema
 from ninja.renderers import JSONRenderer
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+from ninja.throttling import AuthRateThrottle
 from ninja.security import APIKeyHeader, SessionAuth
 from pydantic import ConfigDict, Field, model_validator
 
 from digigov.core import context
-from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
+from digigov.core.errors import DigiGovError, NotFound, RateLimited, ValidationFailed
 from digigov.core.rbac.checks import require
 
 log = logging.getLogger("digigov.api")
@@ -67,16 +68,49 @@ class ApiKeyAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
+        from django.conf import settings
+        from django.core.cache import cache
+
         from digigov.core.accounts.actions import api_client_for_key
 
+        # guessing keys: an address that keeps presenting wrong keys is refused for a while
+        failures_key = f"apikey-failures:{context.current_actor().ip}"
+        limit = settings.DIGIGOV_API_KEY_MAX_FAILURES
+        if key and limit and cache.get(failures_key, 0) >= limit:
+            raise RateLimited("API 密钥错误次数过多，请稍后再试", code="api_key_locked")
         client = api_client_for_key(key)
         if client is None:
+            if key and limit:
+                cache.add(failures_key, 0, timeout=settings.DIGIGOV_LOGIN_WINDOW_SECONDS)
+                cache.incr(failures_key)
             return None
         user = client.user
         request.user = user
         context.set_actor(context.Actor(user.pk, user.username, "", context.current_actor().ip,
                                         context.current_actor().request_id, "api"))
         return user
+
+
+class _SettingsRate:
+    """Read the rate from settings on every request, so operators (and tests) can change it."""
+
+    setting = ""
+
+    def __init__(self):
+        super().__init__(rate="1/s")
+
+    def allow_request(self, request):
+        from django.conf import settings
+
+        rate = getattr(settings, self.setting, None)
+        if not rate:
+            return True
+        self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+class CallerThrottle(_SettingsRate, AuthRateThrottle):
+    setting = "DIGIGOV_API_USER_RATE"
 
 
 class SessionUser(SessionAuth):
@@ -125,6 +159,7 @@ api = DigiGovAPI(
     auth=[SessionUser(csrf=True), ApiKeyAuth()],
     docs_url="/docs",
     renderer=ChineseJSONRenderer(),
+    throttle=[CallerThrottle()],
 )
 
 
@@ -160,6 +195,14 @@ def _auth_error(request, exc):
 def _http_error(request, exc: HttpError):
     messages = {400: "请求无效", 401: "请先登录", 403: "无权执行此操作", 404: "对象不存在", 405: "不支持的请求方法", 429: "请求过于频繁，请稍后再试"}
     return error(request, exc.status_code, f"http_{exc.status_code}", messages.get(exc.status_code, str(exc)), str(exc))
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    response = error(request, 429, "rate_limited", "请求过于频繁，请稍后再试", {"retry_after_seconds": exc.wait})
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
 
 
 @api.exception_handler(Http404)

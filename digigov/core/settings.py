@@ -224,6 +224,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- API ------------------------------------------------------------------
+# per-caller rate for authenticated API calls ("N/s|m|h|d"; empty = unlimited; off under tests unless a
+# test sets it) and wrong API keys tolerated per address within the login window. Counters live in the cache.
+DIGIGOV_API_USER_RATE = os.environ.get("DIGIGOV_API_USER_RATE", "" if TESTING else "1200/m")
+DIGIGOV_API_KEY_MAX_FAILURES = int(os.environ.get("DIGIGOV_API_KEY_MAX_FAILURES", "20"))
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
