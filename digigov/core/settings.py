@@ -133,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-65536;"
         ),
     }
+    # tests use a file, not :memory:: the browser tests' live-server threads then open their own
+    # connections as in production instead of sharing one in-memory connection across threads
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-digigov.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and task queue -------------------------------------------------
