@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install browser-deps serve migrate demo bench lint-imports clean
+.PHONY: run test install test-deps serve migrate demo bench lint-imports clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "DigiGov needs Python 3.11, found " + sys.version'
@@ -30,14 +30,15 @@ run: demo
 	$(BIN)/python manage.py demo_accounts
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash scripts/serve.sh
 
-# system Chromium and a Chinese font for the browser tests (Debian packages; needs root or sudo)
-browser-deps:
-	@if ! command -v chromium >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+# what the tests drive (Debian packages; needs root or sudo): the system Chromium and a Chinese font
+# for the browser tests, and redis-server for the Redis task-queue test
+test-deps:
+	@if ! command -v chromium >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || ! command -v redis-server >/dev/null; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei redis-server >/dev/null; \
 	fi
 
-test: install browser-deps
+test: install test-deps
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint-imports: install

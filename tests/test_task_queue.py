@@ -1,6 +1,6 @@
 """The task queue for real: a task enqueued by one process is run by a separate `manage.py run_huey`
-consumer, with SQLite storage (the default) and with Redis (when REDIS_URL is set; the Redis case runs
-wherever `redis-server` is installed — .ci/run installs it)."""
+consumer, with SQLite storage (the default) and with Redis (as when REDIS_URL is set; `make test`
+installs redis-server and this test starts its own on a free loopback port)."""
 
 import os
 import shutil
@@ -87,7 +87,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed (.ci/run installs it)")
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed (`make test` installs it)")
 def test_redis_queue_runs_tasks_in_a_separate_consumer(cloud_data, tmp_path):
     port = _free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
