@@ -40,7 +40,8 @@ def run_through_consumer(env):
     assert "Result" in enqueue.stdout, enqueue.stdout  # queued (a Result handle), not run inline
     time.sleep(0.5)
     assert KpiSnapshot.objects.filter(kpi_id="K01").count() == before  # nothing ran yet
-    consumer = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "1", "--quiet"], cwd=ROOT, env=env,
+    # --no-periodic: the quarter-hourly recompute_all_kpis would otherwise add snapshots when the clock hits :00/:15/:30/:45
+    consumer = subprocess.Popen([sys.executable, "manage.py", "run_huey", "--workers", "1", "--quiet", "--no-periodic"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
