@@ -30,10 +30,6 @@ def ensure_definitions() -> int:
     return n
 
 
-def _part(p):
-    return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
-
-
 @transaction.atomic
 def recompute(code: str) -> KpiSnapshot | None:
     """Compute one KPI through its registered function and store a snapshot. None if not connected."""
@@ -50,9 +46,9 @@ def recompute(code: str) -> KpiSnapshot | None:
         numerator=result.numerator,
         denominator=result.denominator,
         breakdown={
-            "divisions": [_part(p) for p in result.by_division],
-            "departments": [_part(p) for p in result.by_department],
-            "extra": [_part(p) for p in result.extra],
+            "divisions": [p.as_dict() for p in result.by_division],
+            "departments": [p.as_dict() for p in result.by_department],
+            "extra": [p.as_dict() for p in result.extra],
             "extra_title": result.extra_title,
         },
         duration_ms=round(duration, 2),

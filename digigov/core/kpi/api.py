@@ -3,6 +3,7 @@ import datetime as dt
 from typing import Any
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from digigov.core.api import Page, paginate, permission
 from digigov.core.errors import NotFound
@@ -12,6 +13,16 @@ from . import actions
 from .models import KpiDefinition
 
 router = Router(tags=["指标 kpi"])
+
+
+class PartOut(Schema):
+    """One slice of a KPI's breakdown (``digigov.core.kpi.types.Part.as_dict``)."""
+
+    key: str = Field(description="区划代码前6位，或单位 public_id")
+    label: str
+    numerator: float
+    denominator: float
+    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
 
 
 class KpiOut(Schema):

@@ -19,6 +19,9 @@ class Part:
     def value(self) -> float | None:
         return round(100.0 * self.numerator / self.denominator, 2) if self.denominator else None
 
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "numerator": self.numerator, "denominator": self.denominator, "value": self.value}
+
 
 @dataclass
 class KpiResult:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
+from digigov.core.kpi.api import PartOut
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import scope_queryset
 
@@ -170,24 +171,12 @@ def pool_out(pool: ResourcePool) -> dict:
     return out
 
 
-class AdoptionPartOut(Schema):
-    key: str = Field(description="区划代码前6位，或单位 public_id")
-    label: str
-    numerator: float
-    denominator: float
-    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
-
-
 class AdoptionOut(Schema):
     value: float | None = Field(description="上云率（%），无应上云系统时为 null")
     numerator: int = Field(description="已上云的非涉密信息系统数")
     denominator: int = Field(description="应上云的非涉密信息系统数（不含经批准暂不上云）")
-    by_division: list[AdoptionPartOut]
-    by_department: list[AdoptionPartOut]
-
-
-def _part(p) -> dict:
-    return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
+    by_division: list[PartOut]
+    by_department: list[PartOut]
 
 
 # --- pools, platforms, systems -------------------------------------------------------------------
@@ -250,7 +239,7 @@ def set_system_status(request, public_id: str, payload: SystemStatusIn):
 def adoption(request):
     r = kpis.cloud_rate()
     return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator,
-            "by_division": [_part(p) for p in r.by_division], "by_department": [_part(p) for p in r.by_department]}
+            "by_division": [p.as_dict() for p in r.by_division], "by_department": [p.as_dict() for p in r.by_department]}
 
 
 # --- resource requests ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
+from digigov.core.kpi.api import PartOut
 from digigov.core.org.models import Department, Division, DivisionLevel
 from digigov.core.rbac.checks import scope_queryset
 
@@ -66,16 +67,6 @@ def _points(user, perm):
     return scope_queryset(user, perm, AccessPoint.objects.active().select_related("division", "department"), "department", "division")
 
 
-class CoveragePartOut(Schema):
-    """One slice of the K02 breakdown by county-level division or 委办局 (weighted tallies, so numbers are floats)."""
-
-    key: str = Field(description="区划代码前6位，或单位 public_id")
-    label: str
-    numerator: float
-    denominator: float
-    value: float | None = Field(description="百分比，两位小数；分母为 0 时为 null")
-
-
 class CoverageCountOut(Schema):
     """Coverage of one division level, or the IPv6 share of connected points (plain counts)."""
 
@@ -90,14 +81,10 @@ class CoverageOut(Schema):
     value: float | None = Field(description="K02 政务外网接入率（%），无财政预算单位时为 null")
     numerator: int = Field(description="已接入的财政预算单位数")
     denominator: int = Field(description="财政预算单位数")
-    by_division: list[CoveragePartOut]
-    by_department: list[CoveragePartOut]
+    by_division: list[PartOut]
+    by_department: list[PartOut]
     levels: list[CoverageCountOut] = Field(description="各级区划覆盖率")
     ipv6: CoverageCountOut = Field(description="已接入点的 IPv6 改造率")
-
-
-def _part(p) -> dict:
-    return {"key": p.key, "label": p.label, "numerator": p.numerator, "denominator": p.denominator, "value": p.value}
 
 
 @router.get("/access-points", response=Page[AccessPointOut], summary="外网接入点列表")
@@ -165,6 +152,6 @@ def patch_point(request, public_id: str, payload: AccessPointPatch):
 def coverage(request):
     r = kpis.compute_k02()
     return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator,
-            "by_division": [_part(p) for p in r.by_division], "by_department": [_part(p) for p in r.by_department],
-            "levels": [_part(p) for p in r.extra if p.key.startswith("level_")],
-            "ipv6": next(_part(p) for p in r.extra if p.key == "ipv6")}
+            "by_division": [p.as_dict() for p in r.by_division], "by_department": [p.as_dict() for p in r.by_department],
+            "levels": [p.as_dict() for p in r.extra if p.key.startswith("level_")],
+            "ipv6": next(p.as_dict() for p in r.extra if p.key == "ipv6")}
