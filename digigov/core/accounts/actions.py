@@ -106,6 +106,40 @@ def change_password(user: User, old_password: str, new_password: str) -> User:
     return user
 
 
+# --- TOTP enrolment ------------------------------------------------------------------------------------
+def _may_enrol(user: User, session_verified: bool) -> None:
+    # a second authenticator may only be added from a session that already proved the first one
+    if staff_needs_otp(user) and not session_verified:
+        raise OtpRequired("已绑定动态口令的账户须先以动态口令登录，才能绑定新的验证器", code="otp_required")
+
+
+@transaction.atomic
+def start_totp_enrolment(user: User, *, session_verified: bool):
+    """The user's pending (unconfirmed) authenticator, created on first use."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _may_enrol(user, session_verified)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+        record("accounts.totp.start", user, after={"device": device.persistent_id})
+    return device
+
+
+@transaction.atomic
+def confirm_totp_enrolment(user: User, device, token: str, *, session_verified: bool):
+    """Confirm the pending authenticator with one code from it; wrong codes raise (and are throttled by django-otp)."""
+    _may_enrol(user, session_verified)
+    if device.user_id != user.pk or device.confirmed:
+        raise Conflict("该验证器不在待绑定状态", code="totp_not_pending")
+    if not device.verify_token((token or "").strip()):
+        raise ValidationFailed("动态口令不正确，请核对手机时间后重试", code="otp_invalid", detail={"field": "token"})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record("accounts.totp.enrol", user, after={"device": device.persistent_id})
+    return device
+
+
 # --- persons and legal persons -------------------------------------------------------------------
 def _clean_id(value: str) -> str:
     value = (value or "").strip().upper()

@@ -71,25 +71,20 @@ def totp_setup(request):
     """Enrol a TOTP authenticator: show the key as a QR code, confirm with one code."""
     import qrcode
     import qrcode.image.svg
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp import login as otp_login
 
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+    verified = request.user.is_verified()
+    device = account_actions.start_totp_enrolment(request.user, session_verified=verified)  # OtpRequired → 400 page
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            from django_otp import login as otp_login
-
-            device.confirmed = True
-            device.save()
+        try:
+            account_actions.confirm_totp_enrolment(request.user, device, form.cleaned_data["token"], session_verified=verified)
+        except DigiGovError as exc:
+            form.add_error("token", exc.message)
+        else:
             otp_login(request, device)  # this session is now verified
-            from digigov.core.audit.actions import record
-
-            record("accounts.totp.enrol", request.user, after={"device": device.persistent_id})
             messages.success(request, _("动态口令已绑定，下次登录需输入动态口令。"))
             return redirect("/workbench/" if can(request.user, "workbench.access") else "/")
-        form.add_error("token", _("动态口令不正确，请核对手机时间后重试"))
     buf = io.BytesIO()
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
     status = 400 if form.errors else 200

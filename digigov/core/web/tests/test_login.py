@@ -356,3 +356,15 @@ def test_password_change(client, role_user):
     assert entry.actor == user.username and "Another" not in entry.after_json and user.password not in entry.after_json
     client.logout()
     assert client.get(url).status_code == 302  # anonymous: to the login page
+
+
+def test_a_second_authenticator_needs_a_session_verified_with_the_first(client, staff_with_totp):
+    user, device = staff_with_totp
+    client.force_login(user)  # e.g. a session opened before the first enrolment
+    r = client.get("/accounts/totp/")
+    assert r.status_code == 400 and "须先以动态口令登录" in r.content.decode()
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+    client.logout()
+    post(client, user.username, PASSWORD, otp_token=token_for(device))
+    assert client.get("/accounts/totp/").status_code == 200  # verified: may add another
+    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
