@@ -59,9 +59,22 @@ def staff_needs_otp(user: User) -> bool:
     return any(d.confirmed for d in devices_for_user(user, confirmed=True))
 
 
+def _attempt(username: str, ip: str | None, *, user: User | None = None, failure: str = "") -> None:
+    """Count the attempt for lockout and write it to the audit log (never the password)."""
+    from digigov.core.context import acting_as, current_actor
+
+    LoginAttempt.objects.create(username=username, ip=ip, success=not failure)
+    if failure:
+        record("accounts.login.failed", object_type="accounts.user", object_id=username, object_repr=username, after={"code": failure})
+        return
+    actor = current_actor()
+    with acting_as(user, channel=actor.channel, ip=actor.ip, request_id=actor.request_id):
+        record("accounts.login", user, after={"otp": hasattr(user, "otp_device")})
+
+
 def login_check(request, username: str, password: str, otp_token: str = "") -> User:
     """Authenticate or raise. Lockout is checked before the password, so a locked account
-    cannot be probed; every attempt is recorded (without the password)."""
+    cannot be probed; every attempt is counted and audited (without the password)."""
     from digigov.core.web.middleware import client_ip
 
     username = (username or "").strip()[:64]
@@ -71,17 +84,17 @@ def login_check(request, username: str, password: str, otp_token: str = "") -> U
         raise RateLimited(reason, code="login_locked")
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginAttempt.objects.create(username=username, ip=ip, success=False)
+        _attempt(username, ip, failure=LoginFailed.code)
         raise LoginFailed()
     if user.kind == UserKind.STAFF and staff_needs_otp(user):
         if not otp_token:
             raise OtpRequired()
         device = match_token(user, otp_token.strip())
         if device is None:
-            LoginAttempt.objects.create(username=username, ip=ip, success=False)
+            _attempt(username, ip, failure="otp_invalid")
             raise LoginFailed("动态口令错误", code="otp_invalid")
         user.otp_device = device
-    LoginAttempt.objects.create(username=username, ip=ip, success=True)
+    _attempt(username, ip, user=user)
     return user
 
 

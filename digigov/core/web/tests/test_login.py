@@ -368,3 +368,16 @@ def test_a_second_authenticator_needs_a_session_verified_with_the_first(client, 
     post(client, user.username, PASSWORD, otp_token=token_for(device))
     assert client.get("/accounts/totp/").status_code == 200  # verified: may add another
     assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
+
+
+def test_logins_and_failures_are_in_the_audit_log(client, role_user):
+    from digigov.core.audit.models import AuditEntry
+
+    user = role_user("citizen")
+    post(client, user.username, "wrong-password-1")
+    failed = AuditEntry.objects.get(action="accounts.login.failed")
+    assert failed.object_id == user.username and failed.after == {"code": "login_failed"} and failed.actor == "anonymous"
+    post(client, user.username, PASSWORD)
+    ok = AuditEntry.objects.get(action="accounts.login")
+    assert ok.actor == user.username and ok.actor_id == user.pk and ok.object_id == user.public_id and ok.ip
+    assert "wrong-password-1" not in failed.after_json and PASSWORD not in ok.after_json
