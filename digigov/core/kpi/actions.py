@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
 
 from django.db import transaction
@@ -15,6 +16,7 @@ from .definitions import TABLE_1
 from .models import KpiDefinition, KpiSnapshot
 
 KEEP_SNAPSHOTS = 50
+log = logging.getLogger("digigov.kpi")
 
 
 def ensure_definitions() -> int:
@@ -58,6 +60,22 @@ def recompute(code: str) -> KpiSnapshot | None:
     record("kpi.recompute", snap, after={"kpi": code, "value": result.value, "numerator": result.numerator,
                                           "denominator": result.denominator}, object_repr=code)
     return snap
+
+
+def recompute_after_commit(code: str) -> None:
+    """Queue a recompute of ``code`` once the caller's transaction commits (a Huey task; immediate
+    in tests). A failure to queue is logged, not raised: the write it follows is already committed,
+    and the quarter-hourly periodic recompute catches up."""
+
+    def run():
+        from .tasks import recompute_kpi
+
+        try:
+            recompute_kpi(code)
+        except Exception:  # noqa: BLE001
+            log.exception("KPI %s recompute could not be queued", code)
+
+    transaction.on_commit(run)
 
 
 def recompute_all() -> dict[str, float | None]:

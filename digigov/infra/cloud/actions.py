@@ -8,7 +8,6 @@ transaction and appends an audit entry with before/after snapshots. Bad input ra
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
+from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
@@ -37,8 +37,6 @@ from .models import (
     ResourceRequest,
     UtilisationSample,
 )
-
-log = logging.getLogger("digigov.infra.cloud")
 
 # sanity bounds, far above any real city (the real pool: 5844 vCPU, 20435 GB, 491 TB)
 MAX_VCPU = 1_000_000
@@ -116,20 +114,6 @@ def _active_department(department: Department | None) -> Department:
     if department.voided_at is not None:
         raise ValidationFailed("该单位已撤销", code="department_voided", detail={"field": "department"})
     return department
-
-
-def _schedule_kpi_recompute(code: str = "K01") -> None:
-    """Recompute a KPI once this transaction commits (a huey task; immediate in tests and dev)."""
-
-    def run():
-        from digigov.core.kpi.tasks import recompute_kpi
-
-        try:
-            recompute_kpi(code)
-        except Exception:  # noqa: BLE001 - the write is committed; the 15-minute periodic recompute catches up
-            log.exception("KPI %s recompute could not be queued", code)
-
-    transaction.on_commit(run)
 
 
 # --- capacity ----------------------------------------------------------------------------------
@@ -247,7 +231,7 @@ def create_platform(actor, *, name: str, department: Department, kind: str = Pla
     platform.integrated_on = (integrated_on or timezone.localdate()) if platform.integrated else None
     platform.save()
     record("cloud.platform.create", platform, after=snapshot(platform))
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return platform
 
 
@@ -265,7 +249,7 @@ def set_platform_integrated(actor, platform: CloudPlatform, integrated: bool, *,
     platform.integrated_on = (on or timezone.localdate()) if integrated else None
     platform.save(update_fields=["integrated", "integrated_on", "updated_at"])
     record("cloud.platform.integrate" if integrated else "cloud.platform.separate", platform, before=before, after=snapshot(platform))
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return platform
 
 
@@ -282,7 +266,7 @@ def void_platform(actor, platform: CloudPlatform, reason: str) -> CloudPlatform:
     if ResourcePool.objects.active().filter(platform=platform).exists():
         raise Conflict("该云平台仍有资源池", code="platform_in_use")
     stamp_void(actor, platform, reason, "cloud.platform.void")
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return platform
 
 
@@ -311,7 +295,7 @@ def register_system(actor, *, department: Department, name: str, classified: boo
         system.migrated_on = timezone.localdate()
     system.save()
     record("cloud.system.register", system, after=snapshot(system))
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return system
 
 
@@ -351,7 +335,7 @@ def set_system_status(actor, system: HostedSystem, cloud_status: str, *, platfor
         system.migrated_on = None
     system.save()
     record("cloud.system.status", system, before=before, after=snapshot(system))
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return system
 
 
@@ -366,7 +350,7 @@ def void_system(actor, system: HostedSystem, reason: str) -> HostedSystem:
     if Allocation.objects.active().filter(system=system).exists():
         raise Conflict("该系统仍占用云资源，请先释放资源分配", code="system_has_allocations")
     stamp_void(actor, system, reason, "cloud.system.void")
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return system
 
 
@@ -593,7 +577,7 @@ def approve_request(actor, req: ResourceRequest, note: str = "") -> ResourceRequ
         system.platform_id = pool.platform_id or system.platform_id
         system.save(update_fields=["cloud_status", "migrated_on", "platform", "updated_at"])
         record("cloud.system.migrate", system, before=sys_before, after=snapshot(system))
-    _schedule_kpi_recompute("K01")
+    recompute_after_commit("K01")
     return req
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -10,27 +9,14 @@ from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
+from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department, Division
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 
 from .models import AccessPoint, AccessStatus
 
-log = logging.getLogger("digigov.infra.network")
-
 MAX_BANDWIDTH_MBPS = 400_000  # 400 Gbps: far above any single government access link
-
-
-def _schedule_k02() -> None:
-    def run():
-        from digigov.core.kpi.tasks import recompute_kpi
-
-        try:
-            recompute_kpi("K02")
-        except Exception:  # noqa: BLE001 - committed already; the periodic recompute catches up
-            log.exception("KPI K02 recompute could not be queued")
-
-    transaction.on_commit(run)
 
 
 def _bandwidth(value: Any) -> int:
@@ -93,7 +79,7 @@ def create_access_point(actor, *, division: Division, name: str = "", department
         raise Conflict("该区划/单位已登记同名接入点", code="access_point_exists", detail={"field": "name"})
     point.save()
     record("network.access_point.create", point, after=snapshot(point))
-    _schedule_k02()
+    recompute_after_commit("K02")
     return point
 
 
@@ -115,7 +101,7 @@ def set_status(actor, point: AccessPoint, status: str, *, commissioned_on=None) 
         raise ValidationFailed("开通日期不能晚于今天", code="invalid_date", detail={"field": "commissioned_on"})
     point.save(update_fields=["status", "commissioned_on", "updated_at"])
     record("network.access_point.status", point, before=before, after=snapshot(point))
-    _schedule_k02()
+    recompute_after_commit("K02")
     return point
 
 
@@ -133,7 +119,7 @@ def update_access_point(actor, point: AccessPoint, *, bandwidth_mbps=None, ipv6_
         point.ipv6_ready = bool(ipv6_ready)
     point.save(update_fields=["bandwidth_mbps", "ipv6_ready", "updated_at"])
     record("network.access_point.update", point, before=before, after=snapshot(point))
-    _schedule_k02()
+    recompute_after_commit("K02")
     return point
 
 
@@ -147,5 +133,5 @@ def void_access_point(actor, point: AccessPoint, reason: str) -> AccessPoint:
     if point.voided_at is not None:
         raise Conflict("接入点已作废", code="already_voided")
     stamp_void(actor, point, reason, "network.access_point.void")
-    _schedule_k02()
+    recompute_after_commit("K02")
     return point
