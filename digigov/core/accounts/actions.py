@@ -16,6 +16,7 @@ from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
+from digigov.core.text import clean_text
 
 from . import ids
 from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
@@ -240,12 +241,10 @@ def acting_for(user: User) -> list[LegalPerson]:
 @transaction.atomic
 def void(actor, obj, reason: str, perm: str):
     require(actor, perm, obj)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed("作废必须说明原因", code="reason_required")
+    reason = clean_text(reason, "reason", "作废原因", 200)
     if obj.voided_at:
         raise Conflict("该记录已作废", code="already_voided")
-    return stamp_void(actor, obj, reason[:200], f"{obj._meta.label_lower}.void")
+    return stamp_void(actor, obj, reason, f"{obj._meta.label_lower}.void")
 
 
 def reveal_person(actor, person: NaturalPerson, purpose: str = "") -> dict:

@@ -23,6 +23,7 @@ from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
+from digigov.core.text import clean_text
 
 from .models import (
     Allocation,
@@ -87,17 +88,6 @@ def _tb_amount(value: Any, field: str = "storage_tb", label: str = "存储容量
     if dec != dec.quantize(CENT):
         raise ValidationFailed(f"{label}最多保留两位小数", code="invalid_amount", detail={"field": field})
     return dec.quantize(CENT)
-
-
-def _text(value: Any, field: str, label: str, max_length: int, *, required: bool = True) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else None
-    if text is None:
-        raise ValidationFailed(f"{label}必须是文本", code="invalid_text", detail={"field": field})
-    if required and not text:
-        raise ValidationFailed(f"请填写{label}", code=f"{field}_required", detail={"field": field})
-    if len(text) > max_length:
-        raise ValidationFailed(f"{label}不能超过 {max_length} 个字符", code="text_too_long", detail={"field": field})
-    return text
 
 
 def _amounts(vcpu, memory_gb, storage_tb) -> dict:
@@ -181,7 +171,7 @@ def default_pool() -> ResourcePool | None:
 @transaction.atomic
 def create_pool(actor, *, name: str, vcpu_total, memory_gb_total, storage_tb_total, platform: CloudPlatform | None = None) -> ResourcePool:
     require(actor, "cloud.manage")
-    name = _text(name, "name", "资源池名称", 64)
+    name = clean_text(name, "name", "资源池名称", 64)
     amounts = _amounts(vcpu_total, memory_gb_total, storage_tb_total)
     if not any(amounts.values()):
         raise ValidationFailed("资源池容量不能全部为0", code="empty_pool")
@@ -222,8 +212,8 @@ def create_platform(actor, *, name: str, department: Department, kind: str = Pla
                     integrated_on=None, note: str = "") -> CloudPlatform:
     department = _active_department(department)
     require(actor, "cloud.manage", CloudPlatform(department=department))
-    platform = CloudPlatform(name=_text(name, "name", "云平台名称", 100), department=department, kind=kind,
-                             integrated=bool(integrated), note=_text(note, "note", "备注", 200, required=False))
+    platform = CloudPlatform(name=clean_text(name, "name", "云平台名称", 100), department=department, kind=kind,
+                             integrated=bool(integrated), note=clean_text(note, "note", "备注", 200, required=False))
     if kind not in PlatformKind.values:
         raise ValidationFailed("云平台类型无效", code="invalid_kind", detail={"field": "kind"})
     if CloudPlatform.objects.active().filter(name=platform.name, department=department).exists():
@@ -257,7 +247,7 @@ def set_platform_integrated(actor, platform: CloudPlatform, integrated: bool, *,
 def void_platform(actor, platform: CloudPlatform, reason: str) -> CloudPlatform:
     """Retire a platform (e.g. a 机房 shut down after its systems moved to the city cloud)."""
     require(actor, "cloud.manage", platform)
-    reason = _text(reason, "reason", "作废原因", 200)
+    reason = clean_text(reason, "reason", "作废原因", 200)
     platform = CloudPlatform.objects.select_for_update().get(pk=platform.pk)
     if platform.voided_at is not None:
         raise Conflict("云平台已作废", code="already_voided")
@@ -283,9 +273,9 @@ def register_system(actor, *, department: Department, name: str, classified: boo
                     exempt_reason: str = "") -> HostedSystem:
     department = _active_department(department)
     require(actor, "cloud.manage", HostedSystem(department=department))
-    system = HostedSystem(department=department, name=_text(name, "name", "系统名称", 100), classified=bool(classified),
+    system = HostedSystem(department=department, name=clean_text(name, "name", "系统名称", 100), classified=bool(classified),
                           cloud_status=cloud_status, platform=platform, went_live_on=went_live_on,
-                          planned_migration_on=planned_migration_on, exempt_reason=_text(exempt_reason, "exempt_reason", "暂不上云理由", 200,
+                          planned_migration_on=planned_migration_on, exempt_reason=clean_text(exempt_reason, "exempt_reason", "暂不上云理由", 200,
                                                                                           required=False))
     _validate_system_status(system)
     _check_platform(platform)
@@ -324,7 +314,7 @@ def set_system_status(actor, system: HostedSystem, cloud_status: str, *, platfor
     if platform is not None:
         _check_platform(platform)
         system.platform = platform
-    system.exempt_reason = _text(exempt_reason, "exempt_reason", "暂不上云理由", 200, required=False) if cloud_status == CloudStatus.EXEMPT else ""
+    system.exempt_reason = clean_text(exempt_reason, "exempt_reason", "暂不上云理由", 200, required=False) if cloud_status == CloudStatus.EXEMPT else ""
     if cloud_status == CloudStatus.MIGRATED and system.platform_id is None:
         pool = default_pool()
         system.platform_id = pool.platform_id if pool else None
@@ -343,7 +333,7 @@ def set_system_status(actor, system: HostedSystem, cloud_status: str, *, platfor
 def void_system(actor, system: HostedSystem, reason: str) -> HostedSystem:
     """Retire a system (下线). Its allocations must be released first."""
     require(actor, "cloud.manage", system)
-    reason = _text(reason, "reason", "作废原因", 200)
+    reason = clean_text(reason, "reason", "作废原因", 200)
     system = HostedSystem.objects.select_for_update().get(pk=system.pk)
     if system.voided_at is not None:
         raise Conflict("信息系统已作废", code="already_voided")
@@ -413,7 +403,7 @@ def allocate(actor, *, pool: ResourcePool, department: Department, vcpu, memory_
 @transaction.atomic
 def release_allocation(actor, allocation: Allocation, reason: str) -> Allocation:
     require(actor, "cloud.manage", allocation)
-    reason = _text(reason, "reason", "释放原因", 200)
+    reason = clean_text(reason, "reason", "释放原因", 200)
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
     if allocation.voided_at is not None:
         raise Conflict("该资源分配已释放", code="already_voided")
@@ -503,7 +493,7 @@ def submit_request(actor, *, department: Department, purpose: str, vcpu, memory_
     if purpose not in RequestPurpose.values:
         raise ValidationFailed("申请用途无效", code="invalid_purpose", detail={"field": "purpose"})
     amounts = _amounts(vcpu, memory_gb, storage_tb)
-    reason = _text(reason, "reason", "申请理由", 500)
+    reason = clean_text(reason, "reason", "申请理由", 500)
     if key:
         existing = ResourceRequest.objects.filter(department=department, idempotency_key=key).first()
         if existing is not None:
@@ -543,7 +533,7 @@ def _lock_open_request(req: ResourceRequest) -> ResourceRequest:
 
 
 def _decision_note(note: str, required: bool) -> str:
-    return _text(note, "note", "审批意见", 500, required=required)
+    return clean_text(note, "note", "审批意见", 500, required=required)
 
 
 @transaction.atomic
@@ -609,7 +599,7 @@ def withdraw_request(actor, req: ResourceRequest) -> ResourceRequest:
 def void_request(actor, req: ResourceRequest, reason: str) -> ResourceRequest:
     """Void an undecided request (e.g. filed in error). Approved requests are undone by releasing the allocation."""
     require(actor, "cloud.manage", req)
-    reason = _text(reason, "reason", "作废原因", 200)
+    reason = clean_text(reason, "reason", "作废原因", 200)
     req = ResourceRequest.objects.select_for_update().get(pk=req.pk)
     if req.voided_at is not None:
         raise Conflict("该申请已作废", code="already_voided")

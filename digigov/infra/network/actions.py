@@ -13,6 +13,7 @@ from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department, Division
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
+from digigov.core.text import clean_text
 
 from .models import AccessPoint, AccessStatus
 
@@ -126,9 +127,7 @@ def update_access_point(actor, point: AccessPoint, *, bandwidth_mbps=None, ipv6_
 @transaction.atomic
 def void_access_point(actor, point: AccessPoint, reason: str) -> AccessPoint:
     require(actor, "network.manage", point)
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 200:
-        raise ValidationFailed("请填写作废原因（不超过200个字符）", code="reason_required", detail={"field": "reason"})
+    reason = clean_text(reason, "reason", "作废原因", 200)
     point = AccessPoint.objects.select_for_update().get(pk=point.pk)
     if point.voided_at is not None:
         raise Conflict("接入点已作废", code="already_voided")

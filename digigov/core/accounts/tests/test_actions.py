@@ -208,6 +208,14 @@ def test_void_requires_a_reason(clerk, city, reason):
     assert AuditEntry.objects.count() == before
 
 
+def test_void_refuses_an_over_long_reason_instead_of_cutting_it(clerk, city):
+    person = register(clerk, city)
+    with acting_as(clerk), pytest.raises(ValidationFailed) as exc:
+        actions.void(clerk, person, "长" * 201, "accounts.person.manage")
+    assert exc.value.code == "text_too_long" and exc.value.detail == {"field": "reason"}
+    assert NaturalPerson.objects.get(pk=person.pk).voided_at is None
+
+
 def test_void_marks_and_never_deletes(clerk, city):
     person = register(clerk, city)
     with acting_as(clerk):
