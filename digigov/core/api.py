@@ -22,7 +22,8 @@ from ninja.security import APIKeyHeader, SessionAuth
 from pydantic import ConfigDict, Field, model_validator
 
 from digigov.core import context
-from digigov.core.errors import DigiGovError, NotFound, RateLimited, ValidationFailed
+from digigov.core.errors import DigiGovError, RateLimited, ValidationFailed
+from digigov.core.errors import get_or_404  # noqa: F401  (re-exported: api modules import it from here)
 from digigov.core.rbac.checks import require
 
 log = logging.getLogger("digigov.api")
@@ -280,13 +281,6 @@ def paginate(qs: QuerySet, page: int, page_size: int, serialize: Callable, *, co
     total = qs.count() if count else None
     return {"count": total, "page": page, "page_size": page_size, "has_next": len(rows) > page_size,
             "items": [serialize(o) for o in rows[:page_size]]}
-
-
-def get_or_404(qs: QuerySet, **lookup):
-    obj = qs.filter(**lookup).first()
-    if obj is None:
-        raise NotFound()
-    return obj
 
 
 class MeOut(Schema):

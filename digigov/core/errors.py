@@ -60,3 +60,12 @@ class RateLimited(DigiGovError):
     status = 429
     code = "rate_limited"
     message = "请求过于频繁，请稍后再试"
+
+
+def get_or_404(qs, **lookup):
+    """The one object matching ``lookup`` in ``qs`` (already narrowed to the caller's reach), else NotFound:
+    an object outside one's scope and a missing one answer the same."""
+    obj = qs.filter(**lookup).first()
+    if obj is None:
+        raise NotFound()
+    return obj

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digigov.core.errors import DigiGovError, NotFound
+from digigov.core.errors import DigiGovError, get_or_404
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
@@ -35,10 +35,7 @@ def legal_persons(request):
 
 def _person_in_scope(request, public_id, perm="accounts.person.view"):
     qs = scope_queryset(request.user, perm, NaturalPerson.objects.select_related("division"), None, "division")
-    person = qs.filter(public_id=public_id).first()
-    if person is None:
-        raise NotFound()
-    return person
+    return get_or_404(qs, public_id=public_id)
 
 
 @requires("accounts.person.view")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digigov.core.errors import DigiGovError, NotFound
+from digigov.core.errors import DigiGovError, get_or_404
 from digigov.core.kpi.actions import latest
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.decorators import requires
@@ -184,10 +184,7 @@ def request_new(request):
 def _request_in_scope(request, public_id, perm="cloud.view"):
     qs = scope_queryset(request.user, perm, ResourceRequest.objects.select_related(
         "department__division", "pool", "system", "submitted_by", "decided_by"), **SCOPE)
-    req = qs.filter(public_id=public_id).first()
-    if req is None:
-        raise NotFound()
-    return req
+    return get_or_404(qs, public_id=public_id)
 
 
 def _detail(request, req, form=None, status=200, error=""):
