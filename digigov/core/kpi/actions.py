@@ -7,6 +7,7 @@ import logging
 import time
 
 from django.db import transaction
+from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from digigov.core.audit.actions import record
@@ -88,7 +89,7 @@ def recompute_all() -> dict[str, float | None]:
 
 
 def latest(code: str) -> KpiSnapshot | None:
-    return KpiSnapshot.objects.filter(kpi_id=code).order_by("-computed_at").first()
+    return KpiSnapshot.objects.filter(kpi_id=code).order_by("-id").first()  # the last written, as in board()
 
 
 @dataclasses.dataclass
@@ -101,7 +102,8 @@ class KpiRow:
 def board() -> list[KpiRow]:
     """All 14 indicators with their latest snapshot (2 queries); unconnected ones have none."""
     defs = list(KpiDefinition.objects.all())
-    latest_by_code: dict[str, KpiSnapshot] = {}
-    for snap in KpiSnapshot.objects.order_by("kpi_id", "-computed_at"):
-        latest_by_code.setdefault(snap.kpi_id, snap)
+    # the newest snapshot of each KPI is the one with the highest id (ids grow with computed_at): fetch only
+    # those, not every kept snapshot with its breakdown JSON (this runs on every portal and workbench view)
+    newest = KpiSnapshot.objects.values("kpi_id").annotate(last=Max("id")).values("last")
+    latest_by_code = {snap.kpi_id: snap for snap in KpiSnapshot.objects.filter(pk__in=Subquery(newest))}
     return [KpiRow(d, d.code in KPI_COMPUTERS, latest_by_code.get(d.code) if d.code in KPI_COMPUTERS else None) for d in defs]
