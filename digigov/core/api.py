@@ -87,7 +87,7 @@ class ApiKeyAuth(APIKeyHeader):
             return None
         user = client.user
         request.user = user
-        context.set_actor(context.Actor(user.pk, user.username, "", context.current_actor().ip,
+        context.set_actor(context.Actor(user.pk, user.username, context.current_actor().ip,
                                         context.current_actor().request_id, "api"))
         return user
 

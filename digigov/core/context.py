@@ -1,7 +1,8 @@
-"""Who is acting, in which role, from where: set once per request, task or command.
+"""Where an action comes from: the request's (or task's) user, address, request id and channel.
 
-Actions read this to fill audit entries, so a write made from a view, the API,
-the admin, a task or a management command is attributed the same way.
+Set once per request, task or command. The audit entry names the action's own ``actor`` argument
+and takes the channel, IP and request id from here; ``record`` refuses an actor other than the
+user this context is attributed to, so the two cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass, field
 class Actor:
     user_id: int | None = None
     username: str = "system"
-    role: str = ""
     ip: str = ""
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     channel: str = "system"  # web | api | admin | task | command | system
@@ -38,12 +38,11 @@ def reset_actor(token: contextvars.Token) -> None:
 
 
 @contextmanager
-def acting_as(user=None, role: str = "", channel: str = "command", ip: str = "", request_id: str | None = None):
-    """Attribute every action inside the block to ``user`` acting in ``role``."""
+def acting_as(user, channel: str = "command", ip: str = "", request_id: str | None = None):
+    """Attribute the block (a command, a task) to ``user``; pass the system account for system jobs."""
     actor = Actor(
-        user_id=getattr(user, "pk", None),
-        username=getattr(user, "username", "system") if user is not None else "system",
-        role=role,
+        user_id=user.pk,
+        username=user.username,
         ip=ip,
         request_id=request_id or uuid.uuid4().hex,
         channel=channel,

@@ -16,5 +16,5 @@ def stamp_void(actor, obj, reason: str, action: str):
     before = snapshot(obj)
     obj.voided_at, obj.void_reason, obj.voided_by = timezone.now(), reason, actor
     obj.save(update_fields=["voided_at", "void_reason", "voided_by", "updated_at"])
-    record(action, obj, before=before, after=snapshot(obj))
+    record(actor, action, obj, before=before, after=snapshot(obj))
     return obj

@@ -34,22 +34,25 @@ class City:
     """City → 2 counties → 1 town each → 1 village each; a city bureau with a sub-unit, and a county bureau."""
 
     def __init__(self):
-        self.city = org_actions.create_division(None, code="210600000000", name="示范市", level=DivisionLevel.CITY, kind="市")
-        self.county_a = org_actions.create_division(None, code="210602000000", name="元宝区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
-        self.county_b = org_actions.create_division(None, code="210603000000", name="振兴区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
-        self.town_a = org_actions.create_division(None, code="210602001000", name="广济街道", level=DivisionLevel.TOWN, parent=self.county_a, kind="街道")
-        self.town_b = org_actions.create_division(None, code="210603001000", name="永昌街道", level=DivisionLevel.TOWN, parent=self.county_b, kind="街道")
-        self.village_a = org_actions.create_division(None, code="210602001001", name="兴东社区", level=DivisionLevel.VILLAGE, parent=self.town_a, kind="社区")
-        self.village_b = org_actions.create_division(None, code="210603001001", name="永昌社区", level=DivisionLevel.VILLAGE, parent=self.town_b, kind="社区")
-        self.gov = org_actions.create_department(None, code="CITY-GOV", name="示范市人民政府", kind=DepartmentKind.GOVERNMENT, division=self.city)
-        self.bureau = org_actions.create_department(None, code="CITY-BDB", name="示范市营商环境建设局（大数据管理局）", short_name="营商局",
+        from digigov.core.rbac.system import system_account
+
+        self.system = system = system_account()
+        self.city = org_actions.create_division(system, code="210600000000", name="示范市", level=DivisionLevel.CITY, kind="市")
+        self.county_a = org_actions.create_division(system, code="210602000000", name="元宝区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
+        self.county_b = org_actions.create_division(system, code="210603000000", name="振兴区", level=DivisionLevel.COUNTY, parent=self.city, kind="区")
+        self.town_a = org_actions.create_division(system, code="210602001000", name="广济街道", level=DivisionLevel.TOWN, parent=self.county_a, kind="街道")
+        self.town_b = org_actions.create_division(system, code="210603001000", name="永昌街道", level=DivisionLevel.TOWN, parent=self.county_b, kind="街道")
+        self.village_a = org_actions.create_division(system, code="210602001001", name="兴东社区", level=DivisionLevel.VILLAGE, parent=self.town_a, kind="社区")
+        self.village_b = org_actions.create_division(system, code="210603001001", name="永昌社区", level=DivisionLevel.VILLAGE, parent=self.town_b, kind="社区")
+        self.gov = org_actions.create_department(system, code="CITY-GOV", name="示范市人民政府", kind=DepartmentKind.GOVERNMENT, division=self.city)
+        self.bureau = org_actions.create_department(system, code="CITY-BDB", name="示范市营商环境建设局（大数据管理局）", short_name="营商局",
                                                     kind=DepartmentKind.COMMITTEE, division=self.city, parent=self.gov)
-        self.bureau_unit = org_actions.create_department(None, code="CITY-BDC", name="示范市大数据管理中心", short_name="大数据中心",
+        self.bureau_unit = org_actions.create_department(system, code="CITY-BDC", name="示范市大数据管理中心", short_name="大数据中心",
                                                          kind=DepartmentKind.SECOND, division=self.city, parent=self.bureau)
-        self.other_bureau = org_actions.create_department(None, code="CITY-EDU", name="示范市教育局", short_name="教育局",
+        self.other_bureau = org_actions.create_department(system, code="CITY-EDU", name="示范市教育局", short_name="教育局",
                                                           kind=DepartmentKind.COMMITTEE, division=self.city, parent=self.gov)
-        self.county_gov = org_actions.create_department(None, code="A-GOV", name="元宝区人民政府", kind=DepartmentKind.GOVERNMENT, division=self.county_a)
-        self.county_bureau = org_actions.create_department(None, code="A-EDU", name="元宝区教育局", short_name="区教育局",
+        self.county_gov = org_actions.create_department(system, code="A-GOV", name="元宝区人民政府", kind=DepartmentKind.GOVERNMENT, division=self.county_a)
+        self.county_bureau = org_actions.create_department(system, code="A-EDU", name="元宝区教育局", short_name="区教育局",
                                                            kind=DepartmentKind.COMMITTEE, division=self.county_a, parent=self.county_gov)
 
 

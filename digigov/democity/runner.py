@@ -21,6 +21,7 @@ from digigov.core import registry
 from digigov.core.audit.actions import record
 from digigov.core.context import acting_as
 from digigov.core.demo import DemoContext
+from digigov.core.rbac.system import system_account
 
 from .models import DemoRun
 
@@ -90,6 +91,7 @@ def run(
         log("数据库中已有行政区划数据，未生成示范数据（--if-empty）。")
         return []
     generators = selected(only)
+    system = system_account()
     results: list[GeneratorResult] = []
     pending = set(g.name for g in generators) - set(DemoRun.objects.values_list("generator", flat=True))
     bar = tqdm(total=None, unit="行", unit_scale=True, file=sys.stderr, disable=not (progress and pending), mininterval=0.5,
@@ -106,12 +108,12 @@ def run(
                 continue
             ctx = base.for_generator(gen.name)
             bar.set_description_str(gen.name, refresh=False)
-            with acting_as(None, channel=channel), transaction.atomic():
+            with acting_as(system, channel=channel), transaction.atomic():
                 started = time.perf_counter()
                 gen.func(ctx)
                 seconds = time.perf_counter() - started
                 demo_run = DemoRun.objects.create(generator=gen.name, seed=seed, scale=scale, rows=ctx.rows, seconds=round(seconds, 3))
-                record("democity.generate", demo_run, object_repr=gen.name,
+                record(system, "democity.generate", demo_run, object_repr=gen.name,
                        after={"generator": gen.name, "seed": seed, "scale": scale, "rows": ctx.rows, "seconds": round(seconds, 3)})
             result = GeneratorResult(gen.name, ctx.rows, seconds)
             results.append(result)
@@ -127,7 +129,7 @@ def run(
         if recompute_kpis:
             from digigov.core.kpi.actions import recompute_all
 
-            with acting_as(None, channel=channel):
-                recompute_all()
+            with acting_as(system, channel=channel):
+                recompute_all(system)
             log("已重新计算主要指标（KPI）。")
     return results

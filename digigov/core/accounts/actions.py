@@ -62,15 +62,19 @@ def staff_needs_otp(user: User) -> bool:
 
 def _attempt(username: str, ip: str | None, *, user: User | None = None, failure: str = "") -> None:
     """Count the attempt for lockout and write it to the audit log (never the password)."""
+    from django.contrib.auth.models import AnonymousUser
+
     from digigov.core.context import acting_as, current_actor
 
     LoginAttempt.objects.create(username=username, ip=ip, success=not failure)
     if failure:
-        record("accounts.login.failed", object_type="accounts.user", object_id=username, object_repr=username, after={"code": failure})
+        record(AnonymousUser(), "accounts.login.failed", object_type="accounts.user", object_id=username, object_repr=username,
+               after={"code": failure})
         return
-    actor = current_actor()
-    with acting_as(user, channel=actor.channel, ip=actor.ip, request_id=actor.request_id):
-        record("accounts.login", user, after={"otp": hasattr(user, "otp_device")})
+    # the request is attributed to whoever was signed in before (if anyone); the login is the new user's
+    ctx = current_actor()
+    with acting_as(user, channel=ctx.channel, ip=ctx.ip, request_id=ctx.request_id):
+        record(user, "accounts.login", user, after={"otp": hasattr(user, "otp_device")})
 
 
 def login_check(request, username: str, password: str, otp_token: str = "") -> User:
@@ -116,7 +120,7 @@ def change_password(user: User, old_password: str, new_password: str) -> User:
         raise ValidationFailed("；".join(exc.messages), code="weak_password", detail={"field": "new_password"}) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record("accounts.password.change", user, after={"changed": True})
+    record(user, "accounts.password.change", user, after={"changed": True})
     return user
 
 
@@ -136,7 +140,7 @@ def start_totp_enrolment(user: User, *, session_verified: bool):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=False)
-        record("accounts.totp.start", user, after={"device": device.persistent_id})
+        record(user, "accounts.totp.start", user, after={"device": device.persistent_id})
     return device
 
 
@@ -150,7 +154,7 @@ def confirm_totp_enrolment(user: User, device, token: str, *, session_verified: 
         raise ValidationFailed("动态口令不正确，请核对手机时间后重试", code="otp_invalid", detail={"field": "token"})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record("accounts.totp.enrol", user, after={"device": device.persistent_id})
+    record(user, "accounts.totp.enrol", user, after={"device": device.persistent_id})
     return device
 
 
@@ -191,7 +195,7 @@ def register_person(actor, *, id_number: str, name: str, division, phone: str = 
     birth, gender = birth_and_gender(id_number)
     person = NaturalPerson.objects.create(id_number=id_number, name=name, gender=gender, birth_date=birth,
                                           phone=phone, address=address, division=division)
-    record("accounts.person.register", person, after=snapshot(person))
+    record(actor, "accounts.person.register", person, after=snapshot(person))
     return person
 
 
@@ -209,7 +213,7 @@ def register_legal_person(actor, *, uscc: str, name: str, division, kind: str = 
         raise Conflict("该统一社会信用代码已登记", code="legal_person_exists")
     lp = LegalPerson.objects.create(uscc=uscc, name=name, division=division, kind=kind, address=address,
                                     legal_representative=legal_representative)
-    record("accounts.legal_person.register", lp, after=snapshot(lp))
+    record(actor, "accounts.legal_person.register", lp, after=snapshot(lp))
     return lp
 
 
@@ -227,8 +231,8 @@ def authorize_agent(actor, *, legal_person: LegalPerson, agent: User, valid_from
         raise Conflict("该经办人已获授权", code="agent_exists")
     from digigov.core.rbac.actions import ensure_role
 
-    ensure_role(agent, "enterprise_agent")
-    record("accounts.agent.authorize", auth, after=snapshot(auth))
+    ensure_role(actor, agent, "enterprise_agent")
+    record(actor, "accounts.agent.authorize", auth, after=snapshot(auth))
     return auth
 
 
@@ -252,7 +256,7 @@ def reveal_person(actor, person: NaturalPerson, purpose: str = "") -> dict:
     require(actor, "accounts.pii.view", person)
     from digigov.core.audit.actions import record_pii_read
 
-    record_pii_read(person, NaturalPerson.PII_FIELDS, purpose)
+    record_pii_read(actor, person, NaturalPerson.PII_FIELDS, purpose)
     return {"id_number": person.id_number, "phone": person.phone, "address": person.address}
 
 
@@ -269,7 +273,7 @@ def create_api_client(actor, *, name: str, user: User) -> tuple[ApiClient, str]:
         raise Conflict("应用名称已存在", code="api_client_exists")
     key = "dg_" + secrets.token_urlsafe(32)
     client = ApiClient.objects.create(name=name, user=user, key_prefix=key[3:11], key_hash=_key_hash(key))
-    record("accounts.apiclient.create", client, after=snapshot(client))
+    record(actor, "accounts.apiclient.create", client, after=snapshot(client))
     return client, key
 
 
@@ -287,12 +291,13 @@ def api_client_for_key(key: str) -> ApiClient | None:
 
 
 @transaction.atomic
-def create_user(*, username: str, password: str | None, display_name: str, kind: str = UserKind.PERSON,
+def create_user(actor, *, username: str, password: str | None, display_name: str, kind: str = UserKind.PERSON,
                 person: NaturalPerson | None = None, is_staff: bool = False) -> User:
+    require(actor, "org.manage")
     if User.objects.filter(username=username).exists():
         raise Conflict("用户名已存在", code="username_taken")
     user = User(username=username, display_name=display_name, kind=kind, person=person, is_staff=is_staff)
     user.set_password(password) if password else user.set_unusable_password()
     user.save()
-    record("accounts.user.create", user, after=snapshot(user))
+    record(actor, "accounts.user.create", user, after=snapshot(user))
     return user

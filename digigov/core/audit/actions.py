@@ -83,8 +83,26 @@ def _fields_of(entry: AuditEntry) -> dict:
     return _jsonable(data)
 
 
+class ActorMismatch(RuntimeError):
+    """An action named one actor while the request or task is attributed to another."""
+
+
+def _actor_fields(actor) -> tuple[int | None, str, str]:
+    """``actor`` is the action's actor argument: a user (a person, staff, a service or the system
+    account) or Django's AnonymousUser for what an anonymous caller does (a failed login)."""
+    if actor is None:
+        raise TypeError("record() needs the acting user (use the system account for system jobs)")
+    ctx = current_actor()
+    pk = getattr(actor, "pk", None)
+    if pk is not None and ctx.user_id is not None and ctx.user_id != pk:
+        raise ActorMismatch(f"action by user {pk} inside a request attributed to user {ctx.user_id}")
+    name = getattr(actor, "username", "") or "anonymous"
+    return pk, name, getattr(actor, "_digigov_acting_role", "")
+
+
 @transaction.atomic
 def record(
+    actor,
     action: str,
     obj: models.Model | None = None,
     *,
@@ -94,11 +112,13 @@ def record(
     object_id: str = "",
     object_repr: str = "",
 ) -> AuditEntry:
-    """Append one entry, attributed to the current actor (see ``digigov.core.context``).
+    """Append one entry naming ``actor`` (the action's actor argument) in the role its permission
+    check granted; where it came from (channel, IP, request id) comes from ``digigov.core.context``.
 
     Runs inside the caller's transaction: if the write it describes rolls back, so does the entry.
     """
-    actor = current_actor()
+    actor_id, actor_name, role = _actor_fields(actor)
+    ctx = current_actor()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
@@ -111,18 +131,18 @@ def record(
     entry = AuditEntry(
         seq=head.last_seq + 1,
         at=now,
-        actor_id=actor.user_id,
-        actor=actor.username[:64],
-        role=actor.role[:32],
-        channel=actor.channel,
+        actor_id=actor_id,
+        actor=actor_name[:64],
+        role=role[:32],
+        channel=ctx.channel,
         action=action,
         object_type=object_type[:64],
         object_id=object_id[:64],
         object_repr=object_repr[:200],
         before_json=canonical_text(before) if before is not None else "",
         after_json=canonical_text(after) if after is not None else "",
-        ip=actor.ip,
-        request_id=actor.request_id[:32],
+        ip=ctx.ip,
+        request_id=ctx.request_id[:32],
         prev_hash=head.last_hash,
     )
     entry.hash = entry_hash(_fields_of(entry))
@@ -131,9 +151,9 @@ def record(
     return entry
 
 
-def record_pii_read(obj: models.Model, fields: Iterable[str], purpose: str = "") -> AuditEntry:
-    """Log that the current actor saw personal fields of ``obj`` in clear."""
-    return record("pii.read", obj, after={"fields": sorted(fields), "purpose": purpose})
+def record_pii_read(actor, obj: models.Model, fields: Iterable[str], purpose: str = "") -> AuditEntry:
+    """Log that ``actor`` saw personal fields of ``obj`` in clear."""
+    return record(actor, "pii.read", obj, after={"fields": sorted(fields), "purpose": purpose})
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.db.models import Max, Subquery
 from django.utils import timezone
 
 from digigov.core.audit.actions import record
+from digigov.core.rbac.checks import WHOLE_CITY, require
 from digigov.core.registry import KPI_COMPUTERS
 
 from .definitions import TABLE_1
@@ -34,8 +35,10 @@ def ensure_definitions() -> int:
 
 
 @transaction.atomic
-def recompute(code: str) -> KpiSnapshot | None:
-    """Compute one KPI through its registered function and store a snapshot. None if not connected."""
+def recompute(actor, code: str) -> KpiSnapshot | None:
+    """Compute one KPI through its registered function and store a snapshot. None if not connected.
+    A city indicator: only an unscoped grant of ``kpi.recompute`` (or the system account) may."""
+    require(actor, "kpi.recompute", WHOLE_CITY)
     computer = KPI_COMPUTERS.get(code)
     if computer is None:
         return None
@@ -58,7 +61,7 @@ def recompute(code: str) -> KpiSnapshot | None:
     )
     old = KpiSnapshot.objects.filter(kpi_id=code).order_by("-computed_at").values_list("pk", flat=True)[KEEP_SNAPSHOTS:]
     KpiSnapshot.objects.filter(pk__in=list(old)).delete()
-    record("kpi.recompute", snap, after={"kpi": code, "value": result.value, "numerator": result.numerator,
+    record(actor, "kpi.recompute", snap, after={"kpi": code, "value": result.value, "numerator": result.numerator,
                                           "denominator": result.denominator}, object_repr=code)
     return snap
 
@@ -79,11 +82,11 @@ def recompute_after_commit(code: str) -> None:
     transaction.on_commit(run)
 
 
-def recompute_all() -> dict[str, float | None]:
+def recompute_all(actor) -> dict[str, float | None]:
     ensure_definitions()
     out = {}
     for code in KPI_COMPUTERS:
-        snap = recompute(code)
+        snap = recompute(actor, code)
         out[code] = snap.value if snap else None
     return out
 

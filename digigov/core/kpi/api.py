@@ -104,5 +104,5 @@ def recompute(request, code: str):
         raise NotFound("指标不存在", code="kpi_not_found")
     if code not in KPI_COMPUTERS:
         raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
-    actions.recompute(code)
+    actions.recompute(request.auth, code)
     return kpi_out(_row(code))

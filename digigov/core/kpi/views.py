@@ -76,6 +76,6 @@ def kpi_recompute(request, code):
     _definition(code)
     if code not in KPI_COMPUTERS:
         raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
-    actions.recompute(code)
+    actions.recompute(request.user, code)
     messages.success(request, _("指标已重新计算"))
     return redirect("kpi:detail", code=code)

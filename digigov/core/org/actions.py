@@ -7,7 +7,7 @@ from django.db import transaction
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
-from digigov.core.rbac.checks import require
+from digigov.core.rbac.checks import WHOLE_CITY, require
 
 from .models import PREFIX_LENGTH, Department, DepartmentKind, Division, DivisionLevel, Post, StaffMember
 
@@ -38,13 +38,13 @@ def validate_division_code(code: str, level: int, parent: Division | None) -> No
 
 @transaction.atomic
 def create_division(actor, *, code: str, name: str, level: int, parent: Division | None = None, kind: str = "") -> Division:
-    if actor is not None:
-        require(actor, "org.manage", parent) if parent else require(actor, "org.manage")
+    # a city-level division concerns the whole city: only an unscoped grant may create one
+    require(actor, "org.manage", parent if parent is not None else WHOLE_CITY)
     validate_division_code(code, level, parent)
     if Division.objects.filter(code=code).exists():
         raise Conflict("区划代码已存在", code="division_exists")
     div = Division.objects.create(code=code, name=name[:64], level=level, parent=parent, kind=kind[:16])
-    record("org.division.create", div, after=snapshot(div))
+    record(actor, "org.division.create", div, after=snapshot(div))
     return div
 
 
@@ -57,8 +57,7 @@ def _assign_path(dept: Department) -> None:
 @transaction.atomic
 def create_department(actor, *, code: str, name: str, kind: str, division: Division, parent: Department | None = None,
                       short_name: str = "", is_budget_unit: bool = True) -> Department:
-    if actor is not None:
-        require(actor, "org.manage", parent if parent else division)
+    require(actor, "org.manage", parent if parent else division)
     if kind not in DepartmentKind.values:
         raise ValidationFailed("单位类型无效", code="invalid_kind")
     if not name or len(name) > 100:
@@ -72,7 +71,7 @@ def create_department(actor, *, code: str, name: str, kind: str, division: Divis
     dept.save()
     _assign_path(dept)
     Department.objects.filter(pk=dept.pk).update(path=dept.path, depth=dept.depth)
-    record("org.department.create", dept, after=snapshot(dept))
+    record(actor, "org.department.create", dept, after=snapshot(dept))
     return dept
 
 
@@ -91,31 +90,29 @@ def update_department(actor, dept: Department, **changes) -> Department:
     except DjangoValidationError as exc:  # a business error (422), not a crash
         raise ValidationFailed(code="invalid_department", detail=exc.message_dict)
     dept.save()
-    record("org.department.update", dept, before=before, after=snapshot(dept))
+    record(actor, "org.department.update", dept, before=before, after=snapshot(dept))
     return dept
 
 
 @transaction.atomic
 def create_post(actor, *, department: Department, name: str) -> Post:
-    if actor is not None:
-        require(actor, "org.manage", department)
+    require(actor, "org.manage", department)
     if Post.objects.filter(department=department, name=name).exists():
         raise Conflict("岗位已存在", code="post_exists")
     post = Post.objects.create(department=department, name=name[:64])
-    record("org.post.create", post, after=snapshot(post))
+    record(actor, "org.post.create", post, after=snapshot(post))
     return post
 
 
 @transaction.atomic
 def add_staff(actor, *, user, department: Department, employee_no: str, post: Post | None = None) -> StaffMember:
-    if actor is not None:
-        require(actor, "org.manage", department)
+    require(actor, "org.manage", department)
     if post is not None and post.department_id != department.pk:
         raise ValidationFailed("岗位不属于该单位", code="post_mismatch")
     if StaffMember.objects.filter(employee_no=employee_no).exists():
         raise Conflict("工号已存在", code="employee_no_exists")
     staff = StaffMember.objects.create(user=user, department=department, post=post, employee_no=employee_no)
-    record("org.staff.add", staff, after=snapshot(staff))
+    record(actor, "org.staff.add", staff, after=snapshot(staff))
     return staff
 
 

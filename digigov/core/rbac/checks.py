@@ -12,11 +12,22 @@ from typing import Iterable
 
 from django.db.models import Q, QuerySet
 
-from digigov.core import context
 from digigov.core.errors import Forbidden, Unauthenticated
 from digigov.core.registry import PERMISSIONS
 
 from .models import RoleAssignment
+
+
+class _WholeCity:
+    """Pass as ``obj`` for an operation on the whole city (a city-level division, a pool, a recompute of
+    a city KPI, an API client): only an unscoped grant covers it. ``obj=None`` means "somewhere"."""
+
+    def __repr__(self) -> str:
+        return "WHOLE_CITY"
+
+
+WHOLE_CITY = _WholeCity()
+SYSTEM_ROLE = "system"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +39,8 @@ class Grant:
     def covers(self, obj) -> bool:
         if self.dept_path is None and self.division_prefix is None:
             return True
+        if obj is WHOLE_CITY:
+            return False
         department, division = _scope_of(obj)
         if self.dept_path is not None:
             if department is None or not (department.path or "").startswith(self.dept_path):
@@ -78,7 +91,8 @@ def granting(user, perm: str, obj=None) -> Grant | None:
     if spec is None:
         return None
     for g in grants(user):
-        if g.role in spec.roles and (obj is None or g.covers(obj)):
+        # the platform's own system account (named, unusable password, no API key) runs scheduled jobs
+        if (g.role in spec.roles or g.role == SYSTEM_ROLE) and (obj is None or g.covers(obj)):
             return g
     return None
 
@@ -88,15 +102,14 @@ def can(user, perm: str, obj=None) -> bool:
 
 
 def require(user, perm: str, obj=None) -> str:
-    """Raise unless allowed; record the granting role as the acting role for the audit log."""
+    """Raise unless allowed; remember the granting role on ``user`` as its acting role, which the audit
+    entry of the action (``record(user, ...)``) names."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise Unauthenticated()
     grant = granting(user, perm, obj)
     if grant is None:
         raise Forbidden(f"无权执行此操作（需要权限：{PERMISSIONS[perm].label if perm in PERMISSIONS else perm}）", code="forbidden")
-    actor = context.current_actor()
-    if actor.role != grant.role:
-        context.set_actor(dataclasses.replace(actor, role=grant.role))
+    user._digigov_acting_role = grant.role
     return grant.role
 
 
@@ -111,7 +124,7 @@ def scope_q(user, perm: str, department_field: str | None = "department", divisi
         return None
     q = None
     for g in grants(user):
-        if g.role not in spec.roles:
+        if g.role not in spec.roles and g.role != SYSTEM_ROLE:
             continue
         part = Q()
         if g.dept_path is not None:

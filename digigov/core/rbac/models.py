@@ -20,10 +20,14 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
     AUDITOR = "auditor", _("审计员")
     SECURITY_OFFICER = "security_officer", _("安全管理员")
+    SYSTEM = "system", _("系统作业")  # held only by the platform's named system account (see rbac.system)
 
 
 # roles whose reach is the whole city unless an assignment narrows it
 CITY_WIDE_ROLES = {Role.CITY_ADMIN, Role.LEADER, Role.AUDITOR, Role.SECURITY_OFFICER}
+# roles of the public (no workbench, no second factor); every other role but SYSTEM is a staff role
+PUBLIC_ROLES = {Role.CITIZEN, Role.ENTERPRISE_AGENT}
+STAFF_ROLES = set(Role.values) - PUBLIC_ROLES - {Role.SYSTEM}
 
 
 class RoleAssignment(VoidableModel):

@@ -83,9 +83,9 @@ class ActorContextMiddleware:
         channel = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
         actor = context.current_actor()
         if user is not None and user.is_authenticated:
-            actor = context.Actor(user.pk, user.username, "", actor.ip, actor.request_id, channel)
+            actor = context.Actor(user.pk, user.username, actor.ip, actor.request_id, channel)
         else:
-            actor = context.Actor(None, "anonymous", "", actor.ip, actor.request_id, channel)
+            actor = context.Actor(None, "anonymous", actor.ip, actor.request_id, channel)
         token = context.set_actor(actor)
         try:
             return self.get_response(request)

@@ -181,7 +181,7 @@ def create_pool(actor, *, name: str, vcpu_total, memory_gb_total, storage_tb_tot
         raise ValidationFailed("所属云平台已作废", code="platform_voided", detail={"field": "platform"})
     pool = ResourcePool.objects.create(name=name, platform=platform, vcpu_total=amounts["vcpu"], memory_gb_total=amounts["memory_gb"],
                                        storage_tb_total=amounts["storage_tb"])
-    record("cloud.pool.create", pool, after=snapshot(pool))
+    record(actor, "cloud.pool.create", pool, after=snapshot(pool))
     return pool
 
 
@@ -201,7 +201,7 @@ def resize_pool(actor, pool: ResourcePool, *, vcpu_total, memory_gb_total, stora
     before = snapshot(pool)
     pool.vcpu_total, pool.memory_gb_total, pool.storage_tb_total = amounts["vcpu"], amounts["memory_gb"], amounts["storage_tb"]
     pool.save(update_fields=["vcpu_total", "memory_gb_total", "storage_tb_total", "updated_at"])
-    record("cloud.pool.resize", pool, before=before, after=snapshot(pool))
+    record(actor, "cloud.pool.resize", pool, before=before, after=snapshot(pool))
     return pool
 
 
@@ -220,7 +220,7 @@ def create_platform(actor, *, name: str, department: Department, kind: str = Pla
         raise Conflict("该单位已登记同名云平台", code="platform_exists", detail={"field": "name"})
     platform.integrated_on = (integrated_on or timezone.localdate()) if platform.integrated else None
     platform.save()
-    record("cloud.platform.create", platform, after=snapshot(platform))
+    record(actor, "cloud.platform.create", platform, after=snapshot(platform))
     recompute_after_commit("K01")
     return platform
 
@@ -238,7 +238,7 @@ def set_platform_integrated(actor, platform: CloudPlatform, integrated: bool, *,
     platform.integrated = bool(integrated)
     platform.integrated_on = (on or timezone.localdate()) if integrated else None
     platform.save(update_fields=["integrated", "integrated_on", "updated_at"])
-    record("cloud.platform.integrate" if integrated else "cloud.platform.separate", platform, before=before, after=snapshot(platform))
+    record(actor, "cloud.platform.integrate" if integrated else "cloud.platform.separate", platform, before=before, after=snapshot(platform))
     recompute_after_commit("K01")
     return platform
 
@@ -284,7 +284,7 @@ def register_system(actor, *, department: Department, name: str, classified: boo
     if system.cloud_status == CloudStatus.MIGRATED:
         system.migrated_on = timezone.localdate()
     system.save()
-    record("cloud.system.register", system, after=snapshot(system))
+    record(actor, "cloud.system.register", system, after=snapshot(system))
     recompute_after_commit("K01")
     return system
 
@@ -324,7 +324,7 @@ def set_system_status(actor, system: HostedSystem, cloud_status: str, *, platfor
     else:
         system.migrated_on = None
     system.save()
-    record("cloud.system.status", system, before=before, after=snapshot(system))
+    record(actor, "cloud.system.status", system, before=before, after=snapshot(system))
     recompute_after_commit("K01")
     return system
 
@@ -366,19 +366,19 @@ def set_quota(actor, *, department: Department, pool: ResourcePool, vcpu, memory
     quota = Quota.objects.select_for_update().active().filter(department=department, pool=pool).first()
     if quota is None:
         quota = Quota.objects.create(department=department, pool=pool, **amounts)
-        record("cloud.quota.create", quota, after=snapshot(quota))
+        record(actor, "cloud.quota.create", quota, after=snapshot(quota))
         return quota
     before = snapshot(quota)
     quota.vcpu, quota.memory_gb, quota.storage_tb = amounts["vcpu"], amounts["memory_gb"], amounts["storage_tb"]
     quota.save(update_fields=["vcpu", "memory_gb", "storage_tb", "updated_at"])
-    record("cloud.quota.update", quota, before=before, after=snapshot(quota))
+    record(actor, "cloud.quota.update", quota, before=before, after=snapshot(quota))
     return quota
 
 
 def _new_allocation(actor, *, pool, department, system, amounts, request=None) -> Allocation:
     alloc = Allocation.objects.create(pool=pool, department=department, system=system, request=request, granted_at=timezone.now(),
                                       granted_by=actor if getattr(actor, "pk", None) else None, **amounts)
-    record("cloud.allocation.create", alloc, after=snapshot(alloc))
+    record(actor, "cloud.allocation.create", alloc, after=snapshot(alloc))
     return alloc
 
 
@@ -441,7 +441,7 @@ def record_samples(actor, pool: ResourcePool, samples: list[dict]) -> int:
         raise Conflict("部分采样时间已有记录", code="duplicate_sample")
     UtilisationSample.objects.bulk_create(rows)
     times = sorted(seen)
-    record("cloud.samples.ingest", pool, after={"count": len(rows), "from": times[0], "to": times[-1]})
+    record(actor, "cloud.samples.ingest", pool, after={"count": len(rows), "from": times[0], "to": times[-1]})
     return len(rows)
 
 
@@ -519,7 +519,7 @@ def submit_request(actor, *, department: Department, purpose: str, vcpu, memory_
         if existing is None:
             raise
         return existing, False
-    record("cloud.request.submit", req, after=snapshot(req))
+    record(actor, "cloud.request.submit", req, after=snapshot(req))
     return req, True
 
 
@@ -557,7 +557,7 @@ def approve_request(actor, req: ResourceRequest, note: str = "") -> ResourceRequ
     before = snapshot(req)
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.APPROVED, actor, timezone.now(), note
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    record("cloud.request.approve", req, before=before, after=snapshot(req))
+    record(actor, "cloud.request.approve", req, before=before, after=snapshot(req))
     _new_allocation(actor, pool=pool, department=req.department, system=system, amounts=amounts, request=req)
 
     if system is not None and req.purpose in (RequestPurpose.MIGRATE, RequestPurpose.NEW) and system.cloud_status != CloudStatus.MIGRATED:
@@ -566,7 +566,7 @@ def approve_request(actor, req: ResourceRequest, note: str = "") -> ResourceRequ
         system.migrated_on = timezone.localdate()
         system.platform_id = pool.platform_id or system.platform_id
         system.save(update_fields=["cloud_status", "migrated_on", "platform", "updated_at"])
-        record("cloud.system.migrate", system, before=sys_before, after=snapshot(system))
+        record(actor, "cloud.system.migrate", system, before=sys_before, after=snapshot(system))
     recompute_after_commit("K01")
     return req
 
@@ -579,7 +579,7 @@ def reject_request(actor, req: ResourceRequest, note: str) -> ResourceRequest:
     before = snapshot(req)
     req.status, req.decided_by, req.decided_at, req.decision_note = RequestStatus.REJECTED, actor, timezone.now(), note
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "updated_at"])
-    record("cloud.request.reject", req, before=before, after=snapshot(req))
+    record(actor, "cloud.request.reject", req, before=before, after=snapshot(req))
     return req
 
 
@@ -591,7 +591,7 @@ def withdraw_request(actor, req: ResourceRequest) -> ResourceRequest:
     before = snapshot(req)
     req.status = RequestStatus.WITHDRAWN
     req.save(update_fields=["status", "updated_at"])
-    record("cloud.request.withdraw", req, before=before, after=snapshot(req))
+    record(actor, "cloud.request.withdraw", req, before=before, after=snapshot(req))
     return req
 
 

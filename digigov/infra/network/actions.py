@@ -79,7 +79,7 @@ def create_access_point(actor, *, division: Division, name: str = "", department
     if AccessPoint.objects.active().filter(division=division, department=department, name=name).exists():
         raise Conflict("该区划/单位已登记同名接入点", code="access_point_exists", detail={"field": "name"})
     point.save()
-    record("network.access_point.create", point, after=snapshot(point))
+    record(actor, "network.access_point.create", point, after=snapshot(point))
     recompute_after_commit("K02")
     return point
 
@@ -101,7 +101,7 @@ def set_status(actor, point: AccessPoint, status: str, *, commissioned_on=None) 
     if point.commissioned_on and point.commissioned_on > timezone.localdate():
         raise ValidationFailed("开通日期不能晚于今天", code="invalid_date", detail={"field": "commissioned_on"})
     point.save(update_fields=["status", "commissioned_on", "updated_at"])
-    record("network.access_point.status", point, before=before, after=snapshot(point))
+    record(actor, "network.access_point.status", point, before=before, after=snapshot(point))
     recompute_after_commit("K02")
     return point
 
@@ -119,7 +119,7 @@ def update_access_point(actor, point: AccessPoint, *, bandwidth_mbps=None, ipv6_
     if ipv6_ready is not None:
         point.ipv6_ready = bool(ipv6_ready)
     point.save(update_fields=["bandwidth_mbps", "ipv6_ready", "updated_at"])
-    record("network.access_point.update", point, before=before, after=snapshot(point))
+    record(actor, "network.access_point.update", point, before=before, after=snapshot(point))
     recompute_after_commit("K02")
     return point
 

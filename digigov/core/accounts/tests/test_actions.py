@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from digigov.core.rbac.system import system_account
 from digigov.core.accounts import actions
 from digigov.core.accounts.models import AgentAuthorization, ApiClient, LegalPerson, NaturalPerson, User
 from digigov.core.audit.actions import verify_chain
@@ -271,14 +272,14 @@ def test_reveal_person_denied_without_pii_view(clerk, city, admin):
 
 # --- users and API clients -----------------------------------------------------------------------
 def test_create_user_never_logs_the_password(db):
-    user = actions.create_user(username="zhangsan", password="Sup3r-Secret-Pass", display_name="张三")
+    user = actions.create_user(system_account(), username="zhangsan", password="Sup3r-Secret-Pass", display_name="张三")
     assert user.check_password("Sup3r-Secret-Pass")
-    entry = AuditEntry.objects.get(action="accounts.user.create")
+    entry = AuditEntry.objects.get(action="accounts.user.create", object_id=user.public_id)
     assert "password" not in entry.after
     assert "Sup3r-Secret-Pass" not in str(entry.after) and user.password not in str(entry.after)
     with pytest.raises(Conflict):
-        actions.create_user(username="zhangsan", password=None, display_name="重名")
-    assert not actions.create_user(username="nopass", password=None, display_name="无密码").has_usable_password()
+        actions.create_user(system_account(), username="zhangsan", password=None, display_name="重名")
+    assert not actions.create_user(system_account(), username="nopass", password=None, display_name="无密码").has_usable_password()
 
 
 def test_api_client_key_is_shown_once_and_stored_hashed(role_user):

@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from digigov.core.accounts import actions as accounts
-from digigov.core.audit.actions import GENESIS_HASH, entry_hash, record, verify_chain, _fields_of
+from digigov.core.audit.actions import GENESIS_HASH, ActorMismatch, entry_hash, record, verify_chain, _fields_of
+from digigov.core.rbac.system import system_account
 from digigov.core.audit.models import AuditEntry, ChainHead
 from digigov.core.context import acting_as
 from digigov.core.testing import resident_id
@@ -209,10 +210,29 @@ def test_pii_never_stored_in_clear_in_audit_snapshots(clerk, city):
     assert entries[2].after == {"fields": ["address", "id_number", "phone"], "purpose": "窗口核验"}
 
 
-def test_record_outside_any_request_is_attributed_to_system(db):
-    entry = record("test.system", object_type="x", object_id="1", object_repr="系统任务")
-    assert entry.actor == "system" and entry.actor_id is None and entry.role == ""
+def test_system_jobs_are_attributed_to_the_named_system_account(db):
+    system = system_account()
+    entry = record(system, "test.system", object_type="x", object_id="1", object_repr="系统任务")
+    assert entry.actor == "system" and entry.actor_id == system.pk
     assert len(entry.request_id) == 32
+
+
+def test_record_needs_an_actor_and_it_must_be_the_one_the_request_is_attributed_to(role_user, db):
+    clerk, other = role_user("window_clerk"), role_user("approver")
+    with pytest.raises(TypeError):
+        record(None, "test.none", object_type="x", object_id="1")
+    with acting_as(clerk), pytest.raises(ActorMismatch):
+        record(other, "test.mismatch", object_type="x", object_id="1")
+    assert not AuditEntry.objects.filter(action__startswith="test.").exists()
+
+
+def test_the_entry_names_the_role_that_granted_the_actors_permission(role_user, city):
+    from digigov.core.rbac.checks import require
+
+    clerk = role_user("window_clerk")
+    require(clerk, "accounts.person.view")
+    entry = record(clerk, "test.role", object_type="x", object_id="1")
+    assert (entry.actor, entry.role) == (clerk.username, "window_clerk")
 
 
 def test_deleted_chain_head_is_detected(clerk, city):
@@ -241,8 +261,10 @@ json_values = st.recursive(
        text=texts)
 def test_any_json_payload_survives_the_database_round_trip(db, before, after, text):
     """The hash is recomputed from what the database gives back: canonical JSON must be stable for any payload."""
-    with acting_as(None, role=text[:32], ip="::1"):
-        entry = record("test.payload", before=before, after=after, object_type="t", object_id=text[:64], object_repr=text)
+    system = system_account()
+    system._digigov_acting_role = text[:32]
+    with acting_as(system, ip="::1"):
+        entry = record(system, "test.payload", before=before, after=after, object_type="t", object_id=text[:64], object_repr=text)
     stored = AuditEntry.objects.get(seq=entry.seq)
     assert stored.hash == entry_hash(_fields_of(stored)) == entry.hash
     result = verify_chain()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from digigov.core.rbac.system import system_account
 from digigov.core.accounts import actions as accounts
 from digigov.core.audit.actions import record
 from digigov.core.audit.models import AuditEntry
@@ -11,7 +12,7 @@ from digigov.core.testing import resident_id
 
 def fill(n):
     for i in range(n):
-        record("test.event", object_type="test", object_id=f"obj{i}", object_repr=f"对象{i}")
+        record(system_account(), "test.event", object_type="test", object_id=f"obj{i}", object_repr=f"对象{i}")
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from digigov.core.rbac.system import system_account
 from digigov.core.audit.models import AuditEntry
 from digigov.core.kpi import actions
 from digigov.core.kpi.definitions import TABLE_1
@@ -75,12 +76,12 @@ def test_board_marks_unconnected_kpis(computers, db):
 
 
 def test_recompute_unconnected_kpi_returns_none(computers, db):
-    assert actions.recompute("K14") is None
+    assert actions.recompute(system_account(), "K14") is None
     assert not KpiSnapshot.objects.exists()
 
 
 def test_recompute_stores_a_snapshot_and_audits_it(k12, city):
-    snap = actions.recompute("K12")
+    snap = actions.recompute(system_account(), "K12")
     assert (snap.numerator, snap.denominator) == (4, 6)  # 6 departments; bureau, unit, other bureau and county bureau have short names
     assert snap.value == 66.67
     assert snap.breakdown["divisions"][0] == {"key": "210600000000", "label": "示范市", "numerator": 3, "denominator": 4, "value": 75.0}
@@ -97,12 +98,12 @@ def test_recompute_stores_a_snapshot_and_audits_it(k12, city):
 def test_recompute_keeps_a_bounded_history(k12, monkeypatch):
     monkeypatch.setattr(actions, "KEEP_SNAPSHOTS", 3)
     for _ in range(5):
-        actions.recompute("K12")
+        actions.recompute(system_account(), "K12")
     assert KpiSnapshot.objects.filter(kpi_id="K12").count() == 3
 
 
 def test_recompute_all_covers_every_registered_kpi(k12):
-    assert actions.recompute_all() == {"K12": 66.67}
+    assert actions.recompute_all(system_account()) == {"K12": 66.67}
 
 
 def test_recompute_task_runs(k12):
@@ -116,7 +117,7 @@ def test_recompute_task_runs(k12):
 
 # --- pages ---------------------------------------------------------------------------------------
 def test_kpi_list_shows_not_connected_without_a_number(client, role_user, k12):
-    actions.recompute("K12")
+    actions.recompute(system_account(), "K12")
     client.force_login(role_user("leader"))
     r = client.get("/workbench/kpi/")
     assert r.status_code == 200
@@ -134,7 +135,7 @@ def test_connected_kpi_without_snapshot_is_pending(client, role_user, k12):
 
 
 def test_portal_kpi_table_uses_the_same_rules(client, k12):
-    actions.recompute("K12")
+    actions.recompute(system_account(), "K12")
     cells = kpi_rows(client.get("/").content.decode())
     assert "66.67%" in cells[12]
     assert all("未接入" in cells[s] and not re.search(r"\d", cells[s]) for s in range(1, 12))
@@ -151,7 +152,7 @@ def test_unconnected_kpi_detail_shows_no_value(client, role_user, computers, db)
 
 
 def test_connected_kpi_detail_and_drill_down(client, role_user, k12):
-    actions.recompute("K12")
+    actions.recompute(system_account(), "K12")
     client.force_login(role_user("leader"))
     page = client.get("/workbench/kpi/K12/").content.decode()
     assert re.search(r'id="kpi-value" data-kpi="K12">66.67%<', page)
@@ -176,7 +177,10 @@ def test_recompute_view_needs_permission_and_post(client, role_user, k12):
     client.force_login(role_user("leader"))  # may view, may not recompute
     assert client.post("/workbench/kpi/K12/recompute/").status_code == 403
     assert not KpiSnapshot.objects.exists()
-    client.force_login(role_user("data_admin"))
+    client.force_login(role_user("data_admin"))  # a department's data admin: city indicators are not theirs to recompute
+    assert client.post("/workbench/kpi/K12/recompute/").status_code == 403
+    assert not KpiSnapshot.objects.exists()
+    client.force_login(role_user("city_admin"))
     assert client.get("/workbench/kpi/K12/recompute/").status_code == 405
     r = client.post("/workbench/kpi/K12/recompute/")
     assert r.status_code == 302 and r["Location"] == "/workbench/kpi/K12/"
@@ -186,7 +190,7 @@ def test_recompute_view_needs_permission_and_post(client, role_user, k12):
 
 def test_kpi_list_query_count_is_constant(client, role_user, k12, django_assert_max_num_queries):
     for _ in range(5):
-        actions.recompute("K12")
+        actions.recompute(system_account(), "K12")
     client.force_login(role_user("leader"))
     with django_assert_max_num_queries(6):  # incl. the staff-TOTP check
         assert client.get("/workbench/kpi/").status_code == 200

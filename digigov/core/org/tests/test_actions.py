@@ -42,16 +42,16 @@ def test_division_code_must_match_its_level(city, code, level):
 
 def test_division_code_must_extend_its_parent(city):
     with pytest.raises(ValidationFailed) as exc:  # a town of county B declared under county A
-        org.create_division(None, code="210603002000", name="错挂街道", level=L.TOWN, parent=city.county_a)
+        org.create_division(city.system, code="210603002000", name="错挂街道", level=L.TOWN, parent=city.county_a)
     assert exc.value.code == "invalid_parent"
     with pytest.raises(ValidationFailed) as exc:  # a village attached directly to a county
-        org.create_division(None, code="210602001002", name="越级社区", level=L.VILLAGE, parent=city.county_a)
+        org.create_division(city.system, code="210602001002", name="越级社区", level=L.VILLAGE, parent=city.county_a)
     assert exc.value.code == "invalid_parent"
     with pytest.raises(ValidationFailed) as exc:  # missing parent
-        org.create_division(None, code="210604000000", name="无上级区", level=L.COUNTY)
+        org.create_division(city.system, code="210604000000", name="无上级区", level=L.COUNTY)
     assert exc.value.code == "invalid_parent"
     with pytest.raises(ValidationFailed) as exc:  # a city with a parent
-        org.create_division(None, code="210700000000", name="他市", level=L.CITY, parent=city.city)
+        org.create_division(city.system, code="210700000000", name="他市", level=L.CITY, parent=city.city)
     assert exc.value.code == "invalid_parent"
     assert not Division.objects.filter(code__in=["210603002000", "210602001002", "210604000000", "210700000000"]).exists()
 
@@ -64,7 +64,7 @@ def test_invalid_level_is_rejected(city):
 
 def test_duplicate_division_code_is_a_conflict(city):
     with pytest.raises(Conflict) as exc:
-        org.create_division(None, code="210602000000", name="重复", level=L.COUNTY, parent=city.city)
+        org.create_division(city.system, code="210602000000", name="重复", level=L.COUNTY, parent=city.city)
     assert exc.value.code == "division_exists"
 
 
@@ -97,15 +97,15 @@ def test_department_path_and_depth(city):
 
 def test_create_department_validation(city):
     with pytest.raises(ValidationFailed) as exc:
-        org.create_department(None, code="X1", name="某局", kind="ministry", division=city.city)
+        org.create_department(city.system, code="X1", name="某局", kind="ministry", division=city.city)
     assert exc.value.code == "invalid_kind"
     with pytest.raises(ValidationFailed) as exc:
-        org.create_department(None, code="X2", name="", kind="committee", division=city.city)
+        org.create_department(city.system, code="X2", name="", kind="committee", division=city.city)
     assert exc.value.code == "invalid_name"
     with pytest.raises(ValidationFailed):
-        org.create_department(None, code="X3", name="局" * 101, kind="committee", division=city.city)
+        org.create_department(city.system, code="X3", name="局" * 101, kind="committee", division=city.city)
     with pytest.raises(Conflict) as exc:
-        org.create_department(None, code="CITY-BDB", name="重复", kind="committee", division=city.city)
+        org.create_department(city.system, code="CITY-BDB", name="重复", kind="committee", division=city.city)
     assert exc.value.code == "department_exists"
     assert not Department.objects.filter(code__in=["X1", "X2", "X3"]).exists()
 
@@ -117,7 +117,7 @@ def test_no_child_under_a_voided_parent(city, role_user):
     with acting_as(admin):
         void(admin, city.other_bureau, "机构改革撤销", "org.manage")
     with pytest.raises(ValidationFailed) as exc:
-        org.create_department(None, code="EDU-1", name="撤销局下属", kind="second", division=city.city, parent=city.other_bureau)
+        org.create_department(city.system, code="EDU-1", name="撤销局下属", kind="second", division=city.city, parent=city.other_bureau)
     assert exc.value.code == "parent_voided"
 
 
@@ -171,17 +171,17 @@ def test_department_cannot_be_deleted(city):
 
 # --- posts and staff -----------------------------------------------------------------------------
 def test_posts_and_staff(city):
-    post = org.create_post(None, department=city.bureau, name="科长")
+    post = org.create_post(city.system, department=city.bureau, name="科长")
     with pytest.raises(Conflict):
-        org.create_post(None, department=city.bureau, name="科长")
-    other_post = org.create_post(None, department=city.other_bureau, name="科长")
+        org.create_post(city.system, department=city.bureau, name="科长")
+    other_post = org.create_post(city.system, department=city.other_bureau, name="科长")
     user = make_user("window_clerk", department=city.bureau)
-    staff = org.add_staff(None, user=user, department=city.bureau, employee_no="E0001", post=post)
+    staff = org.add_staff(city.system, user=user, department=city.bureau, employee_no="E0001", post=post)
     assert str(staff) == f"{user.display_name}（{city.bureau.name}）"
     with pytest.raises(ValidationFailed) as exc:
-        org.add_staff(None, user=make_user(), department=city.bureau, employee_no="E0002", post=other_post)
+        org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E0002", post=other_post)
     assert exc.value.code == "post_mismatch"
     with pytest.raises(Conflict) as exc:
-        org.add_staff(None, user=make_user(), department=city.bureau, employee_no="E0001")
+        org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E0001")
     assert exc.value.code == "employee_no_exists"
     assert {e.action for e in AuditEntry.objects.all()} >= {"org.post.create", "org.staff.add"}

@@ -83,8 +83,8 @@ def test_dept_admin_reaches_its_subtree_only(role_user, city):
 
 def test_dept_scope_covers_posts_and_staff_of_the_subtree(role_user, city):
     admin = role_user("dept_admin")
-    post = org.create_post(None, department=city.bureau_unit, name="数据专员")
-    other_post = org.create_post(None, department=city.other_bureau, name="数据专员")
+    post = org.create_post(city.system, department=city.bureau_unit, name="数据专员")
+    other_post = org.create_post(city.system, department=city.other_bureau, name="数据专员")
     assert can(admin, "org.manage", post)
     assert not can(admin, "org.manage", other_post)
     with acting_as(admin):
@@ -97,7 +97,7 @@ def test_dept_scope_covers_posts_and_staff_of_the_subtree(role_user, city):
 
 def test_dept_scope_works_three_levels_down(role_user, city):
     admin = role_user("dept_admin")
-    third = org.create_department(None, code="CITY-BDC-1", name="数据科", kind="third", division=city.city, parent=city.bureau_unit)
+    third = org.create_department(city.system, code="CITY-BDC-1", name="数据科", kind="third", division=city.city, parent=city.bureau_unit)
     assert third.depth == city.bureau_unit.depth + 1 == 3
     assert can(admin, "org.manage", third)
 
@@ -139,7 +139,7 @@ def test_town_scoped_grant_uses_nine_digit_prefix(city):
 def test_department_and_division_scope_together_are_an_intersection(city):
     user = make_user("dept_admin", department=city.bureau, division=city.county_a)
     assert not can(user, "org.manage", city.bureau)  # bureau sits in the city division, not county A
-    county_unit = org.create_department(None, code="A-BDC", name="元宝区数据分中心", kind="second", division=city.county_a, parent=city.bureau)
+    county_unit = org.create_department(city.system, code="A-BDC", name="元宝区数据分中心", kind="second", division=city.county_a, parent=city.bureau)
     assert can(user, "org.manage", county_unit)
 
 
@@ -182,26 +182,30 @@ def test_grants_are_loaded_in_one_query_and_cached(role_user, django_assert_num_
 
 
 # --- require and the acting role -----------------------------------------------------------------
-def test_require_records_the_granting_role_in_the_actor_context(city):
+def test_require_remembers_the_granting_role_on_the_actor(city):
     user = make_user("window_clerk", division=city.county_a)
     RoleAssignment.objects.create(user=user, role="city_admin")
     user = fresh(user)
-    with acting_as(user, role="") as actor:
-        assert context.current_actor().role == ""
-        assert require(user, "accounts.pii.view", person_in(city.village_a)) == "window_clerk"
-        assert context.current_actor().role == "window_clerk"
-        assert context.current_actor().request_id == actor.request_id
-        assert require(user, "accounts.apiclient.manage") == "city_admin"
-        assert context.current_actor().role == "city_admin"
-    assert context.current_actor().role == ""  # restored when the block ends
+    assert require(user, "accounts.pii.view", person_in(city.village_a)) == "window_clerk"
+    assert user._digigov_acting_role == "window_clerk"
+    assert require(user, "accounts.apiclient.manage") == "city_admin"
+    assert user._digigov_acting_role == "city_admin"
 
 
 def test_require_denied_leaves_the_role_unchanged(role_user, city):
     admin = role_user("dept_admin")
-    with acting_as(admin, role="dept_admin"):
-        with pytest.raises(Forbidden):
-            require(admin, "audit.view")
-        assert context.current_actor().role == "dept_admin"
+    require(admin, "org.manage", city.bureau)
+    with pytest.raises(Forbidden):
+        require(admin, "audit.view")
+    assert admin._digigov_acting_role == "dept_admin"
+
+
+def test_whole_city_operations_need_an_unscoped_grant(role_user, city):
+    from digigov.core.rbac.checks import WHOLE_CITY
+
+    scoped, city_admin = role_user("dept_admin"), role_user("city_admin")
+    assert can(scoped, "org.manage") and not can(scoped, "org.manage", WHOLE_CITY)
+    assert can(city_admin, "org.manage", WHOLE_CITY)
 
 
 # --- scope_queryset ------------------------------------------------------------------------------

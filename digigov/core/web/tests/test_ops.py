@@ -1,5 +1,6 @@
 """Health, readiness, metrics, security headers, request ids, JSON logs with masked PII, body limits."""
 
+from types import SimpleNamespace
 import io
 import json
 import logging
@@ -118,7 +119,7 @@ def _emit(msg, *args, exc_info=None, **extra):
 
 
 def test_json_log_line_carries_request_id_and_actor():
-    with acting_as(None, request_id="rid0000000000000000000000000beef"):
+    with acting_as(SimpleNamespace(pk=None, username="system"), request_id="rid0000000000000000000000000beef"):
         [line] = _emit("办件已受理")
     assert line["request_id"] == "rid0000000000000000000000000beef"
     assert line["actor"] == "system" and line["level"] == "ERROR" and line["msg"] == "办件已受理"
