@@ -276,11 +276,11 @@ def paginate(qs: QuerySet, page: int, page_size: int, serialize: Callable, *, co
         raise ValidationFailed(f"页码应在 1 到 {MAX_PAGE} 之间", code="bad_page")
     if not 1 <= page_size <= 500:
         raise ValidationFailed("每页条数应在 1 到 500 之间", code="bad_page_size")
-    start = (page - 1) * page_size
-    rows = list(qs[start : start + page_size + 1])
+    from digigov.core.web.listing import fetch_page  # the page arithmetic the list pages use too
+
+    rows, has_next = fetch_page(qs, page, page_size)
     total = qs.count() if count else None
-    return {"count": total, "page": page, "page_size": page_size, "has_next": len(rows) > page_size,
-            "items": [serialize(o) for o in rows[:page_size]]}
+    return {"count": total, "page": page, "page_size": page_size, "has_next": has_next, "items": [serialize(o) for o in rows]}
 
 
 class MeOut(Schema):

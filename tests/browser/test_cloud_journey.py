@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def chart_series(page, chart_id):
     """The data the page hands ECharts, and proof ECharts drew it (a canvas in the chart element)."""
     page.wait_for_selector(f'[data-chart="{chart_id}"][data-rendered="1"] canvas')
-    return json.loads(page.locator(f"script#{chart_id}").text_content())["series"][0]["data"]
+    data = json.loads(page.locator(f"script#{chart_id}").text_content())["series"][0]["data"]
+    return [d["value"] if isinstance(d, dict) else d for d in data]  # a bar with a drill-down link is {"value", "url"}
 
 
 @pytest.fixture
@@ -84,6 +85,13 @@ def test_request_approve_and_audit(browser, live_server, shot, cloud_city):
     values = chart_series(admin, chart_ids[0])
     assert 100 in values or 100.0 in values, values
     shot(admin, "cloud-adoption-after")
+    # a bar opens its drill-down: click the middle of the first bar
+    chart = admin.locator(f'[data-chart="{chart_ids[0]}"]')
+    x, y = chart.evaluate("el => echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, [0, 50])")
+    box = chart.bounding_box()
+    admin.mouse.click(box["x"] + x, box["y"] + y)
+    admin.wait_for_url("**/cloud/adoption/?division=*")
+    assert "区划：示范市（市本级）" in admin.content()
 
     # 4. the auditor finds the submission and the approval
     auditor = session("auditor")

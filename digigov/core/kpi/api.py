@@ -10,6 +10,8 @@ from digigov.core.errors import NotFound
 from digigov.core.registry import KPI_COMPUTERS
 
 from . import actions
+from .breakdown import DrillFilter
+from .selectors import drill_rows, visible_breakdown
 from .models import KpiDefinition
 
 router = Router(tags=["指标 kpi"])
@@ -43,7 +45,8 @@ class KpiOut(Schema):
     breakdown: dict[str, Any] | None
 
 
-def kpi_out(row: actions.KpiRow) -> dict:
+def kpi_out(row: actions.KpiRow, user=None) -> dict:
+    """``user``: leave out the breakdown parts outside their reach (the value itself is the city's)."""
     d, s = row.definition, row.snapshot
     return {
         "code": d.code, "seq": d.seq, "category": d.category, "name": d.name, "definition": d.definition,
@@ -51,7 +54,7 @@ def kpi_out(row: actions.KpiRow) -> dict:
         "status": "not_connected" if not row.connected else ("connected" if s else "pending"),
         "value": s.value if s else None, "numerator": s.numerator if s else None, "denominator": s.denominator if s else None,
         "computed_at": s.computed_at if s else None, "duration_ms": s.duration_ms if s else None,
-        "breakdown": s.breakdown if s else None,
+        "breakdown": (visible_breakdown(user, s.breakdown) if user is not None else s.breakdown) if s else None,
     }
 
 
@@ -65,13 +68,13 @@ def _row(code: str) -> actions.KpiRow:
 @router.get("/", response=list[KpiOut], summary="表1 主要指标（未接入的指标不给出数值）")
 @permission("kpi.view")
 def list_kpis(request):
-    return [kpi_out(r) for r in actions.board()]
+    return [kpi_out(r, request.auth) for r in actions.board()]
 
 
 @router.get("/{code}", response=KpiOut, summary="指标详情与分解")
 @permission("kpi.view")
 def get_kpi(request, code: str):
-    return kpi_out(_row(code))
+    return kpi_out(_row(code), request.auth)
 
 
 class DrillRowOut(Schema):
@@ -83,7 +86,7 @@ class DrillPage(Page[DrillRowOut]):
     columns: list[str]
 
 
-@router.get("/{code}/rows", response=DrillPage, summary="指标明细（下钻）：分母中的每一行，counted 表示是否计入分子")
+@router.get("/{code}/rows", response=DrillPage, summary="指标明细（下钻）：分母中调用者可见范围内的每一行，counted 表示是否计入分子")
 @permission("kpi.view")
 def kpi_rows(request, code: str, division: str | None = None, department: str | None = None, page: int = 1, page_size: int = 50):
     if not KpiDefinition.objects.filter(code=code).exists():
@@ -91,7 +94,7 @@ def kpi_rows(request, code: str, division: str | None = None, department: str | 
     computer = KPI_COMPUTERS.get(code)
     if computer is None:
         raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
-    drill = computer.rows(division=division, department=department)
+    drill = drill_rows(request.auth, computer, DrillFilter.from_query({"division": division, "department": department}))
     result = paginate(drill.queryset, page, page_size, lambda o: {"counted": drill.counted(o), "cells": [str(c) for c in drill.cells(o)]})
     result["columns"] = drill.columns
     return result
@@ -105,4 +108,4 @@ def recompute(request, code: str):
     if code not in KPI_COMPUTERS:
         raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
     actions.recompute(request.auth, code)
-    return kpi_out(_row(code))
+    return kpi_out(_row(code), request.auth)

@@ -39,12 +39,18 @@ class KpiResult:
 
 @dataclass
 class DrillRows:
-    """The rows behind a KPI: every denominator row, with ``counted`` telling if it is in the numerator."""
+    """The rows behind a KPI: every denominator row, with ``counted`` telling if it is in the numerator.
+
+    ``scope`` names the relations that place a row in a viewer's reach (``scope_queryset``'s
+    ``department_field``/``division_field``): pages list only the rows a viewer may see while the
+    figure itself stays city-wide. The default reaches nothing for scoped grants, so a KPI that
+    forgets to declare it shows its rows to city-wide roles only, never too much."""
 
     columns: list[str]
     queryset: object
     cells: Callable[[object], list]
     counted: Callable[[object], bool]
+    scope: dict = field(default_factory=lambda: {"department_field": None, "division_field": None})
 
 
 @dataclass

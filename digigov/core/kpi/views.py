@@ -1,14 +1,19 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digigov.core.errors import NotFound
 from digigov.core.registry import KPI_COMPUTERS
+from digigov.core.web import charts
 from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
 
 from . import actions
+from .breakdown import DrillFilter
+from .selectors import drill_rows, visible_breakdown
 from .models import KpiDefinition
 
 
@@ -24,50 +29,41 @@ def _definition(code):
     return d
 
 
-def _bar(parts, title):
-    return {
-        "title": {"text": title, "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 50, "right": 20, "bottom": 80},
-        "xAxis": {"type": "category", "data": [p["label"] for p in parts], "axisLabel": {"rotate": 40, "interval": 0}},
-        "yAxis": {"type": "value", "max": 100, "name": "%"},
-        "series": [{"type": "bar", "data": [p["value"] for p in parts], "itemStyle": {"color": "#c62828"}, "label": {"show": True, "position": "top"}}],
-    }
-
-
 @requires("kpi.view")
 def kpi_detail(request, code):
+    """The city figure, and the breakdown parts inside the viewer's reach (each links to its rows)."""
     definition = _definition(code)
     snap = actions.latest(code) if code in KPI_COMPUTERS else None
-    charts = {}
+    chart_opts, breakdown = {}, {}
     if snap:
-        b = snap.breakdown
-        if b.get("divisions"):
-            charts["chart_div"] = _bar(b["divisions"], _("按区划"))
-        if b.get("extra"):
-            charts["chart_extra"] = _bar(b["extra"], b.get("extra_title") or "")
+        breakdown = visible_breakdown(request.user, snap.breakdown)
+        rows_url = reverse("kpi:rows", args=[code])
+        if breakdown.get("divisions"):
+            chart_opts["chart_div"] = charts.percent_bar(breakdown["divisions"], _("按区划"),
+                                                         link=lambda p: f"{rows_url}?{urlencode({'division': p['key']})}")
+        if breakdown.get("extra"):
+            chart_opts["chart_extra"] = charts.percent_bar(breakdown["extra"], breakdown.get("extra_title") or "")
     history = list(definition.snapshots.order_by("-computed_at")[:20]) if snap else []
     computer = KPI_COMPUTERS.get(code)
     return render(request, "kpi/detail.html", {
-        "d": definition, "snap": snap, "connected": computer is not None, "charts": charts, "history": history,
-        "source_url_name": computer.source_url_name if computer else "",
+        "d": definition, "snap": snap, "breakdown": breakdown, "connected": computer is not None, "charts": chart_opts,
+        "history": history, "source_url_name": computer.source_url_name if computer else "",
     })
 
 
 @requires("kpi.view")
 def kpi_rows(request, code):
-    """Drill-down: the rows behind the number, filtered to one division or department."""
+    """Drill-down: the rows behind the number, filtered to one division or department, and only those
+    inside the viewer's reach (the figure is the city's; a department admin sees their subtree's rows)."""
     definition = _definition(code)
     computer = KPI_COMPUTERS.get(code)
     if computer is None:
         raise NotFound("该指标尚未接入数据", code="kpi_not_connected")
-    division = request.GET.get("division", "")[:12] or None
-    department = request.GET.get("department", "")[:22] or None
-    drill = computer.rows(division=division, department=department)
+    flt = DrillFilter.from_query(request.GET)
+    drill = drill_rows(request.user, computer, flt)
     page = paginate(request, drill.queryset)
     rows = [(drill.counted(o), drill.cells(o)) for o in page["object_list"]]
-    return render(request, "kpi/rows.html", {"d": definition, "columns": drill.columns, "rows": rows, "division": division,
-                                             "department": department, **page})
+    return render(request, "kpi/rows.html", {"d": definition, "columns": drill.columns, "rows": rows, "drill_filter": flt, **page})
 
 
 @requires("kpi.recompute")

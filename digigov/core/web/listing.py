@@ -16,10 +16,10 @@ MAX_UNCOUNTED_PAGE = 10_000  # deep OFFSETs get slow; people search instead of p
 class UncountedPage:
     paginator = None
 
-    def __init__(self, rows: list, number: int, per_page: int):
+    def __init__(self, rows: list, number: int, has_next: bool):
         self.number = number
-        self.object_list = rows[:per_page]
-        self.has_next_page = len(rows) > per_page and number < MAX_UNCOUNTED_PAGE
+        self.object_list = rows
+        self.has_next_page = has_next and number < MAX_UNCOUNTED_PAGE
 
     def has_next(self) -> bool:
         return self.has_next_page
@@ -34,6 +34,14 @@ class UncountedPage:
         return self.number - 1
 
 
+def fetch_page(qs, number: int, per_page: int) -> tuple[list, bool]:
+    """Rows of page ``number`` (1-based) and whether another page follows, without counting: one row
+    more than the page holds is fetched. The page arithmetic of both the list pages and the API."""
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page
+
+
 def _page_number(raw) -> int:
     try:
         return min(max(1, int(raw)), MAX_UNCOUNTED_PAGE)
@@ -46,8 +54,8 @@ def paginate(request, qs, per_page: int = PAGE_SIZE, *, count: bool = True) -> d
         page_obj = Paginator(qs, per_page).get_page(request.GET.get("page"))
     else:
         number = _page_number(request.GET.get("page"))
-        start = (number - 1) * per_page
-        page_obj = UncountedPage(list(qs[start : start + per_page + 1]), number, per_page)
+        rows, has_next = fetch_page(qs, number, per_page)
+        page_obj = UncountedPage(rows, number, has_next)
     params = request.GET.copy()
     params.pop("page", None)
     base = params.urlencode()

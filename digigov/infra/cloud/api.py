@@ -10,15 +10,15 @@ from pydantic import Field
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.kpi.api import PartOut
+from digigov.core.kpi.selectors import visible_parts
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import scope_queryset
 
-from . import actions, kpis
+from . import actions, kpis, selectors
 from .models import CloudPlatform, CloudStatus, HostedSystem, RequestStatus, ResourcePool, ResourceRequest
+from .selectors import SCOPE
 
 router = Router(tags=["infra.cloud 政务云"])
-
-SCOPE = {"department_field": "department", "division_field": "department__division"}
 
 
 def _num(value) -> float:
@@ -163,11 +163,11 @@ class SamplesAcceptedOut(Schema):
     count: int = Field(description="写入的采样条数")
 
 
-def pool_out(pool: ResourcePool) -> dict:
-    used = actions.pool_usage(pool)
+def pool_out(capacity: selectors.Capacity) -> dict:
+    pool = capacity.pool
     out = {"public_id": pool.public_id, "name": pool.name, "platform": pool.platform.public_id if pool.platform else None}
-    for dim, total in (("vcpu", pool.vcpu_total), ("memory_gb", pool.memory_gb_total), ("storage_tb", pool.storage_tb_total)):
-        out[dim] = {"total": _num(total), "allocated": _num(used.get(dim)), "free": _num(total - used.get(dim))}
+    for d in capacity.dims:
+        out[d.key] = {"total": _num(d.total), "allocated": _num(d.allocated), "free": _num(d.free)}
     return out
 
 
@@ -184,8 +184,7 @@ class AdoptionOut(Schema):
 @router.get("/pools", response=ResourcePoolListOut, summary="资源池容量与分配情况")
 @permission("cloud.view")
 def list_pools(request):
-    pools = ResourcePool.objects.active().select_related("platform").order_by("id")
-    return {"items": [pool_out(p) for p in pools]}
+    return {"items": [pool_out(c) for c in selectors.pool_capacities(selectors.active_pools())]}
 
 
 @router.post("/pools/{public_id}/samples", response=SamplesAcceptedOut, summary="上报资源使用率采样")
@@ -199,7 +198,7 @@ def post_samples(request, public_id: str, payload: SamplesIn):
 @router.get("/platforms", response=Page[CloudPlatformOut], summary="云平台列表（含是否整合入“一朵云”）")
 @permission("cloud.view")
 def list_platforms(request, integrated: bool | None = None, page: int = 1, page_size: int = 50):
-    qs = scope_queryset(request.auth, "cloud.view", CloudPlatform.objects.active().select_related("department"), **SCOPE)
+    qs = selectors.platforms(request.auth)
     if integrated is not None:
         qs = qs.filter(integrated=integrated)
     return paginate(qs.order_by("name", "id"), page, page_size, platform_out)
@@ -208,7 +207,7 @@ def list_platforms(request, integrated: bool | None = None, page: int = 1, page_
 @router.post("/platforms/{public_id}/integration", response=CloudPlatformOut, summary="设置云平台整合状态")
 @permission("cloud.manage")
 def set_integration(request, public_id: str, payload: IntegrationIn):
-    platform = get_or_404(scope_queryset(request.auth, "cloud.manage", CloudPlatform.objects.active(), **SCOPE), public_id=public_id)
+    platform = get_or_404(selectors.platforms(request.auth, "cloud.manage"), public_id=public_id)
     platform = actions.set_platform_integrated(request.auth, platform, payload.integrated)
     return platform_out(CloudPlatform.objects.select_related("department").get(pk=platform.pk))
 
@@ -216,7 +215,7 @@ def set_integration(request, public_id: str, payload: IntegrationIn):
 @router.get("/systems", response=Page[HostedSystemOut], summary="信息系统列表")
 @permission("cloud.view")
 def list_systems(request, status: str | None = None, classified: bool | None = None, page: int = 1, page_size: int = 50):
-    qs = scope_queryset(request.auth, "cloud.view", HostedSystem.objects.active().select_related("department", "platform"), **SCOPE)
+    qs = selectors.systems(request.auth)
     if status:
         if status not in CloudStatus.values:
             raise ValidationFailed("上云状态无效", code="invalid_status", detail={"field": "status"})
@@ -229,7 +228,7 @@ def list_systems(request, status: str | None = None, classified: bool | None = N
 @router.post("/systems/{public_id}/status", response=HostedSystemOut, summary="调整信息系统上云状态")
 @permission("cloud.manage")
 def set_system_status(request, public_id: str, payload: SystemStatusIn):
-    system = get_or_404(scope_queryset(request.auth, "cloud.manage", HostedSystem.objects.active(), **SCOPE), public_id=public_id)
+    system = get_or_404(selectors.systems(request.auth, "cloud.manage"), public_id=public_id)
     system = actions.set_system_status(request.auth, system, payload.cloud_status, exempt_reason=payload.exempt_reason)
     return system_out(HostedSystem.objects.select_related("department", "platform").get(pk=system.pk))
 
@@ -238,14 +237,15 @@ def set_system_status(request, public_id: str, payload: SystemStatusIn):
 @permission("cloud.view")
 def adoption(request):
     r = kpis.cloud_rate()
+    by_division, by_department = visible_parts(request.auth, r, "cloud.view")  # the figure is the city's; parts only in reach
     return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator,
-            "by_division": [p.as_dict() for p in r.by_division], "by_department": [p.as_dict() for p in r.by_department]}
+            "by_division": [p.as_dict() for p in by_division], "by_department": [p.as_dict() for p in by_department]}
 
 
 # --- resource requests ---------------------------------------------------------------------------
 
 def _requests(user, perm: str):
-    return scope_queryset(user, perm, ResourceRequest.objects.select_related("department", "pool", "system"), **SCOPE)
+    return selectors.requests(user, perm)
 
 
 @router.get("/requests", response=Page[ResourceRequestOut], summary="云资源申请列表")

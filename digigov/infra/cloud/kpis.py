@@ -2,7 +2,7 @@
 
 K01 (Table 1): active cloud platforms integrated into the city's “一朵云” management / all active
 cloud platforms (clouds and 机房 run by departments at any level). Breakdown by county-level division
-and by 委办局 (see ``digigov.infra.breakdown``); ``extra`` carries the 上云率 (not one of Table 1's
+and by 委办局 (see ``digigov.core.kpi.breakdown``); ``extra`` carries the 上云率 (not one of Table 1's
 indicators, shown next to K01) and the integration ratio by platform kind.
 
 上云率: active non-classified systems whose status is ``migrated`` / active non-classified systems that
@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from digigov.core.kpi.types import DrillRows, KpiComputer, KpiResult, Part
 from digigov.core.registry import register_kpi
-from digigov.infra import breakdown as bd
+from digigov.core.kpi import breakdown as bd
 
 from .models import CloudPlatform, CloudStatus, HostedSystem, PlatformKind
+
+SCOPE = {"department_field": "department", "division_field": "department__division"}  # rows placed by their department
 
 
 # --- 上云率 -------------------------------------------------------------------------------------
@@ -46,6 +48,7 @@ def cloud_rate_rows(division: str | None = None, department: str | None = None) 
         cells=lambda s: [s.name, s.department.name, s.get_cloud_status_display(), s.platform.name if s.platform else "—",
                          s.migrated_on or "—"],
         counted=lambda s: s.cloud_status == CloudStatus.MIGRATED,
+        scope=SCOPE,
     )
 
 
@@ -85,6 +88,7 @@ def k01_rows(division: str | None = None, department: str | None = None) -> Dril
         queryset=qs,
         cells=lambda p: [p.name, p.get_kind_display(), p.department.name, p.department.division.name, p.integrated_on or "—"],
         counted=lambda p: p.integrated,
+        scope=SCOPE,
     )
 
 

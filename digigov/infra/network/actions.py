@@ -10,6 +10,7 @@ from django.utils import timezone
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
 from digigov.core.kpi.actions import recompute_after_commit
+from digigov.core.org.checks import active_department
 from digigov.core.org.models import Department, Division
 from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
@@ -47,10 +48,8 @@ def _status(value: str) -> str:
 
 
 def _check_department(department: Department | None) -> None:
-    if department is None:
+    if active_department(department, required=False) is None:
         return
-    if department.voided_at is not None:
-        raise ValidationFailed("该单位已撤销", code="department_voided", detail={"field": "department"})
     if not department.is_budget_unit:
         raise ValidationFailed("接入单位须为财政预算单位", code="not_budget_unit", detail={"field": "department"})
 

@@ -9,9 +9,8 @@ from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permissio
 from digigov.core.errors import ValidationFailed
 from digigov.core.kpi.api import PartOut
 from digigov.core.org.models import Department, Division, DivisionLevel
-from digigov.core.rbac.checks import scope_queryset
 
-from . import actions, kpis
+from . import actions, kpis, selectors
 from .models import AccessPoint, AccessStatus
 
 router = Router(tags=["infra.network 电子政务外网"])
@@ -64,7 +63,7 @@ def point_out(p: AccessPoint) -> dict:
 
 
 def _points(user, perm):
-    return scope_queryset(user, perm, AccessPoint.objects.active().select_related("division", "department"), "department", "division")
+    return selectors.access_points(user, perm)
 
 
 class CoverageCountOut(Schema):

@@ -3,7 +3,7 @@
 Denominator: active departments flagged ``is_budget_unit``. Numerator: those with at least one
 active access point in status ``connected`` serving them (``AccessPoint.department``). Division-level
 points with no unit do not connect a unit. Breakdown by county-level division and by 委办局
-(``digigov.infra.breakdown``); ``extra``: the share of divisions of each level with a connected
+(``digigov.core.kpi.breakdown``); ``extra``: the share of divisions of each level with a connected
 access point (the plan's 四级覆盖) and the IPv6 readiness of connected points.
 """
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from digigov.core.kpi.types import DrillRows, KpiComputer, KpiResult, Part
 from digigov.core.org.models import Department, Division, DivisionLevel
 from digigov.core.registry import register_kpi
-from digigov.infra import breakdown as bd
+from digigov.core.kpi import breakdown as bd
 
 from .models import AccessPoint, AccessStatus
 
@@ -69,6 +69,7 @@ def k02_rows(division: str | None = None, department: str | None = None) -> Dril
         queryset=qs,
         cells=lambda d: [d.name, d.code, d.division.name, _("已接入") if d.connected else _("未接入")],
         counted=lambda d: bool(d.connected),
+        scope={"department_field": "", "division_field": "division"},  # the rows are departments
     )
 
 

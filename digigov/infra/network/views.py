@@ -1,46 +1,36 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from digigov.core.kpi.actions import latest
 from digigov.core.org.models import DivisionLevel
-from digigov.core.rbac.checks import scope_queryset
+from digigov.core.web import charts
 from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
 
-from . import kpis
-from .models import AccessPoint, AccessStatus
-
-
-def _bar(parts, title, color="#c62828"):
-    return {
-        "title": {"text": title, "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 50, "right": 20, "bottom": 60},
-        "xAxis": {"type": "category", "data": [p.label for p in parts], "axisLabel": {"interval": 0}},
-        "yAxis": {"type": "value", "min": 0, "max": 100, "name": "%"},
-        "series": [{"type": "bar", "data": [p.value for p in parts], "itemStyle": {"color": color}, "label": {"show": True, "position": "top"}}],
-    }
+from . import selectors
+from .models import AccessStatus
 
 
 @requires("network.view")
 def coverage(request):
-    result = kpis.compute_k02()
-    levels = [p for p in result.extra if p.key.startswith("level_")]
-    ipv6 = next(p for p in result.extra if p.key == "ipv6")
-    charts = {"chart-levels": _bar(levels, _("各级区划电子政务外网覆盖率（目标：四级100%覆盖）"))}
-    if result.by_division:
-        charts["chart-counties"] = _bar(result.by_division, _("财政预算单位接入率（按区划）"), "#1565c0")
-    return render(request, "network/coverage.html", {
-        "result": result, "levels": levels, "ipv6": ipv6, "charts": charts, "k02": latest("K02"),
-    })
+    cov = selectors.coverage(request.user)
+    rows_url = reverse("kpi:rows", args=["K02"])
+    chart_opts = {}
+    if cov.levels:
+        chart_opts["chart-levels"] = charts.percent_bar(cov.levels, _("各级区划电子政务外网覆盖率（目标：四级100%覆盖）"), rotate_labels=False)
+    if cov.by_division:
+        chart_opts["chart-counties"] = charts.percent_bar(cov.by_division, _("财政预算单位接入率（按区划）"), color=charts.BLUE,
+                                                          rotate_labels=False,
+                                                          link=lambda p: f"{rows_url}?{urlencode({'division': p['key']})}")
+    return render(request, "network/coverage.html", {"cov": cov, "k02": cov.snapshot, "charts": chart_opts})
 
 
 @requires("network.view")
 def access_points(request):
-    qs = scope_queryset(request.user, "network.view", AccessPoint.objects.active().select_related("division", "department"),
-                        "department", "division")
+    qs = selectors.access_points(request.user)
     level = request.GET.get("level", "")
     if level in {str(v) for v in DivisionLevel.values}:
         qs = qs.filter(level=int(level))

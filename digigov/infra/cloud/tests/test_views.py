@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -105,10 +106,32 @@ def test_decide_form(city, cloud, bureau_admin, city_admin, edu_admin, client_fo
 def test_withdraw_view(city, cloud, bureau_admin, edu_admin, client_for):
     req, _ = actions.submit_request(bureau_admin, **request_kwargs(city))
     url = reverse("cloud:request_withdraw", args=[req.public_id])
-    assert client_for(edu_admin).post(url).status_code == 404
-    assert client_for(bureau_admin).post(url).status_code == 302
+    assert client_for(edu_admin).post(url, {"confirm": "on"}).status_code == 404
+    # destructive: without the confirmation box ticked nothing happens and the page says why
+    unconfirmed = client_for(bureau_admin).post(url)
+    assert unconfirmed.status_code == 400 and "撤回前请勾选确认" in unconfirmed.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
+    assert client_for(bureau_admin).post(url, {"confirm": "on"}).status_code == 302
     req.refresh_from_db()
     assert req.status == RequestStatus.WITHDRAWN
+
+
+def test_reject_asks_for_confirmation_and_controls_sit_with_labels(city, cloud, bureau_admin, city_admin, client_for):
+    req, _ = actions.submit_request(bureau_admin, **request_kwargs(city))
+    admin = client_for(city_admin)
+    page = admin.get(reverse("cloud:request", args=[req.public_id])).content.decode()
+    # each radio/checkbox is inside its own label (not a full-width control on a line of its own)
+    assert re.search(r'<label class="choice" for="id_decision_0"><input type="radio" name="decision" value="approve"[^>]*> 批准</label>', page)
+    assert re.search(r'<label class="choice" for="id_confirm_reject"><input type="checkbox"', page)
+    decide = reverse("cloud:request_decide", args=[req.public_id])
+    r = admin.post(decide, {"decision": "reject", "note": "资源不足"})
+    assert r.status_code == 400 and "驳回前请勾选确认" in r.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
+    assert admin.post(decide, {"decision": "reject", "note": "资源不足", "confirm_reject": "on"}).status_code == 302
+    req.refresh_from_db()
+    assert req.status == RequestStatus.REJECTED
 
 
 def _many_requests(city, cloud, bureau_admin, n):

@@ -170,11 +170,18 @@ def test_views_allowed_and_forbidden(city, net, client_for, name):
 
 
 def test_coverage_page_has_level_chart(city, net, city_admin, client_for):
-    html = client_for(city_admin).get(reverse("network:coverage")).content.decode()
+    from digigov.core.kpi.actions import ensure_definitions, recompute
+
+    c = client_for(city_admin)
+    assert "待计算" in c.get(reverse("network:coverage")).content.decode()  # no snapshot yet: no live figure either
+    ensure_definitions()
+    recompute(city.system, "K02")  # what every access-point write queues on commit
+    html = c.get(reverse("network:coverage")).content.decode()
     assert 'data-chart="chart-levels"' in html and 'id="chart-levels"' in html
     assert "33.33%" in html  # 2 of 6 budget units
     assert "50.0%" in html  # IPv6 share of connected points
     assert reverse("kpi:detail", args=["K02"]) in html
+    assert "实时" not in html and 'id="k02-live"' not in html  # one K02 figure (the snapshot), not a live one beside it
 
 
 def test_access_point_list_filters_and_query_count(city, net, city_admin, client_for, django_assert_max_num_queries):

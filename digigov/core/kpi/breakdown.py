@@ -1,4 +1,5 @@
-"""Shared KPI breakdown helpers for the infrastructure apps.
+"""Shared KPI breakdown helpers for every app that registers a KPI (moved from ``digigov.infra``: data
+and service apps may not import the infrastructure layer).
 
 Breakdowns use two groupings, and drill-down filters accept exactly the keys they produce:
 
@@ -14,7 +15,10 @@ Breakdowns use two groupings, and drill-down filters accept exactly the keys the
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from digigov.core.kpi.types import Part
 from digigov.core.org.models import Department, Division, DivisionLevel
@@ -105,3 +109,69 @@ def apply(qs, *filters: Q | None):
         if q is not None:
             qs = qs.filter(q)
     return qs
+
+
+# --- drill-down parameters -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrillFilter:
+    """The ``division`` / ``department`` GET parameters every drill-down page accepts (cut to their
+    longest valid length, empty meaning none), and the names the page shows for them."""
+
+    division: str | None = None
+    department: str | None = None
+
+    @classmethod
+    def from_query(cls, params) -> DrillFilter:
+        return cls(division=(params.get("division") or "")[:12].strip() or None,
+                   department=(params.get("department") or "")[:22].strip() or None)
+
+    def __bool__(self) -> bool:
+        return bool(self.division or self.department)
+
+    def as_kwargs(self) -> dict:
+        return {"division": self.division, "department": self.department}
+
+    def division_label(self) -> str:
+        """The division's name (a county key, a 12-digit code); the key itself only if nothing matches."""
+        if not self.division:
+            return ""
+        code = self.division if len(self.division) == 12 else self.division.ljust(12, "0")
+        d = Division.objects.filter(code=code).only("name", "level").first() if self.division.isdigit() else None
+        if d is None:
+            return _("未知区划")
+        return f"{d.name}（市本级）" if d.level == DivisionLevel.CITY and len(self.division) < 12 else d.name
+
+    def department_label(self) -> str:
+        if not self.department:
+            return ""
+        d = Department.objects.filter(public_id=self.department).only("name").first()
+        return d.name if d else _("未知单位")
+
+
+# --- what a viewer may see -------------------------------------------------------------------------
+
+def parts_in_reach(user, perm: str, divisions: list, departments: list) -> tuple[list, list]:
+    """The breakdown parts whose whole group lies inside ``user``'s reach for ``perm``.
+
+    Parts are ``Part`` objects or their ``as_dict()`` (snapshots). A city-wide grant keeps every part;
+    a department grant keeps the 委办局 groups inside its subtree and no division part (a division's
+    figure counts other departments' rows); a division grant keeps the parts of divisions (and
+    departments) inside its area."""
+    from digigov.core.rbac.checks import scope_q
+
+    q_dept, q_div = scope_q(user, perm, "", "division"), scope_q(user, perm, None, "")
+    if q_dept == Q() and q_div == Q():
+        return list(divisions), list(departments)
+
+    def key(p):
+        return p["key"] if isinstance(p, dict) else p.key
+
+    div_ok: set = set()
+    if q_div is not None:
+        codes = [str(key(p)).ljust(12, "0") for p in divisions]
+        div_ok = {c[:6] for c in Division.objects.filter(q_div, code__in=codes).values_list("code", flat=True)}
+    dept_ok: set = set()
+    if q_dept is not None:
+        dept_ok = set(Department.objects.filter(q_dept, public_id__in=[key(p) for p in departments]).values_list("public_id", flat=True))
+    return [p for p in divisions if key(p) in div_ok], [p for p in departments if key(p) in dept_ok]
