@@ -167,11 +167,13 @@ def parts_in_reach(user, perm: str, divisions: list, departments: list) -> tuple
     def key(p):
         return p["key"] if isinstance(p, dict) else p.key
 
+    def code(p):
+        return str(key(p)).ljust(12, "0")  # a county key (6 digits) or a whole division code
+
     div_ok: set = set()
     if q_div is not None:
-        codes = [str(key(p)).ljust(12, "0") for p in divisions]
-        div_ok = {c[:6] for c in Division.objects.filter(q_div, code__in=codes).values_list("code", flat=True)}
+        div_ok = set(Division.objects.filter(q_div, code__in=[code(p) for p in divisions]).values_list("code", flat=True))
     dept_ok: set = set()
     if q_dept is not None:
         dept_ok = set(Department.objects.filter(q_dept, public_id__in=[key(p) for p in departments]).values_list("public_id", flat=True))
-    return [p for p in divisions if key(p) in div_ok], [p for p in departments if key(p) in dept_ok]
+    return [p for p in divisions if code(p) in div_ok], [p for p in departments if key(p) in dept_ok]
