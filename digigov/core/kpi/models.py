@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +41,7 @@ class KpiSnapshot(models.Model):
         verbose_name = _("指标计算结果")
         verbose_name_plural = _("指标计算结果")
         indexes = [models.Index(fields=["kpi", "-computed_at"])]
+
+    def __str__(self) -> str:
+        """“云平台整合率（2026-11-26 14:00 计算）”, not “KpiSnapshot object (1)” (admin titles, audit lists)."""
+        return f"{self.kpi.name}（{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M} 计算）"

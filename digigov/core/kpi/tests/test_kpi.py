@@ -194,3 +194,33 @@ def test_kpi_list_query_count_is_constant(client, role_user, k12, django_assert_
     client.force_login(role_user("leader"))
     with django_assert_max_num_queries(6):  # incl. the staff-TOTP check
         assert client.get("/workbench/kpi/").status_code == 200
+
+
+def test_snapshot_reads_in_chinese(k12):
+    snap = actions.recompute(system_account(), "K12")
+    assert str(snap).startswith(KpiDefinition.objects.get(code="K12").name + "（") and "object" not in str(snap)
+
+
+def test_drill_filter_parses_and_names(city):
+    from django.http import QueryDict
+
+    from digigov.core.kpi.breakdown import DrillFilter
+
+    flt = DrillFilter.from_query(QueryDict(f"division=2106021234567890&department={city.bureau.public_id}xxxxxxxxxx"))
+    assert flt.division == "210602123456" and flt.department == (city.bureau.public_id + "x" * 10)[:22]  # cut as before
+    assert DrillFilter(division="210602").division_label() == "元宝区"
+    assert DrillFilter(division="210600").division_label() == "示范市（市本级）"
+    assert DrillFilter(division="999999").division_label() == "未知区划"
+    assert DrillFilter(department=city.bureau.public_id).department_label() == city.bureau.name
+    assert not DrillFilter.from_query(QueryDict(""))
+
+
+def test_kpi_drill_down_query_count_is_constant(client, role_user, k12, django_assert_max_num_queries):
+    actions.recompute(system_account(), "K12")
+    client.force_login(role_user("leader"))
+    url = "/workbench/kpi/K12/rows/"
+    client.get(url)
+    with django_assert_max_num_queries(7):  # session, user, grants, TOTP check, definition, count, page
+        assert client.get(url).status_code == 200
+    with django_assert_max_num_queries(7):  # … definition, newest snapshot, history
+        assert client.get("/workbench/kpi/K12/").status_code == 200

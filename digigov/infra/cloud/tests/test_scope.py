@@ -70,3 +70,16 @@ def test_drill_down_titles_name_the_division_and_department(city, cloud, city_ad
     assert "部门：示范市营商环境建设局（大数据管理局）" in html
     html = c.get(reverse("cloud:adoption") + "?division=210600").content.decode()
     assert "区划：示范市（市本级）" in html
+
+
+def test_scoped_adoption_page_query_count_does_not_grow(city, cloud, bureau_admin, city_admin, client_for, django_assert_max_num_queries):
+    from digigov.infra.cloud import actions
+
+    c = client_for(bureau_admin)
+    url = reverse("cloud:adoption")
+    c.get(url)
+    for i in range(30):
+        actions.register_system(city_admin, department=city.bureau_unit if i % 2 else city.other_bureau, name=f"系统{i}")
+    # measured (incl. the staff-TOTP check and the parts-in-reach lookup); constant in the number of systems
+    with django_assert_max_num_queries(10):
+        assert c.get(url).status_code == 200
