@@ -72,3 +72,12 @@ def role_scope(role: str, city: City) -> dict:
     if role in ("dept_admin", "window_clerk", "approver", "data_admin"):
         return {"department": city.bureau}
     return {}
+
+
+def logged_in_client(user):
+    """A Django test client with ``user``'s session (no password round-trip, no TOTP step)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
-from digigov.core.testing import make_user
+from digigov.core.testing import logged_in_client, make_user
 
 
 @pytest.fixture
@@ -52,9 +51,4 @@ def cloud(city, city_admin):
 
 @pytest.fixture
 def client_for():
-    def make(user):
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
+    return logged_in_client

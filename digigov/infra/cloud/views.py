@@ -119,9 +119,25 @@ def capacity_intro(capacity: selectors.Capacity | None) -> str:
     if capacity is None:
         return ""
     free = capacity.free()
-    return _("资源池“%(name)s”当前剩余：vCPU %(cpu)s 核，内存 %(mem)s GB，存储 %(sto)s TB。") % {
+    text = _("资源池“%(name)s”当前剩余：vCPU %(cpu)s 核，内存 %(mem)s GB，存储 %(sto)s TB。") % {
         "name": capacity.pool.name, "cpu": max(free.vcpu, 0), "mem": max(free.memory_gb, 0), "sto": max(free.storage_tb, 0),
     }
+    if capacity.quota is not None:
+        q = {d.key: max(d.quota_free, 0) for d in capacity.dims}
+        text += _("%(dept)s配额剩余：vCPU %(cpu)s 核，内存 %(mem)s GB，存储 %(sto)s TB。") % {
+            "dept": capacity.department.name, "cpu": q["vcpu"], "mem": q["memory_gb"], "sto": q["storage_tb"]}
+    return text
+
+
+def _form_capacity(form: ResourceRequestForm, pool) -> selectors.Capacity | None:
+    """The capacity the form's intro names: as the submitted department sees it, or — before a submission —
+    as the user's only department sees it (with its quota), else the pool's alone."""
+    if pool is None:
+        return None
+    if form.capacity is not None:
+        return form.capacity
+    departments = list(form.fields["department"].queryset[:2])
+    return selectors.pool_capacity(pool, departments[0] if len(departments) == 1 else None)
 
 
 @requires("cloud.request")
@@ -143,7 +159,7 @@ def request_new(request):
         else:
             messages.success(request, _("申请已提交，等待审批") if created else _("该申请此前已提交，未重复创建"))
             return redirect("cloud:request", public_id=req.public_id)
-    intro = capacity_intro(form.capacity or (selectors.pool_capacity(pool) if pool is not None else None))
+    intro = capacity_intro(_form_capacity(form, pool))
     return render(request, "web/form.html", {"form": form, "title": _("申请政务云资源"), "intro": intro, "submit_label": _("提交申请")},
                   status=400 if form.errors else 200)
 

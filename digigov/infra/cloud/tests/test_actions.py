@@ -8,7 +8,7 @@ from digigov.core.kpi.actions import latest
 from digigov.core.testing import make_user
 from digigov.infra.cloud import actions, kpis
 from digigov.infra.cloud.models import Allocation, CloudStatus, Quota, RequestStatus, ResourceRequest
-from digigov.infra.testing import request_kwargs
+from digigov.infra.cloud.testing import request_kwargs
 
 pytestmark = pytest.mark.django_db
 

@@ -43,7 +43,7 @@ def test_admin_create_goes_through_actions(city, cloud, city_admin, client_for):
 
 def test_dept_admin_admin_is_scoped_and_read_only(city, cloud, bureau_admin, client_for):
     from digigov.infra.cloud import actions
-    from digigov.infra.testing import request_kwargs
+    from digigov.infra.cloud.testing import request_kwargs
 
     actions.submit_request(bureau_admin, **request_kwargs(city))
     c = client_for(bureau_admin)

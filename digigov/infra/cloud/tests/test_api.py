@@ -6,7 +6,7 @@ from django.test import Client
 from digigov.core.testing import make_user
 from digigov.infra.cloud import actions
 from digigov.infra.cloud.models import Allocation, CloudStatus, RequestStatus, ResourceRequest
-from digigov.infra.testing import request_kwargs
+from digigov.infra.cloud.testing import request_kwargs
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/infra/cloud"

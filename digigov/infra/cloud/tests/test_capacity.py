@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from digigov.core.errors import ValidationFailed
+from digigov.core.testing import make_user
 from digigov.infra.cloud import actions, selectors
 from digigov.infra.cloud.models import ResourceRequest
-from digigov.infra.testing import request_kwargs
+from digigov.infra.cloud.testing import request_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,13 @@ def test_form_warns_with_the_same_free_figure_and_submits_once_confirmed(city, c
 
 def test_form_warns_about_the_quota_headroom(city, cloud, bureau_admin, city_admin, client_for):
     actions.set_quota(city_admin, department=city.bureau, pool=cloud.pool, vcpu=6, memory_gb=400, storage_tb=10)
-    r = client_for(bureau_admin).post(reverse("cloud:request_new"), form_data(city, vcpu="8"))
+    # a user with one department sees its quota headroom in the form's intro
+    actions.set_quota(city_admin, department=city.bureau_unit, pool=cloud.pool, vcpu=3, memory_gb=40, storage_tb=1)
+    unit_admin = make_user("dept_admin", department=city.bureau_unit)
+    intro = client_for(unit_admin).get(reverse("cloud:request_new")).content.decode()
+    assert "示范市大数据管理中心配额剩余：vCPU 3 核，内存 40 GB，存储 1.00 TB" in intro
+    c = client_for(bureau_admin)
+    r = c.post(reverse("cloud:request_new"), form_data(city, vcpu="8"))
     assert r.status_code == 400 and "超过本单位配额剩余 6 核" in r.content.decode()
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from digigov.core.testing import make_user
 from digigov.infra.cloud import actions
 from digigov.infra.cloud.models import Allocation, CloudPlatform, HostedSystem, RequestStatus, ResourceRequest
-from digigov.infra.testing import request_kwargs
+from digigov.infra.cloud.testing import request_kwargs
 
 pytestmark = pytest.mark.django_db
 
