@@ -7,14 +7,15 @@ from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
-from digigov.core.rbac.checks import require
 from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department
+from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
 from ..models import CloudPlatform, HostedSystem, PlatformKind, ResourcePool
 from ._common import active_department
+
 
 @transaction.atomic
 def create_platform(actor, *, name: str, department: Department, kind: str = PlatformKind.CLOUD, integrated: bool = False,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
@@ -13,6 +12,7 @@ from digigov.core.text import clean_text
 from ..models import CloudPlatform, ResourcePool
 from ..selectors import DIMENSIONS, pool_usage
 from ._common import parse_amounts
+
 
 @transaction.atomic
 def create_pool(actor, *, name: str, vcpu_total, memory_gb_total, storage_tb_total, platform: CloudPlatform | None = None) -> ResourcePool:

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
-from digigov.core.rbac.checks import require
 from digigov.core.org.models import Department
+from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 

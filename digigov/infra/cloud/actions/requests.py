@@ -23,6 +23,7 @@ from .quotas import _new_allocation, check_capacity
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
 
+
 def _request_payload(req: ResourceRequest) -> dict:
     return {"pool": req.pool_id, "system": req.system_id, "purpose": req.purpose, "vcpu": req.vcpu, "memory_gb": req.memory_gb,
             "storage_tb": Decimal(req.storage_tb).quantize(CENT), "reason": req.reason}

@@ -13,6 +13,7 @@ from digigov.core.rbac.checks import require
 
 from ..models import ResourcePool, UtilisationSample
 
+
 @transaction.atomic
 def record_samples(actor, pool: ResourcePool, samples: list[dict]) -> int:
     """Ingest monitoring samples ``{"at", "cpu_pct", "mem_pct", "storage_pct"}``; one audit entry per batch."""

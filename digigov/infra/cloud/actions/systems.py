@@ -7,15 +7,16 @@ from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
-from digigov.core.rbac.checks import require
 from digigov.core.kpi.actions import recompute_after_commit
 from digigov.core.org.models import Department
+from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
 from ..models import Allocation, CloudPlatform, CloudStatus, HostedSystem
 from ..selectors import default_pool
 from ._common import active_department
+
 
 def _check_platform(platform: CloudPlatform | None) -> None:
     if platform is not None and platform.voided_at is not None:
