@@ -8,6 +8,7 @@ from pydantic import Field
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.kpi.api import PartOut
+from digigov.core.kpi.selectors import visible_parts
 from digigov.core.org.models import Department, Division, DivisionLevel
 
 from . import actions, kpis, selectors
@@ -150,7 +151,8 @@ def patch_point(request, public_id: str, payload: AccessPointPatch):
 @permission("network.view")
 def coverage(request):
     r = kpis.compute_k02()
+    by_division, by_department = visible_parts(request.auth, r, "network.view")  # the figure is the city's; parts only in reach
     return {"value": r.value, "numerator": r.numerator, "denominator": r.denominator,
-            "by_division": [p.as_dict() for p in r.by_division], "by_department": [p.as_dict() for p in r.by_department],
+            "by_division": [p.as_dict() for p in by_division], "by_department": [p.as_dict() for p in by_department],
             "levels": [p.as_dict() for p in r.extra if p.key.startswith("level_")],
             "ipv6": next(p.as_dict() for p in r.extra if p.key == "ipv6")}

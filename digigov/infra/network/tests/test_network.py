@@ -154,6 +154,10 @@ def test_api(city, net, city_admin, bureau_admin, client_for):
     assert names == {city.bureau.name, city.bureau_unit.name}
     assert mine.get(f"{BASE}/access-points/{net.edu.public_id}").status_code == 404
     assert _post(mine, f"{BASE}/access-points/{net.bureau.public_id}/status", {"status": "down"}).status_code == 403
+    # the K02 figure is the city's; its breakdown lists only the parts inside his reach
+    cov = mine.get(f"{BASE}/coverage").json()
+    assert (cov["numerator"], cov["denominator"]) == (3, 6)
+    assert [p["label"] for p in cov["by_department"]] == [city.bureau.name] and cov["by_division"] == []
     assert Client().get(f"{BASE}/access-points").status_code == 401
 
 
