@@ -70,6 +70,12 @@ def test_request_approve_and_audit(browser, live_server, shot, cloud_city):
     # 2. the city admin approves
     admin = session("cityadmin")
     admin.goto(request_url)
+    admin.set_viewport_size({"width": 390, "height": 900})  # the decision controls sit with their labels on a phone too
+    radio = admin.locator("input[name=decision][value=approve]").bounding_box()
+    label = admin.locator("label[for=id_decision_0]").bounding_box()
+    assert radio["width"] < 40 and label["y"] <= radio["y"] <= label["y"] + label["height"]
+    shot(admin, "cloud-request-decide-390")
+    admin.set_viewport_size({"width": 1280, "height": 900})
     admin.check("input[name=decision][value=approve]")
     admin.fill("textarea[name=note]", "同意迁移")
     admin.click("button:has-text('提交审批')")
