@@ -203,8 +203,17 @@ def test_access_point_list_filters_and_query_count(city, net, city_admin, client
         assert c.get(url).status_code == 200
     with django_assert_max_num_queries(6):  # incl. the staff-TOTP check
         assert c.get(url).status_code == 200
-    with django_assert_max_num_queries(12):
+    from digigov.core.kpi.actions import ensure_definitions, recompute
+
+    ensure_definitions()
+    recompute(city.system, "K02")
+    # the page reads the K02 snapshot (no live computation): session, user, grants, TOTP check, snapshot
+    with django_assert_max_num_queries(5):
         assert c.get(reverse("network:coverage")).status_code == 200
+    dept = client_for(make_user("dept_admin", department=city.bureau))
+    dept.get(reverse("network:coverage"))
+    with django_assert_max_num_queries(7):  # a department admin: + which breakdown parts are in reach
+        assert dept.get(reverse("network:coverage")).status_code == 200
 
 
 # --- demo --------------------------------------------------------------------------------------
