@@ -140,7 +140,8 @@ class DrillFilter:
         d = Division.objects.filter(code=code).only("name", "level").first() if self.division.isdigit() else None
         if d is None:
             return _("未知区划")
-        return f"{d.name}（市本级）" if d.level == DivisionLevel.CITY and len(self.division) < 12 else d.name
+        # a 6-digit key is a breakdown group, and the city's own group is its 市本级 units only
+        return f"{d.name}（市本级）" if d.level == DivisionLevel.CITY and len(self.division) == 6 else d.name
 
     def department_label(self) -> str:
         if not self.department:

@@ -210,6 +210,7 @@ def test_drill_filter_parses_and_names(city):
     assert flt.division == "210602123456" and flt.department == (city.bureau.public_id + "x" * 10)[:22]  # cut as before
     assert DrillFilter(division="210602").division_label() == "元宝区"
     assert DrillFilter(division="210600").division_label() == "示范市（市本级）"
+    assert DrillFilter(division="210600000000").division_label() == "示范市"  # a whole division code: its subtree
     assert DrillFilter(division="999999").division_label() == "未知区划"
     assert DrillFilter(department=city.bureau.public_id).department_label() == city.bureau.name
     assert not DrillFilter.from_query(QueryDict(""))
