@@ -60,6 +60,18 @@ def staff_needs_otp(user: User) -> bool:
     return any(d.confirmed for d in devices_for_user(user, confirmed=True))
 
 
+def uses_staff_login(user) -> bool:
+    """The staff login policy (second factor) follows what the account may do, not its kind: a staff
+    account, or any account holding a staff role (e.g. a citizen account granted one directly in the
+    database, past ``rbac.actions.assign_role``'s refusal). Uses the grants cached on the user."""
+    from digigov.core.rbac.checks import roles_of
+    from digigov.core.rbac.models import STAFF_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "kind", "") == UserKind.STAFF or bool(roles_of(user) & STAFF_ROLES)
+
+
 def _attempt(username: str, ip: str | None, *, user: User | None = None, failure: str = "") -> None:
     """Count the attempt for lockout and write it to the audit log (never the password)."""
     from django.contrib.auth.models import AnonymousUser
@@ -91,7 +103,7 @@ def login_check(request, username: str, password: str, otp_token: str = "") -> U
     if user is None:
         _attempt(username, ip, failure=LoginFailed.code)
         raise LoginFailed()
-    if user.kind == UserKind.STAFF and staff_needs_otp(user):
+    if uses_staff_login(user) and staff_needs_otp(user):
         if not otp_token:
             raise OtpRequired()
         device = match_token(user, otp_token.strip())

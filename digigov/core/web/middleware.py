@@ -156,6 +156,9 @@ class ErrorPageMiddleware:
 class StaffOtpMiddleware:
     """TOTP for staff, at every staff door (workbench, admin, API sessions).
 
+    "Staff" is decided by role as well as by account kind (``accounts.actions.uses_staff_login``):
+    an account of any kind holding a staff role is held to the same policy.
+
     * A staff member with a confirmed authenticator must be in a session verified with a code;
       an unverified session (e.g. opened before enrolment elsewhere) is logged out.
     * With ``DIGIGOV_STAFF_OTP=required``, staff without an authenticator are sent to enrol first.
@@ -168,8 +171,10 @@ class StaffOtpMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "kind", "") == "staff" and request.path.startswith(self.STAFF_PREFIXES):
-            response = self._check(request, user)
+        if user is not None and user.is_authenticated and request.path.startswith(self.STAFF_PREFIXES):
+            from digigov.core.accounts.actions import uses_staff_login
+
+            response = self._check(request, user) if uses_staff_login(user) else None
             if response is not None:
                 return response
         return self.get_response(request)

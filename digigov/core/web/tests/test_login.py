@@ -381,3 +381,53 @@ def test_logins_and_failures_are_in_the_audit_log(client, role_user):
     ok = AuditEntry.objects.get(action="accounts.login")
     assert ok.actor == user.username and ok.actor_id == user.pk and ok.object_id == user.public_id and ok.ip
     assert "wrong-password-1" not in failed.after_json and PASSWORD not in ok.after_json
+
+
+# --- the second factor follows the role, not the account kind ----------------------------------------
+@pytest.fixture
+def citizen_with_staff_role(db):
+    """A citizen account holding a staff role: assign_role refuses this, but an old row or a direct
+    database grant may still exist, and the login policy must cover it."""
+    from digigov.core.rbac.models import RoleAssignment
+
+    user = make_user("citizen")
+    RoleAssignment.objects.create(user=user, role="approver")
+    return user
+
+
+def test_a_citizen_account_with_a_staff_role_must_give_its_token(client, citizen_with_staff_role):
+    user = citizen_with_staff_role
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    r = post(client, user.username, PASSWORD)
+    assert r.status_code == 400 and "请输入动态口令" in text(r) and not logged_in(client)
+    r = post(client, user.username, PASSWORD, otp_token=token_for(device))
+    assert r.status_code == 302 and client.get("/workbench/").status_code == 200
+
+
+def test_a_citizen_account_with_a_staff_role_in_an_unverified_session_is_logged_out(client, citizen_with_staff_role):
+    user = citizen_with_staff_role
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    client.force_login(user)
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/") and not logged_in(client)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 302 and not logged_in(client)
+    client.force_login(user)
+    r = client.get("/api/v1/me")
+    assert r.status_code == 401 and r.json()["code"] == "otp_required"
+
+
+def test_required_mode_sends_a_citizen_account_with_a_staff_role_to_enrol(client, citizen_with_staff_role, settings):
+    settings.DIGIGOV_STAFF_OTP = "required"
+    client.force_login(citizen_with_staff_role)
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"] == "/accounts/totp/"
+    assert client.get("/api/v1/me").json()["code"] == "otp_enrolment_required"
+
+
+def test_a_plain_citizen_with_an_authenticator_is_not_held_to_the_staff_policy(client, role_user, settings):
+    settings.DIGIGOV_STAFF_OTP = "required"
+    citizen = role_user("citizen")
+    TOTPDevice.objects.create(user=citizen, name="default", confirmed=True)
+    assert post(client, citizen.username, PASSWORD).status_code == 302
+    assert client.get("/api/v1/me").status_code == 200
