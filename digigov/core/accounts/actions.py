@@ -39,8 +39,13 @@ def _window_start():
     return timezone.now() - dt.timedelta(seconds=settings.DIGIGOV_LOGIN_WINDOW_SECONDS)
 
 
-def lockout_reason(username: str, ip: str) -> str | None:
-    """Consecutive failures count: a successful login for the account starts its count afresh."""
+ACCOUNT_LOCKED = "该账户连续登录失败次数过多，已临时锁定，请15分钟后再试"
+ADDRESS_LOCKED = "该地址登录失败次数过多，请稍后再试"
+
+
+def _failures(username: str, ip: str) -> tuple[int, int]:
+    """Failures within the window: the account's consecutive ones (a success starts its count afresh)
+    and the address's. Both live in the database, shared by every worker process."""
     since = _window_start()
     recent = LoginAttempt.objects.filter(at__gte=since, success=False)
     last_success = (
@@ -49,11 +54,46 @@ def lockout_reason(username: str, ip: str) -> str | None:
     own = recent.filter(username=username)
     if last_success is not None:
         own = own.filter(at__gt=last_success)
-    if own.count() >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
-        return "该账户连续登录失败次数过多，已临时锁定，请15分钟后再试"
-    if ip and recent.filter(ip=ip).count() >= settings.DIGIGOV_LOGIN_IP_MAX_FAILURES:
-        return "该地址登录失败次数过多，请稍后再试"
+    return own.count(), (recent.filter(ip=ip).count() if ip else 0)
+
+
+def lockout_reason(username: str, ip: str, *, pending: int = 0) -> str | None:
+    """Why a new attempt is refused, or None. ``pending`` is the number of the caller's own
+    reserved attempts already among the counted rows (see ``reserve_attempt``)."""
+    own, by_ip = _failures(username, ip)
+    if own - pending >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
+        return ACCOUNT_LOCKED
+    if ip and by_ip - pending >= settings.DIGIGOV_LOGIN_IP_MAX_FAILURES:
+        return ADDRESS_LOCKED
     return None
+
+
+def reserve_attempt(username: str, ip: str | None, *, locked_message: str = "") -> LoginAttempt:
+    """Reserve-then-verify: count this attempt as a failure *before* the password is checked, then
+    look at the count. Checking first and recording afterwards let parallel requests all pass the
+    check before any of them was recorded (48 parallel tries got 12 through a limit of 5).
+
+    The row is committed before the count (callers run outside a transaction; ``login_check`` and
+    ``change_password`` do), so the k-th reservation to commit sees at least k rows: at most the
+    limit's worth of parallel attempts reach the password check. A refused reservation is deleted, so
+    a locked account is not locked for longer by further tries. Raises ``RateLimited`` (429)."""
+    def refuse(reason: str):
+        raise RateLimited(locked_message if locked_message and reason == ACCOUNT_LOCKED else reason, code="login_locked")
+
+    reason = lockout_reason(username, ip or "")
+    if reason:  # already locked: refused without a write
+        refuse(reason)
+    attempt = LoginAttempt.objects.create(username=username, ip=ip, success=False)
+    reason = lockout_reason(username, ip or "", pending=1)
+    if reason:
+        LoginAttempt.objects.filter(pk=attempt.pk).delete()
+        refuse(reason)
+    return attempt
+
+
+def settle_attempt(attempt: LoginAttempt) -> None:
+    """The password was right: the reserved attempt becomes a success (ending the run of failures)."""
+    LoginAttempt.objects.filter(pk=attempt.pk).update(success=True, at=timezone.now())
 
 
 def staff_needs_otp(user: User) -> bool:
@@ -72,13 +112,12 @@ def uses_staff_login(user) -> bool:
     return getattr(user, "kind", "") == UserKind.STAFF or bool(roles_of(user) & STAFF_ROLES)
 
 
-def _attempt(username: str, ip: str | None, *, user: User | None = None, failure: str = "") -> None:
-    """Count the attempt for lockout and write it to the audit log (never the password)."""
+def _audit_attempt(username: str, *, user: User | None = None, failure: str = "") -> None:
+    """Write the attempt to the audit log (never the password)."""
     from django.contrib.auth.models import AnonymousUser
 
     from digigov.core.context import acting_as, current_actor
 
-    LoginAttempt.objects.create(username=username, ip=ip, success=not failure)
     if failure:
         record(AnonymousUser(), "accounts.login.failed", object_type="accounts.user", object_id=username, object_repr=username,
                after={"code": failure})
@@ -90,49 +129,61 @@ def _attempt(username: str, ip: str | None, *, user: User | None = None, failure
 
 
 def login_check(request, username: str, password: str, otp_token: str = "") -> User:
-    """Authenticate or raise. Lockout is checked before the password, so a locked account
-    cannot be probed; every attempt is counted and audited (without the password)."""
+    """Authenticate or raise. The attempt is reserved (counted as a failure) before the password is
+    checked, so a locked account cannot be probed and parallel tries cannot overrun the limit; a
+    success settles it. Every attempt is audited (without the password)."""
     from digigov.core.web.middleware import client_ip
 
     username = (username or "").strip()[:64]
     ip = client_ip(request) or None
-    reason = lockout_reason(username, ip or "")
-    if reason:
-        raise RateLimited(reason, code="login_locked")
+    attempt = reserve_attempt(username, ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        _attempt(username, ip, failure=LoginFailed.code)
+        _audit_attempt(username, failure=LoginFailed.code)
         raise LoginFailed()
     if uses_staff_login(user) and staff_needs_otp(user):
         if not otp_token:
+            # the password was right but the attempt is not over: it does not count against the account
+            LoginAttempt.objects.filter(pk=attempt.pk).delete()
             raise OtpRequired()
         device = match_token(user, otp_token.strip())
         if device is None:
-            _attempt(username, ip, failure="otp_invalid")
+            _audit_attempt(username, failure="otp_invalid")
             raise LoginFailed("动态口令错误", code="otp_invalid")
         user.otp_device = device
-    _attempt(username, ip, user=user)
+    settle_attempt(attempt)
+    _audit_attempt(username, user=user)
     return user
 
 
-@transaction.atomic
-def change_password(user: User, old_password: str, new_password: str) -> User:
+PASSWORD_LOCKED = "原密码错误次数过多，账户已临时锁定，请15分钟后再试"
+
+
+def change_password(user: User, old_password: str, new_password: str, *, ip: str | None = None) -> User:
     """The account holder changes their own password: the old one must match, the new one passes
-    the configured validators (length, similarity, common passwords). Audited without values."""
+    the configured validators (length, similarity, common passwords). Audited without values.
+
+    A wrong old password counts like a failed login (same per-account and per-address limits, same
+    reserve-then-verify), so a left-open session cannot be used to guess the password. The
+    reservation is written outside the write's transaction so a refusal does not roll it back."""
     from django.contrib.auth import password_validation
     from django.core.exceptions import ValidationError
 
+    attempt = reserve_attempt(user.username, ip, locked_message=PASSWORD_LOCKED)
     if not user.check_password(old_password or ""):
+        record(user, "accounts.password.change_failed", user, after={"code": "wrong_password"})
         raise ValidationFailed("原密码不正确", code="wrong_password", detail={"field": "old_password"})
+    settle_attempt(attempt)
     if old_password == new_password:
         raise ValidationFailed("新密码不能与原密码相同", code="same_password", detail={"field": "new_password"})
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationFailed("；".join(exc.messages), code="weak_password", detail={"field": "new_password"}) from exc
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    record(user, "accounts.password.change", user, after={"changed": True})
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record(user, "accounts.password.change", user, after={"changed": True})
     return user
 
 

@@ -256,7 +256,7 @@ def test_logout_without_csrf_is_refused(role_user):
 # --- behind the TLS proxy ------------------------------------------------------------------------
 def test_spoofed_forwarded_for_does_not_dodge_the_ip_limit(role_user, settings):
     """The proxy appends the address it saw; entries before it are whatever the client sent."""
-    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 3
     victim = role_user("citizen")
     attacker = Client(REMOTE_ADDR="10.0.0.1")  # the proxy
@@ -269,7 +269,7 @@ def test_spoofed_forwarded_for_does_not_dodge_the_ip_limit(role_user, settings):
 
 
 def test_garbage_forwarded_for_falls_back_to_the_peer_address(role_user, settings):
-    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = ["10.0.0.1"]
     citizen = role_user("citizen")
     r = Client(REMOTE_ADDR="10.0.0.1").post(LOGIN, {"username": citizen.username, "password": WRONG}, HTTP_X_FORWARDED_FOR="not-an-ip")
     assert r.status_code == 400
@@ -289,6 +289,20 @@ def test_a_successful_login_resets_the_consecutive_failure_count(client, db, set
         assert client.post("/accounts/login/", {"username": "resetme", "password": "wrong-password-1"}).status_code == 400
     # still below the limit of consecutive failures
     assert client.post("/accounts/login/", {"username": "resetme", "password": PASSWORD}).status_code == 302
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored_even_behind_tls(role_user, settings):
+    """DIGIGOV_HTTPS used to be enough to believe the header: a client talking to the server directly
+    could then pick a fresh address for every try and never meet the per-address limit."""
+    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = []
+    settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 3
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for i in range(3):
+        assert attacker.post(LOGIN, {"username": f"guess{i}", "password": WRONG}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code == 400
+    assert set(LoginAttempt.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+    r = attacker.post(LOGIN, {"username": role_user("citizen").username, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert r.status_code == 429
 
 
 # --- TOTP at the staff doors -------------------------------------------------------------------------
