@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -143,6 +144,15 @@ def readyz(request):
 
 @public
 def metrics(request):
+    """Prometheus exposition. Under several worker processes (``PROMETHEUS_MULTIPROC_DIR``, set by
+    scripts/serve.sh) the counters of every worker are read from that directory and summed;
+    otherwise this process's own registry."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
 
