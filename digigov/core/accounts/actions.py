@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp import devices_for_user, match_token
 
+from digigov.core import validators
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
@@ -18,7 +20,6 @@ from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
-from . import ids
 from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
 
 
@@ -134,7 +135,8 @@ def login_check(request, username: str, password: str, otp_token: str = "") -> U
     success settles it. Every attempt is audited (without the password)."""
     from digigov.core.web.middleware import client_ip
 
-    username = (username or "").strip()[:64]
+    # NFKC as at account creation (validators.clean_username): ｚｈａｎｇ is zhang
+    username = unicodedata.normalize("NFKC", username or "").strip()[:64]
     ip = client_ip(request) or None
     attempt = reserve_attempt(username, ip)
     user = authenticate(request, username=username, password=password)
@@ -222,22 +224,6 @@ def confirm_totp_enrolment(user: User, device, token: str, *, session_verified: 
 
 
 # --- persons and legal persons -------------------------------------------------------------------
-def _clean_id(value: str) -> str:
-    value = (value or "").strip().upper()
-    error = ids.resident_id_error(value)
-    if error:
-        raise ValidationFailed(error, code="invalid_resident_id", detail={"field": "id_number"})
-    return value
-
-
-def _clean_uscc(value: str) -> str:
-    value = (value or "").strip().upper()
-    error = ids.uscc_error(value)
-    if error:
-        raise ValidationFailed(error, code="invalid_uscc", detail={"field": "uscc"})
-    return value
-
-
 def birth_and_gender(id_number: str) -> tuple[dt.date, str]:
     return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])), ("M" if int(id_number[16]) % 2 else "F")
 
@@ -245,14 +231,12 @@ def birth_and_gender(id_number: str) -> tuple[dt.date, str]:
 @transaction.atomic
 def register_person(actor, *, id_number: str, name: str, division, phone: str = "", address: str = "") -> NaturalPerson:
     require(actor, "accounts.person.manage", division)
-    id_number = _clean_id(id_number)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 32:
-        raise ValidationFailed("姓名长度应为1-32个字符", code="invalid_name", detail={"field": "name"})
-    if phone and (len(phone) != 11 or not phone.isdigit()):
-        raise ValidationFailed("手机号码应为11位数字", code="invalid_phone", detail={"field": "phone"})
-    if len(address) > 200:
-        raise ValidationFailed("住址不能超过200个字符", code="too_long", detail={"field": "address"})
+    # full-width digits are the same number (NFKC), other scripts' digits and invisible characters are refused
+    id_number = validators.clean_resident_id(id_number)
+    name = validators.clean_name(name, "name", "姓名", 32)
+    phone = validators.clean_phone(phone)
+    address = validators.clean_name(address, "address", "住址", 200, required=False, letter=False,
+                                     code="invalid_text", too_long_code="too_long")
     if NaturalPerson.objects.filter(id_number=id_number).exists():
         raise Conflict("该身份证号码已登记", code="person_exists")
     birth, gender = birth_and_gender(id_number)
@@ -266,10 +250,10 @@ def register_person(actor, *, id_number: str, name: str, division, phone: str = 
 def register_legal_person(actor, *, uscc: str, name: str, division, kind: str = "enterprise", address: str = "",
                           legal_representative: NaturalPerson | None = None) -> LegalPerson:
     require(actor, "accounts.person.manage", division)
-    uscc = _clean_uscc(uscc)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 100:
-        raise ValidationFailed("名称长度应为1-100个字符", code="invalid_name", detail={"field": "name"})
+    uscc = validators.clean_uscc(uscc)
+    name = validators.clean_name(name, "name", "名称", 100)
+    address = validators.clean_name(address, "address", "住所", 200, required=False, letter=False,
+                                     code="invalid_text", too_long_code="too_long")
     if kind not in LegalPersonKind.values:
         raise ValidationFailed("法人类型无效", code="invalid_kind", detail={"field": "kind"})
     if LegalPerson.objects.filter(uscc=uscc).exists():
@@ -357,6 +341,8 @@ def api_client_for_key(key: str) -> ApiClient | None:
 def create_user(actor, *, username: str, password: str | None, display_name: str, kind: str = UserKind.PERSON,
                 person: NaturalPerson | None = None, is_staff: bool = False) -> User:
     require(actor, "org.manage")
+    username = validators.clean_username(username)
+    display_name = validators.clean_name(display_name, "display_name", "姓名/名称", 64)
     if User.objects.filter(username=username).exists():
         raise Conflict("用户名已存在", code="username_taken")
     user = User(username=username, display_name=display_name, kind=kind, person=person, is_staff=is_staff)
