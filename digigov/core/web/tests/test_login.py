@@ -445,3 +445,10 @@ def test_a_plain_citizen_with_an_authenticator_is_not_held_to_the_staff_policy(c
     TOTPDevice.objects.create(user=citizen, name="default", confirmed=True)
     assert post(client, citizen.username, PASSWORD).status_code == 302
     assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_full_width_username_is_the_same_account(client, db):
+    """Usernames are NFKC-normalised at creation (core.validators.clean_username) and at login."""
+    make_user("citizen", username="wangwu")
+    assert post(client, "ｗａｎｇｗｕ", PASSWORD).status_code == 302
+    assert LoginAttempt.objects.get().username == "wangwu"
