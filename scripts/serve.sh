@@ -5,9 +5,15 @@ set -euo pipefail
 BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+VAR=${DIGIGOV_VAR_DIR:-var}
+# the web workers' Prometheus counters, summed by /metrics; emptied at each start (stale files
+# from a previous run's worker ids would otherwise be added in)
+METRICS_DIR=${PROMETHEUS_MULTIPROC_DIR:-$VAR/prometheus}
+mkdir -p "$METRICS_DIR"
+find "$METRICS_DIR" -maxdepth 1 -name '*.db' -type f -delete
 "$BIN/python" manage.py run_huey --workers 2 --quiet &
 CONSUMER=$!
 trap 'kill $CONSUMER 2>/dev/null || true' EXIT INT TERM
 echo "DigiGov 已启动：http://$HOST:$PORT/   （工作台 /workbench/ · 管理后台 /admin/ · API 文档 /api/v1/docs）"
-"$BIN/gunicorn" digigov.core.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120 \
-  --log-level warning   # access lines come from digigov.access (JSON, PII masked), not from gunicorn
+PROMETHEUS_MULTIPROC_DIR="$METRICS_DIR" "$BIN/gunicorn" digigov.core.wsgi:application -c digigov/core/gunicorn_conf.py \
+  --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 120

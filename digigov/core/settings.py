@@ -6,12 +6,18 @@ Everything comes from environment variables with safe defaults:
   SECRET_KEY     default: generated once into var/secret_key
   DIGIGOV_DEBUG  default: off
   DIGIGOV_HTTPS  default: off (set on behind TLS: secure cookies, HSTS)
+  DIGIGOV_TRUSTED_PROXIES  comma-separated IPs/CIDRs of our own reverse proxies, default empty
+                 (trust none). X-Forwarded-For is read only when the peer is one of them, right to
+                 left, skipping them; it decides the address login limits and the audit log use.
+  PROMETHEUS_MULTIPROC_DIR  set (by scripts/serve.sh) when several worker processes serve:
+                 /metrics then sums every worker's counters from that directory
   DIGIGOV_STAFF_OTP  "required" forces staff to enrol TOTP; default "enrolled"
                  (a staff member with a confirmed device must always give a code)
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sys
@@ -177,6 +183,10 @@ LOGOUT_REDIRECT_URL = "/"
 DIGIGOV_LOGIN_MAX_FAILURES = int(os.environ.get("DIGIGOV_LOGIN_MAX_FAILURES", "5"))
 DIGIGOV_LOGIN_IP_MAX_FAILURES = int(os.environ.get("DIGIGOV_LOGIN_IP_MAX_FAILURES", "30"))
 DIGIGOV_LOGIN_WINDOW_SECONDS = int(os.environ.get("DIGIGOV_LOGIN_WINDOW_SECONDS", "900"))
+# X-Forwarded-For is believed only from these (IPs or CIDRs); a bad entry stops start-up
+DIGIGOV_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DIGIGOV_TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in DIGIGOV_TRUSTED_PROXIES:
+    ipaddress.ip_network(_proxy, strict=False)
 DIGIGOV_STAFF_OTP = os.environ.get("DIGIGOV_STAFF_OTP", "enrolled")
 OTP_TOTP_ISSUER = "DigiGov"
 

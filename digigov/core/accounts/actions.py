@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp import devices_for_user, match_token
 
+from digigov.core import validators
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
@@ -18,7 +20,6 @@ from digigov.core.rbac.checks import require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
-from . import ids
 from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
 
 
@@ -39,8 +40,13 @@ def _window_start():
     return timezone.now() - dt.timedelta(seconds=settings.DIGIGOV_LOGIN_WINDOW_SECONDS)
 
 
-def lockout_reason(username: str, ip: str) -> str | None:
-    """Consecutive failures count: a successful login for the account starts its count afresh."""
+ACCOUNT_LOCKED = "该账户连续登录失败次数过多，已临时锁定，请15分钟后再试"
+ADDRESS_LOCKED = "该地址登录失败次数过多，请稍后再试"
+
+
+def _failures(username: str, ip: str) -> tuple[int, int]:
+    """Failures within the window: the account's consecutive ones (a success starts its count afresh)
+    and the address's. Both live in the database, shared by every worker process."""
     since = _window_start()
     recent = LoginAttempt.objects.filter(at__gte=since, success=False)
     last_success = (
@@ -49,24 +55,70 @@ def lockout_reason(username: str, ip: str) -> str | None:
     own = recent.filter(username=username)
     if last_success is not None:
         own = own.filter(at__gt=last_success)
-    if own.count() >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
-        return "该账户连续登录失败次数过多，已临时锁定，请15分钟后再试"
-    if ip and recent.filter(ip=ip).count() >= settings.DIGIGOV_LOGIN_IP_MAX_FAILURES:
-        return "该地址登录失败次数过多，请稍后再试"
+    return own.count(), (recent.filter(ip=ip).count() if ip else 0)
+
+
+def lockout_reason(username: str, ip: str, *, pending: int = 0) -> str | None:
+    """Why a new attempt is refused, or None. ``pending`` is the number of the caller's own
+    reserved attempts already among the counted rows (see ``reserve_attempt``)."""
+    own, by_ip = _failures(username, ip)
+    if own - pending >= settings.DIGIGOV_LOGIN_MAX_FAILURES:
+        return ACCOUNT_LOCKED
+    if ip and by_ip - pending >= settings.DIGIGOV_LOGIN_IP_MAX_FAILURES:
+        return ADDRESS_LOCKED
     return None
+
+
+def reserve_attempt(username: str, ip: str | None, *, locked_message: str = "") -> LoginAttempt:
+    """Reserve-then-verify: count this attempt as a failure *before* the password is checked, then
+    look at the count. Checking first and recording afterwards let parallel requests all pass the
+    check before any of them was recorded (48 parallel tries got 12 through a limit of 5).
+
+    The row is committed before the count (callers run outside a transaction; ``login_check`` and
+    ``change_password`` do), so the k-th reservation to commit sees at least k rows: at most the
+    limit's worth of parallel attempts reach the password check. A refused reservation is deleted, so
+    a locked account is not locked for longer by further tries. Raises ``RateLimited`` (429)."""
+    def refuse(reason: str):
+        raise RateLimited(locked_message if locked_message and reason == ACCOUNT_LOCKED else reason, code="login_locked")
+
+    reason = lockout_reason(username, ip or "")
+    if reason:  # already locked: refused without a write
+        refuse(reason)
+    attempt = LoginAttempt.objects.create(username=username, ip=ip, success=False)
+    reason = lockout_reason(username, ip or "", pending=1)
+    if reason:
+        LoginAttempt.objects.filter(pk=attempt.pk).delete()
+        refuse(reason)
+    return attempt
+
+
+def settle_attempt(attempt: LoginAttempt) -> None:
+    """The password was right: the reserved attempt becomes a success (ending the run of failures)."""
+    LoginAttempt.objects.filter(pk=attempt.pk).update(success=True, at=timezone.now())
 
 
 def staff_needs_otp(user: User) -> bool:
     return any(d.confirmed for d in devices_for_user(user, confirmed=True))
 
 
-def _attempt(username: str, ip: str | None, *, user: User | None = None, failure: str = "") -> None:
-    """Count the attempt for lockout and write it to the audit log (never the password)."""
+def uses_staff_login(user) -> bool:
+    """The staff login policy (second factor) follows what the account may do, not its kind: a staff
+    account, or any account holding a staff role (e.g. a citizen account granted one directly in the
+    database, past ``rbac.actions.assign_role``'s refusal). Uses the grants cached on the user."""
+    from digigov.core.rbac.checks import roles_of
+    from digigov.core.rbac.models import STAFF_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return getattr(user, "kind", "") == UserKind.STAFF or bool(roles_of(user) & STAFF_ROLES)
+
+
+def _audit_attempt(username: str, *, user: User | None = None, failure: str = "") -> None:
+    """Write the attempt to the audit log (never the password)."""
     from django.contrib.auth.models import AnonymousUser
 
     from digigov.core.context import acting_as, current_actor
 
-    LoginAttempt.objects.create(username=username, ip=ip, success=not failure)
     if failure:
         record(AnonymousUser(), "accounts.login.failed", object_type="accounts.user", object_id=username, object_repr=username,
                after={"code": failure})
@@ -78,49 +130,62 @@ def _attempt(username: str, ip: str | None, *, user: User | None = None, failure
 
 
 def login_check(request, username: str, password: str, otp_token: str = "") -> User:
-    """Authenticate or raise. Lockout is checked before the password, so a locked account
-    cannot be probed; every attempt is counted and audited (without the password)."""
+    """Authenticate or raise. The attempt is reserved (counted as a failure) before the password is
+    checked, so a locked account cannot be probed and parallel tries cannot overrun the limit; a
+    success settles it. Every attempt is audited (without the password)."""
     from digigov.core.web.middleware import client_ip
 
-    username = (username or "").strip()[:64]
+    # NFKC as at account creation (validators.clean_username): ｚｈａｎｇ is zhang
+    username = unicodedata.normalize("NFKC", username or "").strip()[:64]
     ip = client_ip(request) or None
-    reason = lockout_reason(username, ip or "")
-    if reason:
-        raise RateLimited(reason, code="login_locked")
+    attempt = reserve_attempt(username, ip)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        _attempt(username, ip, failure=LoginFailed.code)
+        _audit_attempt(username, failure=LoginFailed.code)
         raise LoginFailed()
-    if user.kind == UserKind.STAFF and staff_needs_otp(user):
+    if uses_staff_login(user) and staff_needs_otp(user):
         if not otp_token:
+            # the password was right but the attempt is not over: it does not count against the account
+            LoginAttempt.objects.filter(pk=attempt.pk).delete()
             raise OtpRequired()
         device = match_token(user, otp_token.strip())
         if device is None:
-            _attempt(username, ip, failure="otp_invalid")
+            _audit_attempt(username, failure="otp_invalid")
             raise LoginFailed("动态口令错误", code="otp_invalid")
         user.otp_device = device
-    _attempt(username, ip, user=user)
+    settle_attempt(attempt)
+    _audit_attempt(username, user=user)
     return user
 
 
-@transaction.atomic
-def change_password(user: User, old_password: str, new_password: str) -> User:
+PASSWORD_LOCKED = "原密码错误次数过多，账户已临时锁定，请15分钟后再试"
+
+
+def change_password(user: User, old_password: str, new_password: str, *, ip: str | None = None) -> User:
     """The account holder changes their own password: the old one must match, the new one passes
-    the configured validators (length, similarity, common passwords). Audited without values."""
+    the configured validators (length, similarity, common passwords). Audited without values.
+
+    A wrong old password counts like a failed login (same per-account and per-address limits, same
+    reserve-then-verify), so a left-open session cannot be used to guess the password. The
+    reservation is written outside the write's transaction so a refusal does not roll it back."""
     from django.contrib.auth import password_validation
     from django.core.exceptions import ValidationError
 
+    attempt = reserve_attempt(user.username, ip, locked_message=PASSWORD_LOCKED)
     if not user.check_password(old_password or ""):
+        record(user, "accounts.password.change_failed", user, after={"code": "wrong_password"})
         raise ValidationFailed("原密码不正确", code="wrong_password", detail={"field": "old_password"})
+    settle_attempt(attempt)
     if old_password == new_password:
         raise ValidationFailed("新密码不能与原密码相同", code="same_password", detail={"field": "new_password"})
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
         raise ValidationFailed("；".join(exc.messages), code="weak_password", detail={"field": "new_password"}) from exc
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    record(user, "accounts.password.change", user, after={"changed": True})
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        record(user, "accounts.password.change", user, after={"changed": True})
     return user
 
 
@@ -159,22 +224,6 @@ def confirm_totp_enrolment(user: User, device, token: str, *, session_verified: 
 
 
 # --- persons and legal persons -------------------------------------------------------------------
-def _clean_id(value: str) -> str:
-    value = (value or "").strip().upper()
-    error = ids.resident_id_error(value)
-    if error:
-        raise ValidationFailed(error, code="invalid_resident_id", detail={"field": "id_number"})
-    return value
-
-
-def _clean_uscc(value: str) -> str:
-    value = (value or "").strip().upper()
-    error = ids.uscc_error(value)
-    if error:
-        raise ValidationFailed(error, code="invalid_uscc", detail={"field": "uscc"})
-    return value
-
-
 def birth_and_gender(id_number: str) -> tuple[dt.date, str]:
     return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])), ("M" if int(id_number[16]) % 2 else "F")
 
@@ -182,14 +231,12 @@ def birth_and_gender(id_number: str) -> tuple[dt.date, str]:
 @transaction.atomic
 def register_person(actor, *, id_number: str, name: str, division, phone: str = "", address: str = "") -> NaturalPerson:
     require(actor, "accounts.person.manage", division)
-    id_number = _clean_id(id_number)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 32:
-        raise ValidationFailed("姓名长度应为1-32个字符", code="invalid_name", detail={"field": "name"})
-    if phone and (len(phone) != 11 or not phone.isdigit()):
-        raise ValidationFailed("手机号码应为11位数字", code="invalid_phone", detail={"field": "phone"})
-    if len(address) > 200:
-        raise ValidationFailed("住址不能超过200个字符", code="too_long", detail={"field": "address"})
+    # full-width digits are the same number (NFKC), other scripts' digits and invisible characters are refused
+    id_number = validators.clean_resident_id(id_number)
+    name = validators.clean_name(name, "name", "姓名", 32)
+    phone = validators.clean_phone(phone)
+    address = validators.clean_name(address, "address", "住址", 200, required=False, letter=False,
+                                     code="invalid_text", too_long_code="too_long")
     if NaturalPerson.objects.filter(id_number=id_number).exists():
         raise Conflict("该身份证号码已登记", code="person_exists")
     birth, gender = birth_and_gender(id_number)
@@ -203,10 +250,10 @@ def register_person(actor, *, id_number: str, name: str, division, phone: str = 
 def register_legal_person(actor, *, uscc: str, name: str, division, kind: str = "enterprise", address: str = "",
                           legal_representative: NaturalPerson | None = None) -> LegalPerson:
     require(actor, "accounts.person.manage", division)
-    uscc = _clean_uscc(uscc)
-    name = (name or "").strip()
-    if not 1 <= len(name) <= 100:
-        raise ValidationFailed("名称长度应为1-100个字符", code="invalid_name", detail={"field": "name"})
+    uscc = validators.clean_uscc(uscc)
+    name = validators.clean_name(name, "name", "名称", 100)
+    address = validators.clean_name(address, "address", "住所", 200, required=False, letter=False,
+                                     code="invalid_text", too_long_code="too_long")
     if kind not in LegalPersonKind.values:
         raise ValidationFailed("法人类型无效", code="invalid_kind", detail={"field": "kind"})
     if LegalPerson.objects.filter(uscc=uscc).exists():
@@ -294,6 +341,8 @@ def api_client_for_key(key: str) -> ApiClient | None:
 def create_user(actor, *, username: str, password: str | None, display_name: str, kind: str = UserKind.PERSON,
                 person: NaturalPerson | None = None, is_staff: bool = False) -> User:
     require(actor, "org.manage")
+    username = validators.clean_username(username)
+    display_name = validators.clean_name(display_name, "display_name", "姓名/名称", 64)
     if User.objects.filter(username=username).exists():
         raise Conflict("用户名已存在", code="username_taken")
     user = User(username=username, display_name=display_name, kind=kind, person=person, is_staff=is_staff)

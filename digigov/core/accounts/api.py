@@ -4,6 +4,7 @@ import datetime as dt
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from digigov.core import validators
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.org.models import Division
 from digigov.core.rbac.checks import scope_queryset
@@ -29,10 +30,11 @@ def person_out(p: NaturalPerson) -> dict:
 
 
 class PersonIn(StrictSchema):
-    id_number: str = Field(min_length=18, max_length=18, description="18位公民身份号码（GB 11643 校验）")
+    # identifiers are normalised by the action (full-width digits → ASCII); limits leave room for spaces
+    id_number: str = Field(min_length=18, max_length=40, description="18位公民身份号码（GB 11643 校验）；全角数字按半角处理")
     name: str = Field(min_length=1, max_length=32)
-    division_code: str = Field(pattern=r"^\d{12}$")
-    phone: str = Field("", max_length=11)
+    division_code: str = Field(min_length=1, max_length=40, description="12位区划代码")
+    phone: str = Field("", max_length=24)
     address: str = Field("", max_length=200)
 
 
@@ -59,10 +61,10 @@ def legal_out(lp: LegalPerson) -> dict:
 
 
 class LegalPersonIn(StrictSchema):
-    uscc: str = Field(min_length=18, max_length=18, description="统一社会信用代码（GB 32100 校验）")
+    uscc: str = Field(min_length=18, max_length=40, description="统一社会信用代码（GB 32100 校验）；全角字符按半角处理")
     name: str = Field(min_length=1, max_length=100)
     kind: LegalPersonKind = LegalPersonKind.ENTERPRISE
-    division_code: str = Field(pattern=r"^\d{12}$")
+    division_code: str = Field(min_length=1, max_length=40, description="12位区划代码")
     address: str = Field("", max_length=200)
 
 
@@ -82,7 +84,7 @@ class AgentOut(Schema):
 
 
 def _division(code: str) -> Division:
-    return get_or_404(Division.objects.all(), code=code)
+    return get_or_404(Division.objects.all(), code=validators.clean_division_code(code, "division_code"))
 
 
 @router.get("/persons", response=Page[PersonOut], summary="自然人列表（脱敏）")

@@ -3,25 +3,32 @@ from django.utils.translation import gettext_lazy as _
 
 from digigov.core.org.models import Division
 
-from . import ids
+from digigov.core import validators
+from digigov.core.validators import form_error
 
 
 class PersonForm(forms.Form):
-    id_number = forms.CharField(label=_("公民身份号码"), max_length=18, min_length=18)
-    name = forms.CharField(label=_("姓名"), max_length=32)
-    phone = forms.CharField(label=_("手机号码"), max_length=11, required=False)
+    """Identifiers are normalised as the action does (full-width digits typed on a Chinese keyboard are
+    the same number), so the length limits leave room for spaces and are checked after normalising."""
+
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=40)
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.CharField(label=_("手机号码"), max_length=24, required=False)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
-    division = forms.CharField(label=_("户籍区划代码（12位）"), max_length=12, min_length=12)
+    division = forms.CharField(label=_("户籍区划代码（12位）"), max_length=40)
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip().upper()
-        error = ids.resident_id_error(value)
-        if error:
-            raise forms.ValidationError(error, code="invalid_resident_id")
-        return value
+        return form_error(validators.clean_resident_id, self.cleaned_data["id_number"])
+
+    def clean_name(self):
+        return form_error(validators.clean_name, self.cleaned_data["name"], "name", "姓名", 32)
+
+    def clean_phone(self):
+        return form_error(validators.clean_phone, self.cleaned_data["phone"])
 
     def clean_division(self):
-        division = Division.objects.filter(code=self.cleaned_data["division"]).first()
+        code = form_error(validators.clean_division_code, self.cleaned_data["division"], "division")
+        division = Division.objects.filter(code=code).first()
         if division is None:
             raise forms.ValidationError(_("区划代码不存在"), code="unknown_division")
         return division

@@ -18,6 +18,16 @@ from digigov.core.models import PublicModel, VoidableModel
 from . import ids
 
 
+def _check_name(obj, field: str, label: str, max_length: int) -> None:
+    """Model-level name rule (admin forms, ``full_clean``): the same as the actions' (core.validators)."""
+    from digigov.core.validators import name_error, normalize_name
+
+    error = name_error(getattr(obj, field), label, max_length)
+    if error:
+        raise ValidationError({field: error}, code="invalid_name")
+    setattr(obj, field, normalize_name(getattr(obj, field)))
+
+
 def validate_resident_id(value: str) -> None:
     error = ids.resident_id_error(value)
     if error:
@@ -74,6 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin, PublicModel):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def clean(self):
+        super().clean()  # NFKC of the username (Django's normalize_username)
+        _check_name(self, "display_name", "姓名/名称", 64)
+
 
 class Gender(models.TextChoices):
     MALE = "M", _("男")
@@ -98,6 +112,9 @@ class NaturalPerson(VoidableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        _check_name(self, "name", "姓名", 32)
 
     @property
     def id_number_masked(self) -> str:
@@ -140,6 +157,9 @@ class LegalPerson(VoidableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        _check_name(self, "name", "名称", 100)
 
     def rbac_scope(self):
         return None, self.division

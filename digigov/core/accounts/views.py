@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from digigov.core import validators
 from digigov.core.errors import DigiGovError, get_or_404
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.decorators import requires
@@ -16,10 +17,11 @@ from .models import LegalPerson, NaturalPerson
 @requires("accounts.person.view")
 def persons(request):
     qs = scope_queryset(request.user, "accounts.person.view", NaturalPerson.objects.active().select_related("division"), None, "division")
-    q = request.GET.get("q", "").strip()[:32]
+    q = request.GET.get("q", "").strip()[:64]
     if q:
-        # exact ID number or name prefix: both indexed
-        qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__startswith=q)
+        # exact ID number (typed in full-width digits too) or name prefix: both indexed
+        id_number = validators.search_identifier(q)
+        qs = qs.filter(id_number=id_number) if id_number else qs.filter(name__startswith=validators.normalize_name(q)[:32])
     return render(request, "accounts/persons.html", {"q": q, "can_register": can(request.user, "accounts.person.manage"),
                                                      **paginate(request, qs.order_by("id"), count=False)})
 
@@ -27,9 +29,10 @@ def persons(request):
 @requires("accounts.person.view")
 def legal_persons(request):
     qs = scope_queryset(request.user, "accounts.person.view", LegalPerson.objects.active().select_related("division"), None, "division")
-    q = request.GET.get("q", "").strip()[:50]
+    q = request.GET.get("q", "").strip()[:64]
     if q:
-        qs = qs.filter(uscc=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
+        uscc = validators.search_identifier(q)
+        qs = qs.filter(uscc=uscc) if uscc else qs.filter(name__contains=validators.normalize_name(q)[:50])
     return render(request, "accounts/legal_persons.html", {"q": q, **paginate(request, qs.order_by("id"), count=False)})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from digigov.core import validators
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
 from digigov.core.rbac.checks import WHOLE_CITY, require
@@ -21,7 +22,8 @@ def expected_parent_code(code: str, level: int) -> str | None:
 
 
 def validate_division_code(code: str, level: int, parent: Division | None) -> None:
-    if not (isinstance(code, str) and len(code) == 12 and code.isdigit()):
+    """``code`` as stored: 12 ASCII digits (``create_division`` normalises typed input first)."""
+    if not (isinstance(code, str) and validators.clean_division_code(code) == code):
         raise ValidationFailed("区划代码必须是12位数字", code="invalid_division_code", detail={"field": "code"})
     if level not in DivisionLevel.values:
         raise ValidationFailed("区划层级无效", code="invalid_level")
@@ -40,10 +42,12 @@ def validate_division_code(code: str, level: int, parent: Division | None) -> No
 def create_division(actor, *, code: str, name: str, level: int, parent: Division | None = None, kind: str = "") -> Division:
     # a city-level division concerns the whole city: only an unscoped grant may create one
     require(actor, "org.manage", parent if parent is not None else WHOLE_CITY)
+    code = validators.clean_division_code(code)  # full-width digits are the same code; other scripts' are refused
+    name = validators.clean_name(name, "name", "区划名称", 64)
     validate_division_code(code, level, parent)
     if Division.objects.filter(code=code).exists():
         raise Conflict("区划代码已存在", code="division_exists")
-    div = Division.objects.create(code=code, name=name[:64], level=level, parent=parent, kind=kind[:16])
+    div = Division.objects.create(code=code, name=name, level=level, parent=parent, kind=kind[:16])
     record(actor, "org.division.create", div, after=snapshot(div))
     return div
 
@@ -60,13 +64,13 @@ def create_department(actor, *, code: str, name: str, kind: str, division: Divis
     require(actor, "org.manage", parent if parent else division)
     if kind not in DepartmentKind.values:
         raise ValidationFailed("单位类型无效", code="invalid_kind")
-    if not name or len(name) > 100:
-        raise ValidationFailed("单位名称长度应为1-100个字符", code="invalid_name", detail={"field": "name"})
+    name = validators.clean_name(name, "name", "单位名称", 100)
+    short_name = validators.clean_name(short_name, "short_name", "简称", 32, required=False)
     if parent is not None and parent.voided_at:
         raise ValidationFailed("上级单位已撤销", code="parent_voided")
     if Department.objects.filter(code=code).exists():
         raise Conflict("单位代码已存在", code="department_exists")
-    dept = Department(code=code, name=name, short_name=short_name[:32], kind=kind, division=division, parent=parent,
+    dept = Department(code=code, name=name, short_name=short_name, kind=kind, division=division, parent=parent,
                       is_budget_unit=is_budget_unit, path="")
     dept.save()
     _assign_path(dept)
@@ -86,7 +90,7 @@ def update_department(actor, dept: Department, **changes) -> Department:
     for k, v in changes.items():
         setattr(dept, k, v)
     try:
-        dept.full_clean(exclude=["path"])
+        dept.full_clean(exclude=["path"])  # Department.clean: the names rule of core.validators
     except DjangoValidationError as exc:  # a business error (422), not a crash
         raise ValidationFailed(code="invalid_department", detail=exc.message_dict)
     dept.save()
@@ -97,9 +101,10 @@ def update_department(actor, dept: Department, **changes) -> Department:
 @transaction.atomic
 def create_post(actor, *, department: Department, name: str) -> Post:
     require(actor, "org.manage", department)
+    name = validators.clean_name(name, "name", "岗位名称", 64)
     if Post.objects.filter(department=department, name=name).exists():
         raise Conflict("岗位已存在", code="post_exists")
-    post = Post.objects.create(department=department, name=name[:64])
+    post = Post.objects.create(department=department, name=name)
     record(actor, "org.post.create", post, after=snapshot(post))
     return post
 

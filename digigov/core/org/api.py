@@ -2,6 +2,7 @@
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from digigov.core import validators
 from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
 from digigov.core.rbac.checks import scope_queryset
 
@@ -46,7 +47,7 @@ class DepartmentIn(StrictSchema):
     name: str = Field(min_length=1, max_length=100)
     short_name: str = Field("", max_length=32)
     kind: DepartmentKind
-    division_code: str = Field(pattern=r"^\d{12}$")
+    division_code: str = Field(min_length=1, max_length=40, description="12位区划代码；全角数字按半角处理")
     parent_id: str | None = Field(None, max_length=22)
     is_budget_unit: bool = True
 
@@ -81,7 +82,7 @@ def get_department(request, public_id: str):
 @router.post("/departments", response={201: DepartmentOut}, summary="新增部门/单位")
 @permission("org.manage")
 def create_department(request, payload: DepartmentIn):
-    division = get_or_404(Division.objects.all(), code=payload.division_code)
+    division = get_or_404(Division.objects.all(), code=validators.clean_division_code(payload.division_code, "division_code"))
     parent = get_or_404(Department.objects.active(), public_id=payload.parent_id) if payload.parent_id else None
     dept = actions.create_department(request.auth, code=payload.code, name=payload.name, kind=payload.kind, division=division,
                                      parent=parent, short_name=payload.short_name, is_budget_unit=payload.is_budget_unit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -22,17 +23,40 @@ ACCESS_LOG = logging.getLogger("digigov.access")
 _RID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _trusted(address, networks) -> bool:
+    return any(address in net for net in networks if address.version == net.version)
+
+
 def client_ip(request) -> str:
-    if settings.HTTPS:  # behind the TLS proxy: it appends the address it saw; earlier entries are the client's claim
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[-1].strip()[:45]
-            try:
-                ipaddress.ip_address(candidate)
-                return candidate
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The client's address. ``X-Forwarded-For`` is believed only from a configured proxy
+    (``DIGIGOV_TRUSTED_PROXIES``): when the peer is one, the header is read right to left, skipping
+    our own proxies; the first other address is the client (entries further left are whatever the
+    client claimed). A malformed entry stops the walk at the last address a proxy vouched for.
+    With no trusted proxies (the default) the header is ignored: anyone can send one."""
+    remote = request.META.get("REMOTE_ADDR", "")[:45]
+    networks = _networks(tuple(getattr(settings, "DIGIGOV_TRUSTED_PROXIES", ()) or ()))
+    if not networks:
+        return remote
+    try:
+        current = ipaddress.ip_address(remote)
+    except ValueError:
+        return remote
+    if not _trusted(current, networks):
+        return remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        try:
+            address = ipaddress.ip_address(entry.strip()[:45])
+        except ValueError:
+            break
+        current = address
+        if not _trusted(address, networks):
+            break
+    return str(current)
 
 
 class RejectNulMiddleware:
@@ -156,6 +180,9 @@ class ErrorPageMiddleware:
 class StaffOtpMiddleware:
     """TOTP for staff, at every staff door (workbench, admin, API sessions).
 
+    "Staff" is decided by role as well as by account kind (``accounts.actions.uses_staff_login``):
+    an account of any kind holding a staff role is held to the same policy.
+
     * A staff member with a confirmed authenticator must be in a session verified with a code;
       an unverified session (e.g. opened before enrolment elsewhere) is logged out.
     * With ``DIGIGOV_STAFF_OTP=required``, staff without an authenticator are sent to enrol first.
@@ -168,8 +195,10 @@ class StaffOtpMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "kind", "") == "staff" and request.path.startswith(self.STAFF_PREFIXES):
-            response = self._check(request, user)
+        if user is not None and user.is_authenticated and request.path.startswith(self.STAFF_PREFIXES):
+            from digigov.core.accounts.actions import uses_staff_login
+
+            response = self._check(request, user) if uses_staff_login(user) else None
             if response is not None:
                 return response
         return self.get_response(request)

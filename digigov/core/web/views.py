@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -96,19 +97,24 @@ def totp_setup(request):
 def password_change(request):
     from django.contrib.auth import update_session_auth_hash
 
+    from .middleware import client_ip
+
     form = PasswordChangeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            account_actions.change_password(request.user, form.cleaned_data["old_password"], form.cleaned_data["new_password"])
+            account_actions.change_password(request.user, form.cleaned_data["old_password"], form.cleaned_data["new_password"],
+                                            ip=client_ip(request) or None)
         except DigiGovError as exc:
             field = exc.detail.get("field") if isinstance(exc.detail, dict) else None
             form.add_error(field if field in form.fields else None, exc.message)
+            status = 429 if exc.status == 429 else 400  # 429 once the old password was guessed too often
         else:
             update_session_auth_hash(request, request.user)  # this session stays signed in; others end
             messages.success(request, _("密码已修改"))
             return redirect("/workbench/" if can(request.user, "workbench.access") else "/")
     return render(request, "web/form.html", {"form": form, "title": _("修改密码"), "submit_label": _("修改密码")},
-                  status=400 if form.errors else 200)
+                  status=400 if form.errors and status == 200 else status)
 
 
 @public
@@ -138,6 +144,15 @@ def readyz(request):
 
 @public
 def metrics(request):
+    """Prometheus exposition. Under several worker processes (``PROMETHEUS_MULTIPROC_DIR``, set by
+    scripts/serve.sh) the counters of every worker are read from that directory and summed;
+    otherwise this process's own registry."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import CollectorRegistry, multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
 
 

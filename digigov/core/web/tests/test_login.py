@@ -256,7 +256,7 @@ def test_logout_without_csrf_is_refused(role_user):
 # --- behind the TLS proxy ------------------------------------------------------------------------
 def test_spoofed_forwarded_for_does_not_dodge_the_ip_limit(role_user, settings):
     """The proxy appends the address it saw; entries before it are whatever the client sent."""
-    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 3
     victim = role_user("citizen")
     attacker = Client(REMOTE_ADDR="10.0.0.1")  # the proxy
@@ -269,7 +269,7 @@ def test_spoofed_forwarded_for_does_not_dodge_the_ip_limit(role_user, settings):
 
 
 def test_garbage_forwarded_for_falls_back_to_the_peer_address(role_user, settings):
-    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = ["10.0.0.1"]
     citizen = role_user("citizen")
     r = Client(REMOTE_ADDR="10.0.0.1").post(LOGIN, {"username": citizen.username, "password": WRONG}, HTTP_X_FORWARDED_FOR="not-an-ip")
     assert r.status_code == 400
@@ -289,6 +289,20 @@ def test_a_successful_login_resets_the_consecutive_failure_count(client, db, set
         assert client.post("/accounts/login/", {"username": "resetme", "password": "wrong-password-1"}).status_code == 400
     # still below the limit of consecutive failures
     assert client.post("/accounts/login/", {"username": "resetme", "password": PASSWORD}).status_code == 302
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored_even_behind_tls(role_user, settings):
+    """DIGIGOV_HTTPS used to be enough to believe the header: a client talking to the server directly
+    could then pick a fresh address for every try and never meet the per-address limit."""
+    settings.HTTPS = True
+    settings.DIGIGOV_TRUSTED_PROXIES = []
+    settings.DIGIGOV_LOGIN_IP_MAX_FAILURES = 3
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for i in range(3):
+        assert attacker.post(LOGIN, {"username": f"guess{i}", "password": WRONG}, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code == 400
+    assert set(LoginAttempt.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+    r = attacker.post(LOGIN, {"username": role_user("citizen").username, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert r.status_code == 429
 
 
 # --- TOTP at the staff doors -------------------------------------------------------------------------
@@ -381,3 +395,60 @@ def test_logins_and_failures_are_in_the_audit_log(client, role_user):
     ok = AuditEntry.objects.get(action="accounts.login")
     assert ok.actor == user.username and ok.actor_id == user.pk and ok.object_id == user.public_id and ok.ip
     assert "wrong-password-1" not in failed.after_json and PASSWORD not in ok.after_json
+
+
+# --- the second factor follows the role, not the account kind ----------------------------------------
+@pytest.fixture
+def citizen_with_staff_role(db):
+    """A citizen account holding a staff role: assign_role refuses this, but an old row or a direct
+    database grant may still exist, and the login policy must cover it."""
+    from digigov.core.rbac.models import RoleAssignment
+
+    user = make_user("citizen")
+    RoleAssignment.objects.create(user=user, role="approver")
+    return user
+
+
+def test_a_citizen_account_with_a_staff_role_must_give_its_token(client, citizen_with_staff_role):
+    user = citizen_with_staff_role
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    r = post(client, user.username, PASSWORD)
+    assert r.status_code == 400 and "请输入动态口令" in text(r) and not logged_in(client)
+    r = post(client, user.username, PASSWORD, otp_token=token_for(device))
+    assert r.status_code == 302 and client.get("/workbench/").status_code == 200
+
+
+def test_a_citizen_account_with_a_staff_role_in_an_unverified_session_is_logged_out(client, citizen_with_staff_role):
+    user = citizen_with_staff_role
+    TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    client.force_login(user)
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/") and not logged_in(client)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 302 and not logged_in(client)
+    client.force_login(user)
+    r = client.get("/api/v1/me")
+    assert r.status_code == 401 and r.json()["code"] == "otp_required"
+
+
+def test_required_mode_sends_a_citizen_account_with_a_staff_role_to_enrol(client, citizen_with_staff_role, settings):
+    settings.DIGIGOV_STAFF_OTP = "required"
+    client.force_login(citizen_with_staff_role)
+    r = client.get("/workbench/")
+    assert r.status_code == 302 and r["Location"] == "/accounts/totp/"
+    assert client.get("/api/v1/me").json()["code"] == "otp_enrolment_required"
+
+
+def test_a_plain_citizen_with_an_authenticator_is_not_held_to_the_staff_policy(client, role_user, settings):
+    settings.DIGIGOV_STAFF_OTP = "required"
+    citizen = role_user("citizen")
+    TOTPDevice.objects.create(user=citizen, name="default", confirmed=True)
+    assert post(client, citizen.username, PASSWORD).status_code == 302
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_full_width_username_is_the_same_account(client, db):
+    """Usernames are NFKC-normalised at creation (core.validators.clean_username) and at login."""
+    make_user("citizen", username="wangwu")
+    assert post(client, "ｗａｎｇｗｕ", PASSWORD).status_code == 302
+    assert LoginAttempt.objects.get().username == "wangwu"

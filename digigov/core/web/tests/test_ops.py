@@ -210,3 +210,40 @@ def test_access_log_masks_an_id_number_in_the_query_string(client, db, caplog):
     MaskPiiFilter().filter(record)
     line = JsonFormatter().format(record)
     assert "/workbench/people/" in line and number not in line and "1101**********002X" in line
+
+
+# --- client address behind configured proxies --------------------------------------------------------
+def _ip(settings, proxies, remote, forwarded=None):
+    from django.test import RequestFactory
+
+    from digigov.core.web.middleware import client_ip
+
+    settings.DIGIGOV_TRUSTED_PROXIES = proxies
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_ip(RequestFactory().get("/", **extra))
+
+
+def test_no_trusted_proxies_means_the_forwarded_header_is_ignored(settings):
+    settings.HTTPS = True  # TLS alone no longer makes the header believable
+    assert _ip(settings, [], "203.0.113.7", "198.51.100.1") == "203.0.113.7"
+
+
+def test_the_header_is_ignored_when_the_peer_is_not_a_trusted_proxy(settings):
+    assert _ip(settings, ["10.0.0.0/8"], "203.0.113.7", "198.51.100.1") == "203.0.113.7"
+
+
+def test_the_walk_skips_every_trusted_proxy_from_the_right(settings):
+    # client claims 1.2.3.4; the edge proxy saw 198.51.100.9 and appended it; an inner proxy appended the edge's address
+    proxies = ["10.0.0.0/8", "192.168.1.5", "2001:db8::/32"]
+    assert _ip(settings, proxies, "10.0.0.2", "1.2.3.4, 198.51.100.9, 192.168.1.5") == "198.51.100.9"
+    assert _ip(settings, proxies, "2001:db8::1", "2001:db8::2, 2001:db8:1::1".replace("2001:db8:1::1", "203.0.113.8")) == "203.0.113.8"
+    # every hop is ours: the leftmost one is the best we know
+    assert _ip(settings, proxies, "10.0.0.2", "10.1.1.1, 192.168.1.5") == "10.1.1.1"
+
+
+def test_a_malformed_entry_stops_at_the_last_vouched_address(settings):
+    assert _ip(settings, ["10.0.0.0/8"], "10.0.0.2", "1.2.3.4, not-an-ip") == "10.0.0.2"
+    assert _ip(settings, ["10.0.0.0/8"], "10.0.0.2", "garbage, 10.0.0.3") == "10.0.0.3"
+    assert _ip(settings, ["10.0.0.0/8"], "10.0.0.2") == "10.0.0.2"
