@@ -159,6 +159,9 @@ class AgentAuthorization(VoidableModel):
         verbose_name_plural = _("企业经办人授权")
         constraints = [models.UniqueConstraint(fields=["legal_person", "agent"], condition=models.Q(voided_at__isnull=True), name="uniq_active_agent")]
 
+    def __str__(self) -> str:
+        return f"{self.legal_person} · 经办人 {self.agent}"
+
     def rbac_scope(self):
         return None, self.legal_person.division
 
@@ -179,6 +182,9 @@ class LoginAttempt(models.Model):
         verbose_name = _("登录尝试")
         verbose_name_plural = _("登录尝试")
         indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {'成功' if self.success else '失败'}"
 
 
 class ApiClient(VoidableModel):

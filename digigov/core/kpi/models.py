@@ -40,3 +40,6 @@ class KpiSnapshot(models.Model):
         verbose_name = _("指标计算结果")
         verbose_name_plural = _("指标计算结果")
         indexes = [models.Index(fields=["kpi", "-computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} · {self.computed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,294 @@
+"""The admin reads like the workbench: only declared filters, no personal data or password hashes by
+URL tricks, changelists and autocomplete limited to the user's reach, city-wide writes refused to
+scoped admins, and a bad query string answers 400 with a Chinese page (never 500)."""
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+
+from digigov.core.accounts.models import ApiClient, NaturalPerson, User
+from digigov.core.audit.models import AuditEntry
+from digigov.core.org import actions as org_actions
+from digigov.core.org.models import Division
+from digigov.core.rbac.checks import can
+from digigov.core.testing import make_user, resident_id
+
+PERSONS = "/admin/accounts/naturalperson/"
+USERS = "/admin/accounts/user/"
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def people(city):
+    a = NaturalPerson.objects.create(id_number=resident_id("210602", "19800101", 11), name="张三", gender="M",
+                                     birth_date="1980-01-01", division=city.village_a, phone="13800000001", address="元宝区兴东社区1号")
+    b = NaturalPerson.objects.create(id_number=resident_id("210603", "19900101", 22), name="张四", gender="M",
+                                     birth_date="1990-01-01", division=city.village_b)
+    c = NaturalPerson.objects.create(id_number=resident_id("210602", "19850101", 33), name="李五", gender="F",
+                                     birth_date="1985-01-01", division=city.village_a)
+    return a, b, c
+
+
+def _refused(response):
+    assert response.status_code == 400, response.status_code
+    body = response.content.decode()
+    assert "筛选" in body or "请求无效" in body
+    return body
+
+
+# --- item 1: only declared filters --------------------------------------------------------------
+@pytest.mark.parametrize("query", [
+    {"id_number__startswith": "2106"},
+    {"id_number__gte": "210602"},
+    {"id_number__regex": "^2106"},
+    {"phone__startswith": "138"},
+    {"name__regex": "("},  # an invalid regex was a 500
+    {"user__password__startswith": "md5"},
+    {"division__code__startswith": "2106"},
+])
+def test_undeclared_person_filters_are_refused(people, role_user, query):
+    response = _client(role_user("city_admin")).get(PERSONS, query)
+    _refused(response)
+
+
+@pytest.mark.parametrize("query", [
+    {"password__startswith": "md5"},
+    {"password__regex": "^md5"},
+    {"person__id_number__startswith": "2106"},
+    {"staff__employee_no__gte": "A"},
+])
+def test_undeclared_user_filters_are_refused(city, role_user, query):
+    response = _client(role_user("city_admin")).get(USERS, query)
+    _refused(response)
+
+
+def test_relation_filter_to_password_refused_on_every_admin(city, role_user):
+    client = _client(role_user("city_admin"))
+    for url in ("/admin/org/staffmember/", "/admin/rbac/roleassignment/", "/admin/accounts/apiclient/",
+                "/admin/accounts/agentauthorization/"):
+        field = "agent" if "agentauthorization" in url else "user"
+        _refused(client.get(url, {f"{field}__password__startswith": "m"}))
+
+
+def test_declared_filters_still_work(city, role_user):
+    client = _client(role_user("city_admin"))
+    response = client.get(USERS, {"kind__exact": "staff"})
+    assert response.status_code == 200
+    response = client.get(USERS, {"is_active__exact": "1", "kind__exact": "person"})
+    assert response.status_code == 200
+    assert client.get("/admin/org/division/", {"level__exact": "2"}).status_code == 200
+
+
+def test_bad_declared_filter_value_and_page_are_400_not_500(city, role_user):
+    client = _client(role_user("city_admin"))
+    _refused(client.get("/admin/org/division/", {"level__exact": "abc"}))
+    _refused(client.get("/admin/org/division/", {"is_budget_unit__exact": "1"}))  # another admin's filter
+
+
+def test_to_field_trick_is_400_chinese(city, role_user):
+    response = _client(role_user("city_admin")).get(USERS, {"_to_field": "password"})
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
+
+
+def test_ordering_only_on_declared_safe_columns(people, role_user):
+    model_admin = admin.site._registry[NaturalPerson]
+    request = type("R", (), {"user": role_user("city_admin")})()
+    sortable = set(model_admin.get_sortable_by(request))
+    assert not sortable & {"id_number", "id_number_masked", "phone", "address", "birth_date"}
+    for model, ma in admin.site._registry.items():
+        forbidden = set(getattr(model, "PII_FIELDS", ())) | {"password", "key_hash"}
+        assert not set(ma.get_sortable_by(request)) & forbidden, model
+
+
+def test_search_fields_hold_no_personal_data_or_secrets():
+    for model, model_admin in admin.site._registry.items():
+        forbidden = set(getattr(model, "PII_FIELDS", ())) | {"password", "key_hash"}
+        for spec in model_admin.search_fields:
+            parts = spec.lstrip("^=@").split("__")
+            assert not set(parts) & (forbidden | {"id_number", "phone", "address", "password", "key_hash"}), (model, spec)
+
+
+def test_id_number_search_only_for_pii_roles_and_audited(people, role_user, city):
+    a = people[0]
+    admin_client = _client(role_user("city_admin"))  # may view persons (masked) but not personal data
+    body = admin_client.get(PERSONS, {"q": a.id_number}).content.decode()
+    assert "张三" not in body
+    clerk = role_user("window_clerk", division=city.county_a)
+    before = AuditEntry.objects.filter(action="pii.read").count()
+    body = _client(clerk).get(PERSONS, {"q": a.id_number}).content.decode()
+    assert "张三" in body and a.id_number not in body.replace(f'value="{a.id_number}"', "").replace(f"q%3D{a.id_number}", "")
+    # (the number is only echoed back in the search box and the links that keep the search)
+    reads = AuditEntry.objects.filter(action="pii.read")
+    assert reads.count() == before + 1
+    assert reads.order_by("-seq").first().actor == clerk.username
+    # a person outside the clerk's division is not found by number either
+    body = _client(clerk).get(PERSONS, {"q": people[1].id_number}).content.decode()
+    assert "张四" not in body
+
+
+def test_name_prefix_search(people, role_user):
+    client = _client(role_user("city_admin"))
+    body = client.get(PERSONS, {"q": "张"}).content.decode()
+    assert "张三" in body and "张四" in body and "李五" not in body
+    body = client.get(PERSONS, {"q": "三"}).content.decode()  # prefix, not substring
+    assert "张三" not in body
+
+
+# --- item 2: scope and masking --------------------------------------------------------------------
+def test_password_hash_never_shown(city, role_user):
+    client = _client(role_user("city_admin"))
+    target = make_user("window_clerk", department=city.bureau)
+    body = client.get(f"{USERS}{target.pk}/change/").content.decode()
+    assert target.password not in body
+    assert target.password.split("$")[0] + "$" not in body
+
+
+def test_api_key_hash_never_shown(city, role_user):
+    from digigov.core.accounts import actions
+
+    service = make_user(username="svc_admin_test", kind="service")
+    client_obj, _key = actions.create_api_client(city.system, name="测试应用", user=service)
+    body = _client(role_user("city_admin")).get(f"/admin/accounts/apiclient/{client_obj.pk}/change/").content.decode()
+    assert client_obj.key_hash not in body
+
+
+def test_person_change_form_masks_personal_fields(people, role_user, city):
+    a = people[0]
+    for client in (_client(role_user("city_admin")), _client(role_user("window_clerk", division=city.county_a))):
+        body = client.get(f"{PERSONS}{a.pk}/change/").content.decode()
+        assert body and a.id_number not in body and a.phone not in body and a.address not in body
+        assert a.id_number_masked in body
+        list_body = client.get(PERSONS).content.decode()
+        assert a.id_number not in list_body
+
+
+def test_dept_admin_lists_only_accounts_in_reach(city, role_user):
+    dept_admin = role_user("dept_admin")  # scoped to city.bureau
+    own = make_user("window_clerk", department=city.bureau_unit, username="own_clerk")
+    org_actions.add_staff(city.system, user=own, department=city.bureau_unit, employee_no="E-OWN")
+    other = make_user("window_clerk", department=city.other_bureau, username="other_clerk")
+    org_actions.add_staff(city.system, user=other, department=city.other_bureau, employee_no="E-OTHER")
+    citizen = make_user("citizen", username="some_citizen")
+    client = _client(dept_admin)
+    body = client.get(USERS).content.decode()
+    assert "own_clerk" in body
+    assert "other_clerk" not in body and "some_citizen" not in body
+    assert client.get(f"{USERS}{other.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"{USERS}{citizen.pk}/change/").status_code in (302, 403, 404)
+    staff_body = client.get("/admin/org/staffmember/").content.decode()
+    assert "E-OWN" in staff_body and "E-OTHER" not in staff_body
+    ra_body = client.get("/admin/rbac/roleassignment/").content.decode()
+    assert "own_clerk" in ra_body and "other_clerk" not in ra_body
+    # a city admin sees everyone
+    city_body = _client(role_user("city_admin")).get(USERS).content.decode()
+    assert "own_clerk" in city_body and "other_clerk" in city_body and "some_citizen" in city_body
+
+
+def test_scoped_city_wide_roles_do_not_read_city_registries(city):
+    """Audit log, login attempts and API clients belong to no department: a grant narrowed to one
+    department reaches none of them (only an unscoped grant does)."""
+    from digigov.core.accounts.models import LoginAttempt
+
+    LoginAttempt.objects.create(username="hidden_citizen", ip="10.0.0.1")
+    assert AuditEntry.objects.exists()
+    request = type("R", (), {"user": make_user("auditor", department=city.bureau)})()
+    for model in (AuditEntry, LoginAttempt, ApiClient):
+        assert not admin.site._registry[model].get_queryset(request).exists(), model
+    request = type("R", (), {"user": make_user("auditor")})()
+    for model in (AuditEntry, LoginAttempt):
+        assert admin.site._registry[model].get_queryset(request).exists(), model
+
+
+# --- item 3: city-wide writes ------------------------------------------------------------------------
+def test_dept_admin_cannot_create_city_division_through_admin(city, role_user):
+    client = _client(role_user("dept_admin"))
+    client.post("/admin/org/division/add/", {"code": "219900000000", "name": "新市", "level": "1", "kind": "市"})
+    assert not Division.objects.filter(code="219900000000").exists()
+    client.post("/admin/org/division/add/", {"code": "210699000000", "name": "新区", "level": "2", "kind": "区", "parent": city.city.pk})
+    assert not Division.objects.filter(code="210699000000").exists()
+    # the city admin may
+    _client(role_user("city_admin")).post("/admin/org/division/add/",
+                                            {"code": "210699000000", "name": "新区", "level": "2", "kind": "区", "parent": city.city.pk})
+    assert Division.objects.filter(code="210699000000").exists()
+
+
+def test_dept_scoped_data_admin_cannot_recompute_or_act_unscoped(city, role_user):
+    from digigov.core.errors import Forbidden
+    from digigov.core.kpi import actions as kpi_actions
+    from digigov.core.rbac import actions as rbac_actions
+    from digigov.core.rbac.checks import WHOLE_CITY
+
+    dept_admin = role_user("dept_admin")
+    target = make_user("window_clerk", department=city.bureau)
+    # through the admin
+    response = _client(dept_admin).post("/admin/rbac/roleassignment/add/",
+                                        {"user": target.pk, "role": "data_admin", "department": city.bureau.pk})
+    assert response.status_code in (200, 302)
+    assert target.role_assignments.filter(role="data_admin", department=city.bureau).exists()
+    # and unscoped: refused
+    other = make_user("window_clerk", department=city.bureau)
+    _client(dept_admin).post("/admin/rbac/roleassignment/add/", {"user": other.pk, "role": "data_admin"})
+    assert not other.role_assignments.filter(role="data_admin").exists()
+    with pytest.raises(Exception):
+        rbac_actions.assign_role(dept_admin, user=other, role="data_admin")
+    target = User.objects.get(pk=target.pk)
+    with pytest.raises(Forbidden):
+        kpi_actions.recompute(target, "K01")
+    assert not can(target, "kpi.recompute", WHOLE_CITY)
+    assert not can(target, "org.manage", WHOLE_CITY)
+    for perm in ("audit.view", "accounts.apiclient.manage", "rbac.manage", "accounts.pii.view"):
+        assert not can(target, perm, WHOLE_CITY)
+
+
+def test_unscoped_role_grant_needs_whole_city(city, role_user):
+    from digigov.core.errors import DigiGovError
+    from digigov.core.rbac import actions as rbac_actions
+
+    dept_admin = make_user("dept_admin")  # an (illegitimately) unscoped department admin
+    target = make_user("window_clerk", department=city.bureau)
+    with pytest.raises(DigiGovError):
+        rbac_actions.assign_role(dept_admin, user=target, role="leader")
+
+
+# --- item 4: autocomplete, names ----------------------------------------------------------------------
+def test_autocomplete_returns_only_objects_in_reach(city, role_user):
+    dept_admin = role_user("dept_admin")
+    own = make_user("window_clerk", department=city.bureau, username="zz_own")
+    org_actions.add_staff(city.system, user=own, department=city.bureau_unit, employee_no="E-1")
+    other = make_user("window_clerk", username="zz_other")
+    org_actions.add_staff(city.system, user=other, department=city.other_bureau, employee_no="E-2")
+    response = _client(dept_admin).get("/admin/autocomplete/", {"app_label": "rbac", "model_name": "roleassignment",
+                                                                "field_name": "user", "term": "zz"})
+    assert response.status_code == 200
+    names = {r["text"] for r in json.loads(response.content)["results"]}
+    assert "zz_own" in names and "zz_other" not in names
+    response = _client(dept_admin).get("/admin/autocomplete/", {"app_label": "rbac", "model_name": "roleassignment",
+                                                                "field_name": "department", "term": "示范"})
+    names = {r["text"] for r in json.loads(response.content)["results"]}
+    assert city.bureau.name in names and city.other_bureau.name not in names
+
+
+def test_foreign_keys_use_autocomplete_and_no_raw_ids():
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("digigov."):
+            continue
+        assert not model_admin.raw_id_fields, model
+        for name in model_admin.autocomplete_fields:
+            target = model._meta.get_field(name).remote_field.model
+            assert admin.site._registry[target].search_fields, (model, name)
+
+
+def test_every_model_has_its_own_str():
+    """No "XXX object (1)" anywhere in the admin: every registered model names itself."""
+    from django.db import models
+
+    for model in admin.site._registry:
+        assert model.__str__ is not models.Model.__str__, model
