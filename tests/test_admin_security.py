@@ -292,3 +292,55 @@ def test_every_model_has_its_own_str():
 
     for model in admin.site._registry:
         assert model.__str__ is not models.Model.__str__, model
+
+
+def test_account_pickers_find_only_by_exact_username(city, role_user):
+    """The 经办人 and new-staff pickers find an account nobody lists, by its exact username only."""
+    citizen = make_user("citizen", username="citizen_picker_1")
+    clerk = role_user("window_clerk", division=city.county_a)
+    url = "/admin/autocomplete/"
+    params = {"app_label": "accounts", "model_name": "agentauthorization", "field_name": "agent"}
+    client = _client(clerk)
+    assert json.loads(client.get(url, {**params, "term": "citizen_picker"}).content)["results"] == []
+    assert json.loads(client.get(url, {**params, "term": ""}).content)["results"] == []
+    found = json.loads(client.get(url, {**params, "term": "citizen_picker_1"}).content)["results"]
+    assert [r["id"] for r in found] == [str(citizen.pk)]
+    # the same picker is closed to a role that may not authorise agents
+    assert client.get(url, {"app_label": "org", "model_name": "staffmember", "field_name": "user",
+                            "term": "citizen_picker_1"}).status_code == 403
+    # new staff: a staff account without a post, for a department admin
+    fresh = make_user(username="fresh_staff", kind="staff")
+    dept_admin = _client(role_user("dept_admin"))
+    staff_params = {"app_label": "org", "model_name": "staffmember", "field_name": "user"}
+    assert [r["id"] for r in json.loads(dept_admin.get(url, {**staff_params, "term": "fresh_staff"}).content)["results"]] == [str(fresh.pk)]
+    assert json.loads(dept_admin.get(url, {**staff_params, "term": "citizen_picker_1"}).content)["results"] == []
+
+
+def test_city_wide_creations_need_an_unscoped_grant(city):
+    """Creating an account or an API client concerns no department: a grant narrowed to one does not
+    cover it (``require`` with ``obj=None`` had let any scoped holder through)."""
+    from digigov.core.accounts import actions as account_actions
+    from digigov.core.errors import Forbidden
+
+    scoped_dept_admin = make_user("dept_admin", department=city.bureau)
+    with pytest.raises(Forbidden):
+        account_actions.create_user(scoped_dept_admin, username="made_by_dept", password=None, display_name="越权", kind="service")
+    assert not User.objects.filter(username="made_by_dept").exists()
+    scoped_officer = make_user("security_officer", department=city.bureau)
+    service = make_user(username="svc_scoped", kind="service")
+    with pytest.raises(Forbidden):
+        account_actions.create_api_client(scoped_officer, name="越权应用", user=service)
+    assert not ApiClient.objects.exists()
+    city_admin = make_user("city_admin")
+    assert account_actions.create_user(city_admin, username="made_by_city", password=None, display_name="市级创建").pk
+    assert account_actions.create_api_client(make_user("security_officer"), name="合规应用", user=service)[0].pk
+
+
+def test_staff_post_through_admin_is_a_form_error_not_500(city, role_user):
+    user = make_user("window_clerk", department=city.bureau, username="posted_once")
+    org_actions.add_staff(city.system, user=user, department=city.bureau, employee_no="P-1")
+    client = _client(role_user("city_admin"))
+    response = client.post("/admin/org/staffmember/add/", {"user": user.pk, "department": city.other_bureau.pk, "employee_no": "P-2"},
+                           follow=True)
+    assert response.status_code == 200
+    assert "该账户已登记为工作人员" in response.content.decode() or "已存在" in response.content.decode()

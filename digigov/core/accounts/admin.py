@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -24,27 +25,36 @@ class UserAdmin(ReadOnlyAdmin):
     scope_department_field = "staff__department"
     scope_division_field = "staff__department__division"
 
-    @staticmethod
-    def _agent_lookup(request) -> bool:
-        """The 经办人 picker of an agent authorisation: whoever may authorise agents finds an active
-        citizen account by its exact username (no listing, no prefix: accounts are not enumerable)."""
+    # pickers of another admin's form that must find accounts no changelist lists to their user:
+    # (app, model, field) → (permission, which accounts). Matched by exact username only (no listing,
+    # no prefix: accounts are not enumerable through them).
+    PICKERS = {
+        ("accounts", "agentauthorization", "agent"): ("accounts.agent.manage", Q(kind=UserKind.PERSON)),  # 经办人: a citizen
+        ("org", "staffmember", "user"): ("org.manage", Q(kind=UserKind.STAFF, staff__isnull=True)),  # a staff account without a post
+    }
+
+    def _picker(self, request) -> Q | None:
         get = getattr(request, "GET", {})
-        return (getattr(request, "path", "").endswith("/autocomplete/") and get.get("app_label") == "accounts"
-                and get.get("model_name") == "agentauthorization" and get.get("field_name") == "agent"
-                and can(request.user, "accounts.agent.manage"))
+        if not getattr(request, "path", "").endswith("/autocomplete/"):
+            return None
+        rule = self.PICKERS.get((get.get("app_label"), get.get("model_name"), get.get("field_name")))
+        if rule is None or not can(request.user, rule[0]):
+            return None
+        return rule[1]
 
     def has_view_permission(self, request, obj=None):
-        if obj is None and self._agent_lookup(request):
+        if obj is None and self._picker(request) is not None:
             return True
         return super().has_view_permission(request, obj)
 
     def get_queryset(self, request):
-        if self._agent_lookup(request):
-            return User.objects.filter(is_active=True, kind=UserKind.PERSON)
+        which = self._picker(request)
+        if which is not None:
+            return User.objects.filter(which, is_active=True).order_by("pk")
         return super().get_queryset(request)
 
     def get_search_results(self, request, queryset, search_term):
-        if self._agent_lookup(request):
+        if self._picker(request) is not None:
             term = (search_term or "").strip()[:64]
             return (queryset.filter(username=term) if term else queryset.none()), False
         return super().get_search_results(request, queryset, search_term)
