@@ -94,7 +94,8 @@ class NaturalPerson(VoidableModel):
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
-        indexes = [models.Index(fields=["division", "name"])]
+        # name: the admin's prefix search is a range (name >= q AND name < q+U+10FFFF), served by this index
+        indexes = [models.Index(fields=["division", "name"]), models.Index(fields=["name"], name="accounts_person_name_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -136,7 +137,7 @@ class LegalPerson(VoidableModel):
     class Meta:
         verbose_name = _("法人")
         verbose_name_plural = _("法人")
-        indexes = [models.Index(fields=["division", "name"])]
+        indexes = [models.Index(fields=["division", "name"]), models.Index(fields=["name"], name="accounts_legal_name_idx")]
 
     def __str__(self) -> str:
         return self.name

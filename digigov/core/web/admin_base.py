@@ -29,13 +29,15 @@ from django.contrib.admin import FieldListFilter, ShowFacets, SimpleListFilter
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup, DisallowedModelAdminToField
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
 
 from digigov.core.errors import DigiGovError
-from digigov.core.rbac.checks import can, scope_queryset
+from digigov.core.rbac.checks import can
+from digigov.core.registry import PERMISSIONS
 
 SECURITY_LOG = logging.getLogger("digigov.security")
 # never shown, searched, sorted or filtered in the admin, on any model
@@ -72,6 +74,38 @@ class CappedPaginator(Paginator):
         return min(n, self.cap)
 
     capped = False
+
+
+def admin_scope_q(user, perm: str, department_field: str | None, division_field: str | None) -> Q | None:
+    """``checks.scope_q`` with each related subtree as an id subquery (``division_id IN (SELECT id FROM
+    org_division WHERE code LIKE '210602001001%')``) instead of a join filtered row by row: a village
+    clerk's first page of people is an index probe, where the join scanned 2.2 million rows (~1 s).
+    The reach is the same (``tests/test_admin_security.py`` compares both)."""
+    from digigov.core.org.models import Department, Division
+    from digigov.core.rbac.checks import SYSTEM_ROLE, grants
+
+    spec = PERMISSIONS.get(perm)
+    if spec is None:
+        return None
+    q = None
+    for g in grants(user):
+        if g.role not in spec.roles and g.role != SYSTEM_ROLE:
+            continue
+        part = Q()
+        if g.dept_path is not None:
+            if department_field is None:
+                continue
+            part &= (Q(path__startswith=g.dept_path) if department_field == "" else
+                     Q(**{f"{department_field}__in": Department.objects.filter(path__startswith=g.dept_path).values("pk")}))
+        if g.division_prefix is not None:
+            if division_field is None:
+                continue
+            part &= (Q(code__startswith=g.division_prefix) if division_field == "" else
+                     Q(**{f"{division_field}__in": Division.objects.filter(code__startswith=g.division_prefix).values("pk")}))
+        if not part:  # unrestricted grant
+            return Q()
+        q = part if q is None else q | part
+    return q
 
 
 def hidden_fields(model) -> set[str]:
@@ -125,7 +159,10 @@ class ActionAdmin(admin.ModelAdmin):
             return qs.none()
         if self.public_registry:
             return qs if can(request.user, self.permission_view) else qs.none()
-        return scope_queryset(request.user, self.permission_view, qs, self.scope_department_field, self.scope_division_field)
+        q = admin_scope_q(request.user, self.permission_view, self.scope_department_field, self.scope_division_field)
+        if q is None:
+            return qs.none()
+        return qs.filter(q) if q else qs
 
     # --- what the query string may ask --------------------------------------------------------------
     def _declared_filter_params(self, request) -> set[str]:
@@ -160,7 +197,15 @@ class ActionAdmin(admin.ModelAdmin):
             raise BadAdminQuery(detail={"query": sorted(request.GET.keys())[:20]}) from None
 
     def get_ordering(self, request):
-        # a stable order everywhere (the autocomplete pages through the target admin's queryset too)
+        """A stable order everywhere (the autocomplete pages through the target admin's queryset too).
+        A prefix search is listed in the order of its index (name, pk): the first page is then the first
+        50 index entries, where ``ORDER BY id DESC`` would sort every match (200,000 people named 王…)."""
+        get = getattr(request, "GET", {})
+        term = get.get(SEARCH_VAR) or (get.get("term") if getattr(request, "path", "").endswith("/autocomplete/") else "")
+        if term and term.strip() and ORDER_VAR not in get:
+            prefix = [spec[1:] for spec in self.get_search_fields(request) if spec.startswith("^")]
+            if prefix:
+                return (prefix[0], "pk")
         return self.ordering or self.model._meta.ordering or ("-pk",)
 
     def get_sortable_by(self, request):
