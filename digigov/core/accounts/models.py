@@ -94,8 +94,10 @@ class NaturalPerson(VoidableModel):
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
-        # name: the admin's prefix search is a range (name >= q AND name < q+U+10FFFF), served by this index
-        indexes = [models.Index(fields=["division", "name"]), models.Index(fields=["name"], name="accounts_person_name_idx")]
+        # name: the admin's prefix search (SQLite: a range; PostgreSQL: LIKE 'q%', hence the pattern opclass,
+        # which other backends ignore)
+        indexes = [models.Index(fields=["division", "name"]),
+                   models.Index(fields=["name"], name="accounts_person_name_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -137,7 +139,8 @@ class LegalPerson(VoidableModel):
     class Meta:
         verbose_name = _("法人")
         verbose_name_plural = _("法人")
-        indexes = [models.Index(fields=["division", "name"]), models.Index(fields=["name"], name="accounts_legal_name_idx")]
+        indexes = [models.Index(fields=["division", "name"]),
+                   models.Index(fields=["name"], name="accounts_legal_name_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name

@@ -14,8 +14,9 @@ The admin reads like the workbench:
   Django otherwise accepts any lookup on any field (``?id_number__startswith=2106``,
   ``?user__password__startswith=``, ``?name__regex=``), which reads personal data and password hashes
   one character at a time and can hang a worker. Anything else answers 400 with a Chinese page;
-* search is by prefix on indexed columns (``^name`` → ``name >= q AND name < q + U+10FFFF``, which
-  both SQLite and PostgreSQL answer from a plain B-tree index) or exact match (``=code``); personal
+* search is by prefix on indexed columns (``^name``: on SQLite ``name >= q AND name < q + U+10FFFF``,
+  which its B-tree index answers where its case-insensitive LIKE cannot; on PostgreSQL ``LIKE 'q%'``
+  with a ``varchar_pattern_ops`` index) or exact match (``=code``); personal
   fields, password hashes and key digests are never searchable, sortable, filterable or shown;
 * changelists never ``COUNT(*)`` millions of rows: the paginator counts at most ``COUNT_CAP`` rows.
 """
@@ -31,6 +32,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
 from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils.functional import cached_property
@@ -199,10 +201,12 @@ class ActionAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         """A stable order everywhere (the autocomplete pages through the target admin's queryset too).
         A prefix search is listed in the order of its index (name, pk): the first page is then the first
-        50 index entries, where ``ORDER BY id DESC`` would sort every match (200,000 people named 王…)."""
+        50 index entries, where ``ORDER BY id DESC`` would sort every match (200,000 people named 王…).
+        (SQLite only: PostgreSQL's pattern-ops index does not give collation order, and its planner, with
+        statistics, picks the primary key or the name index by itself.)"""
         get = getattr(request, "GET", {})
         term = get.get(SEARCH_VAR) or (get.get("term") if getattr(request, "path", "").endswith("/autocomplete/") else "")
-        if term and term.strip() and ORDER_VAR not in get:
+        if term and term.strip() and ORDER_VAR not in get and connections[self.model.objects.db].vendor == "sqlite":
             prefix = [spec[1:] for spec in self.get_search_fields(request) if spec.startswith("^")]
             if prefix:
                 return (prefix[0], "pk")
@@ -227,10 +231,15 @@ class ActionAdmin(admin.ModelAdmin):
             return queryset, False
         q = Q()
         paths = []
+        range_prefix = connections[queryset.db].vendor == "sqlite"
         for spec in fields:
             if spec.startswith("^"):
                 path = spec[1:]
-                q |= Q(**{f"{path}__gte": term, f"{path}__lt": term + PREFIX_END})
+                # SQLite: LIKE is case-insensitive and skips a BINARY index, a range uses it. PostgreSQL: a
+                # range under a linguistic collation may not bound the prefix; LIKE 'q%' (case-sensitive)
+                # is served by the varchar_pattern_ops index the migrations create there
+                q |= (Q(**{f"{path}__gte": term, f"{path}__lt": term + PREFIX_END}) if range_prefix
+                      else Q(**{f"{path}__startswith": term}))
             elif spec.startswith("="):
                 path = spec[1:]
                 q |= Q(**{path: term})

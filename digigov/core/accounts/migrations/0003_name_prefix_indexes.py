@@ -13,10 +13,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='legalperson',
-            index=models.Index(fields=['name'], name='accounts_legal_name_idx'),
+            index=models.Index(fields=['name'], name='accounts_legal_name_idx', opclasses=['varchar_pattern_ops']),
         ),
         migrations.AddIndex(
             model_name='naturalperson',
-            index=models.Index(fields=['name'], name='accounts_person_name_idx'),
+            index=models.Index(fields=['name'], name='accounts_person_name_idx', opclasses=['varchar_pattern_ops']),
         ),
     ]
