@@ -364,3 +364,19 @@ def test_admin_scope_reaches_what_scope_q_reaches(city, people):
             q = admin_scope_q(user, perm, dept_field, div_field)
             got = set() if q is None else set(model.objects.filter(q).values_list("pk", flat=True))
             assert got == expected, (user.username, model)
+
+
+def test_audit_and_kpi_pages_show_no_raw_json(city, role_user):
+    """Users read Chinese words: an audit entry's changes are listed under the fields' Chinese names."""
+    from digigov.core.kpi import actions as kpi_actions
+    from digigov.core.kpi.models import KpiSnapshot
+
+    client = _client(role_user("auditor"))
+    entry = AuditEntry.objects.filter(action="org.division.create").order_by("seq").first()
+    body = client.get(f"/admin/audit/auditentry/{entry.seq}/change/").content.decode()
+    assert "区划代码：210600000000" in body and '"code"' not in body and "&quot;code&quot;" not in body
+    kpi_actions.ensure_definitions()
+    snap = kpi_actions.recompute(city.system, "K01")
+    assert snap is not None
+    body = _client(role_user("city_admin")).get(f"/admin/kpi/kpisnapshot/{snap.pk}/change/").content.decode()
+    assert "指标计算结果" in body and "&quot;divisions&quot;" not in body

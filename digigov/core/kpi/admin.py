@@ -16,3 +16,4 @@ class KpiSnapshotAdmin(KpiDefinitionAdmin):
     list_display = ("kpi", "computed_at", "value", "numerator", "denominator", "duration_ms")
     list_select_related = ("kpi",)
     search_fields = ("=kpi__code",)
+    never_shown = ("breakdown",)  # the drill-down is the KPI board's, not raw JSON here

@@ -122,6 +122,8 @@ class ActionAdmin(admin.ModelAdmin):
     scope_division_field: str | None = None
     # reference data every holder of ``permission_view`` may read whatever the scope of the grant
     public_registry = False
+    # fields of this model never shown in its forms (besides SECRET_FIELDS and the model's PII_FIELDS)
+    never_shown: tuple[str, ...] = ()
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over millions of rows per page view
     show_facets = ShowFacets.NEVER  # facet counts are one COUNT per filter choice over the whole registry
@@ -251,12 +253,13 @@ class ActionAdmin(admin.ModelAdmin):
 
     # --- forms ------------------------------------------------------------------------------------
     def get_exclude(self, request, obj=None):
-        return tuple({*(super().get_exclude(request, obj) or ()), *(hidden_fields(self.model) & {f.name for f in self.model._meta.fields})})
+        hidden = (hidden_fields(self.model) | set(self.never_shown)) & {f.name for f in self.model._meta.fields}
+        return tuple({*(super().get_exclude(request, obj) or ()), *hidden})
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return super().get_readonly_fields(request, obj)
-        hidden = hidden_fields(self.model)
+        hidden = hidden_fields(self.model) | set(self.never_shown)
         declared = [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
         return declared + [f.name for f in self.model._meta.fields
                            if f.name not in self.editable_fields and f.name not in hidden and f.name not in declared]
