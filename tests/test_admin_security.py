@@ -380,3 +380,21 @@ def test_audit_and_kpi_pages_show_no_raw_json(city, role_user):
     assert snap is not None
     body = _client(role_user("city_admin")).get(f"/admin/kpi/kpisnapshot/{snap.pk}/change/").content.decode()
     assert "指标计算结果" in body and "&quot;divisions&quot;" not in body
+
+
+def test_changelist_never_counts_the_whole_registry(people, role_user, monkeypatch):
+    """Every COUNT the person changelist runs is bounded (a LIMIT inside); past the cap the page says so."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digigov.core.web.admin_base import CappedPaginator
+
+    client = _client(role_user("city_admin"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PERSONS).status_code == 200
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "naturalperson" in q["sql"]]
+    assert counts and all("LIMIT" in sql.upper() for sql in counts), counts
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr(admin.site._registry[NaturalPerson], "list_per_page", 1)
+    body = client.get(PERSONS).content.decode()
+    assert "结果超过 2 条" in body
