@@ -58,7 +58,8 @@ def main() -> int:
 
     setup_test_environment()
     # the admin's static files as in development (no collectstatic manifest needed for the bench)
-    override_settings(STORAGES={**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+    plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_static}).enable()
     people = NaturalPerson.objects.count()
     if people < 100_000:
         print(f"只有 {people} 名自然人：请先生成完整示范城市（democity --scale 1）", file=sys.stderr)
@@ -100,7 +101,8 @@ def main() -> int:
         ]
         old = [
             ("旧：COUNT(*) 全部自然人", lambda: NaturalPerson.objects.count()),
-            (f"旧：姓名包含「{full_name}」（LIKE '%…%'）", lambda: list(NaturalPerson.objects.filter(name__icontains=full_name).order_by("-pk")[:50])),
+            (f"旧：姓名包含「{full_name}」（LIKE '%…%'）",
+             lambda: list(NaturalPerson.objects.filter(name__icontains=full_name).order_by("-pk")[:50])),
         ]
         print(f"数据库：{connection.vendor}，自然人 {people:,}，法人 {LegalPerson.objects.count():,}；每项取 {args.repeat} 次中位数")
         print(f"基线：一页 50 人（主键倒序）{page_ms:.1f} ms；主键查询 {pk_ms:.2f} ms")

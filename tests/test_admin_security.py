@@ -369,7 +369,6 @@ def test_admin_scope_reaches_what_scope_q_reaches(city, people):
 def test_audit_and_kpi_pages_show_no_raw_json(city, role_user):
     """Users read Chinese words: an audit entry's changes are listed under the fields' Chinese names."""
     from digigov.core.kpi import actions as kpi_actions
-    from digigov.core.kpi.models import KpiSnapshot
 
     client = _client(role_user("auditor"))
     entry = AuditEntry.objects.filter(action="org.division.create").order_by("seq").first()

@@ -21,7 +21,8 @@ def _changes(entry: AuditEntry, data) -> str:
         return "-"
     if not isinstance(data, dict):
         return str(data)
-    return format_html_join("", "<div>{}：{}</div>", ((_label(entry.object_type, k), "-" if v in (None, "") else v) for k, v in data.items()))
+    rows = ((_label(entry.object_type, k), "-" if v in (None, "") else v) for k, v in data.items())
+    return format_html_join("", "<div>{}：{}</div>", rows)
 
 
 @register(AuditEntry)
