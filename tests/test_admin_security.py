@@ -397,3 +397,21 @@ def test_changelist_never_counts_the_whole_registry(people, role_user, monkeypat
     monkeypatch.setattr(admin.site._registry[NaturalPerson], "list_per_page", 1)
     body = client.get(PERSONS).content.decode()
     assert "结果超过 2 条" in body
+
+
+def test_department_scoped_network_admin_cannot_place_a_city_level_point(city):
+    """A grant scoped to a county bureau covers an access point by its department alone: the point's
+    division must lie inside the department's own, or a county admin registers city-level coverage."""
+    from digigov.core.errors import ValidationFailed
+    from digigov.infra.network import actions as network_actions
+    from digigov.infra.network.models import AccessPoint
+
+    scoped = make_user("city_admin", department=city.county_bureau)
+    with pytest.raises(ValidationFailed) as exc:
+        network_actions.create_access_point(scoped, division=city.city, department=city.county_bureau, name="越级接入点")
+    assert exc.value.code == "division_outside_department"
+    assert not AccessPoint.objects.exists()
+    point = network_actions.create_access_point(scoped, division=city.town_a, department=city.county_bureau, name="街道接入点")
+    assert point.level == 3
+    # a city bureau may have points anywhere in the city
+    network_actions.create_access_point(make_user("city_admin"), division=city.village_b, department=city.bureau, name="社区接入点")
