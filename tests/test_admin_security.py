@@ -415,3 +415,21 @@ def test_department_scoped_network_admin_cannot_place_a_city_level_point(city):
     assert point.level == 3
     # a city bureau may have points anywhere in the city
     network_actions.create_access_point(make_user("city_admin"), division=city.village_b, department=city.bureau, name="社区接入点")
+
+
+def test_division_add_not_offered_to_department_admins(city, role_user):
+    client = _client(role_user("dept_admin"))
+    assert client.get("/admin/org/division/").status_code == 200
+    assert client.get("/admin/org/division/add/").status_code == 403
+    assert client.get("/admin/org/department/add/").status_code == 200  # a sub-unit of its own department
+    county_admin = _client(make_user("dept_admin", division=city.county_a))
+    assert county_admin.get("/admin/org/division/add/").status_code == 200
+    # the form is offered to a county's admin, and the action refuses a city-level division (no parent):
+    # that needs an unscoped grant (WHOLE_CITY)
+    response = county_admin.post("/admin/org/division/add/", {"code": "219900000000", "name": "新市", "level": "1", "kind": "市"},
+                                 follow=True)
+    assert "无权执行此操作" in response.content.decode()
+    assert not Division.objects.filter(code="219900000000").exists()
+    county_admin.post("/admin/org/division/add/", {"code": "210602002000", "name": "新街道", "level": "3", "kind": "街道",
+                                                   "parent": city.county_a.pk})
+    assert Division.objects.filter(code="210602002000").exists()

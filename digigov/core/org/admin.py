@@ -15,6 +15,7 @@ class DivisionAdmin(ActionAdmin):
     # the division tree is reference data (the workbench lists it to every org.view holder);
     # creating one is scoped by its action (a city-level division needs an unscoped grant)
     public_registry = True
+    scope_division_field = ""  # who may add one: grants not limited to a department
 
     def create(self, request, obj, form):
         return actions.create_division(request.user, code=obj.code, name=obj.name, level=obj.level, parent=obj.parent, kind=obj.kind)

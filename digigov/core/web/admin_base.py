@@ -140,7 +140,11 @@ class ActionAdmin(admin.ModelAdmin):
         return obj is None or self._in_reach(request, obj)
 
     def has_add_permission(self, request):
-        return hasattr(self, "create") and bool(self.permission_change) and can(request.user, self.permission_change)
+        """Only if one of the user's grants can reach such an object at all: a department-scoped grant
+        never covers a division, so a department admin is not offered 「增加行政区划」."""
+        if not (hasattr(self, "create") and self.permission_change and can(request.user, self.permission_change)):
+            return False
+        return admin_scope_q(request.user, self.permission_change, self.scope_department_field, self.scope_division_field) is not None
 
     def has_change_permission(self, request, obj=None):
         return hasattr(self, "update") and bool(self.permission_change) and can(request.user, self.permission_change, obj)
