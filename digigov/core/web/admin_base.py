@@ -282,7 +282,7 @@ class ActionAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except DigiGovError as exc:
-            self.message_user(request, f"{exc.message}（{exc.code}）", level=messages.ERROR)
+            self.message_user(request, exc.message, level=messages.ERROR)  # Chinese words, not the error code
             return HttpResponseRedirect(request.get_full_path())
 
 
