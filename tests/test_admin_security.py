@@ -433,3 +433,9 @@ def test_division_add_not_offered_to_department_admins(city, role_user):
     county_admin.post("/admin/org/division/add/", {"code": "210602002000", "name": "新街道", "level": "3", "kind": "街道",
                                                    "parent": city.county_a.pk})
     assert Division.objects.filter(code="210602002000").exists()
+
+
+def test_add_forms_have_no_void_fields(city, role_user):
+    """Voiding is its own action; an editable 作废人 was a <select> listing every account in the city."""
+    body = _client(role_user("dept_admin")).get("/admin/rbac/roleassignment/add/").content.decode()
+    assert 'name="voided_by"' not in body and 'name="voided_at_0"' not in body

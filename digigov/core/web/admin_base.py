@@ -44,6 +44,7 @@ from digigov.core.registry import PERMISSIONS
 SECURITY_LOG = logging.getLogger("digigov.security")
 # never shown, searched, sorted or filtered in the admin, on any model
 SECRET_FIELDS = frozenset({"password", "key_hash"})
+VOID_FIELDS = frozenset({"voided_at", "void_reason", "voided_by"})
 # a search term longer than any indexed value we search is cut (and never reaches a LIKE)
 MAX_SEARCH_TERM = 64
 # the highest code point: every string starting with q sorts in [q, q + PREFIX_END)
@@ -257,7 +258,9 @@ class ActionAdmin(admin.ModelAdmin):
 
     # --- forms ------------------------------------------------------------------------------------
     def get_exclude(self, request, obj=None):
-        hidden = (hidden_fields(self.model) | set(self.never_shown)) & {f.name for f in self.model._meta.fields}
+        # voiding is an action of its own (``void``), never a form field; an editable ``voided_by`` was a
+        # <select> of every account in the city
+        hidden = (hidden_fields(self.model) | set(self.never_shown) | VOID_FIELDS) & {f.name for f in self.model._meta.fields}
         return tuple({*(super().get_exclude(request, obj) or ()), *hidden})
 
     def get_readonly_fields(self, request, obj=None):
