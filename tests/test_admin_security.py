@@ -439,3 +439,24 @@ def test_add_forms_have_no_void_fields(city, role_user):
     """Voiding is its own action; an editable 作废人 was a <select> listing every account in the city."""
     body = _client(role_user("dept_admin")).get("/admin/rbac/roleassignment/add/").content.decode()
     assert 'name="voided_by"' not in body and 'name="voided_at_0"' not in body
+
+
+def test_every_foreign_key_in_a_form_is_an_autocomplete(city):
+    """No <select> listing a whole registry (unscoped, and megabytes on the full city)."""
+    from django.contrib.admin.widgets import AutocompleteSelect
+    from django.forms import ModelChoiceField
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = make_user("city_admin")
+    offenders = []
+    for model, model_admin in admin.site._registry.items():
+        if not model.__module__.startswith("digigov.") or not model_admin.has_add_permission(request):
+            continue
+        form = model_admin.get_form(request)()
+        for name, field in form.fields.items():
+            if isinstance(field, ModelChoiceField):
+                widget = getattr(field.widget, "widget", field.widget)
+                if not isinstance(widget, AutocompleteSelect):
+                    offenders.append(f"{model.__name__}.{name}")
+    assert not offenders, offenders
