@@ -16,7 +16,7 @@ from digigov.core import validators
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
-from digigov.core.rbac.checks import require
+from digigov.core.rbac.checks import WHOLE_CITY, require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
@@ -315,7 +315,8 @@ def _key_hash(key: str) -> str:
 @transaction.atomic
 def create_api_client(actor, *, name: str, user: User) -> tuple[ApiClient, str]:
     """Returns the client and its key; the key is not stored and cannot be shown again."""
-    require(actor, "accounts.apiclient.manage")
+    # a machine caller acts for its account across the city: only an unscoped grant creates one
+    require(actor, "accounts.apiclient.manage", WHOLE_CITY)
     if ApiClient.objects.filter(name=name).exists():
         raise Conflict("应用名称已存在", code="api_client_exists")
     key = "dg_" + secrets.token_urlsafe(32)
@@ -340,7 +341,8 @@ def api_client_for_key(key: str) -> ApiClient | None:
 @transaction.atomic
 def create_user(actor, *, username: str, password: str | None, display_name: str, kind: str = UserKind.PERSON,
                 person: NaturalPerson | None = None, is_staff: bool = False) -> User:
-    require(actor, "org.manage")
+    # an account belongs to no department (its post is added afterwards): creating one is city-wide
+    require(actor, "org.manage", WHOLE_CITY)
     username = validators.clean_username(username)
     display_name = validators.clean_name(display_name, "display_name", "姓名/名称", 64)
     if User.objects.filter(username=username).exists():

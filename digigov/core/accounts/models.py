@@ -108,7 +108,10 @@ class NaturalPerson(VoidableModel):
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
-        indexes = [models.Index(fields=["division", "name"])]
+        # name: the admin's prefix search (SQLite: a range; PostgreSQL: LIKE 'q%', hence the pattern opclass,
+        # which other backends ignore)
+        indexes = [models.Index(fields=["division", "name"]),
+                   models.Index(fields=["name"], name="accounts_person_name_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -153,7 +156,8 @@ class LegalPerson(VoidableModel):
     class Meta:
         verbose_name = _("法人")
         verbose_name_plural = _("法人")
-        indexes = [models.Index(fields=["division", "name"])]
+        indexes = [models.Index(fields=["division", "name"]),
+                   models.Index(fields=["name"], name="accounts_legal_name_idx", opclasses=["varchar_pattern_ops"])]
 
     def __str__(self) -> str:
         return self.name
@@ -179,6 +183,9 @@ class AgentAuthorization(VoidableModel):
         verbose_name_plural = _("企业经办人授权")
         constraints = [models.UniqueConstraint(fields=["legal_person", "agent"], condition=models.Q(voided_at__isnull=True), name="uniq_active_agent")]
 
+    def __str__(self) -> str:
+        return f"{self.legal_person} · 经办人 {self.agent}"
+
     def rbac_scope(self):
         return None, self.legal_person.division
 
@@ -199,6 +206,9 @@ class LoginAttempt(models.Model):
         verbose_name = _("登录尝试")
         verbose_name_plural = _("登录尝试")
         indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {'成功' if self.success else '失败'}"
 
 
 class ApiClient(VoidableModel):

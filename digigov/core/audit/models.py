@@ -39,6 +39,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("审计记录")
         ordering = ["-seq"]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor} {self.action}"
+
     @property
     def before(self):
         return json.loads(self.before_json) if self.before_json else None

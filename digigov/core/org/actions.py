@@ -114,6 +114,12 @@ def add_staff(actor, *, user, department: Department, employee_no: str, post: Po
     require(actor, "org.manage", department)
     if post is not None and post.department_id != department.pk:
         raise ValidationFailed("岗位不属于该单位", code="post_mismatch")
+    # a post makes the account part of the department's reach (its admin lists it and grants it roles):
+    # only a staff account (staff login policy), and one post per account (was an IntegrityError, a 500)
+    if getattr(user, "kind", "") != "staff":
+        raise ValidationFailed("只有工作人员账户可以登记为工作人员", code="not_staff_account", detail={"field": "user"})
+    if StaffMember.objects.filter(user=user).exists():
+        raise Conflict("该账户已登记为工作人员", code="already_staff", detail={"field": "user"})
     if StaffMember.objects.filter(employee_no=employee_no).exists():
         raise Conflict("工号已存在", code="employee_no_exists")
     staff = StaffMember.objects.create(user=user, department=department, post=post, employee_no=employee_no)

@@ -8,10 +8,14 @@ from .models import Department, Division, Post, StaffMember
 class DivisionAdmin(ActionAdmin):
     list_display = ("code", "name", "level", "kind", "parent")
     list_filter = ("level",)
-    search_fields = ("code", "name")
-    raw_id_fields = ("parent",)
+    search_fields = ("^code", "^name")
+    autocomplete_fields = ("parent",)
     permission_view = "org.view"
     permission_change = "org.manage"
+    # the division tree is reference data (the workbench lists it to every org.view holder);
+    # creating one is scoped by its action (a city-level division needs an unscoped grant)
+    public_registry = True
+    scope_division_field = ""  # who may add one: grants not limited to a department
 
     def create(self, request, obj, form):
         return actions.create_division(request.user, code=obj.code, name=obj.name, level=obj.level, parent=obj.parent, kind=obj.kind)
@@ -21,10 +25,12 @@ class DivisionAdmin(ActionAdmin):
 class DepartmentAdmin(ActionAdmin):
     list_display = ("name", "code", "kind", "division", "is_budget_unit", "voided_at")
     list_filter = ("kind", "is_budget_unit")
-    search_fields = ("name", "code")
-    raw_id_fields = ("division", "parent")
+    search_fields = ("name", "^code")
+    autocomplete_fields = ("division", "parent")
     permission_view = "org.view"
     permission_change = "org.manage"
+    scope_department_field = ""
+    scope_division_field = "division"
     editable_fields = ("name", "short_name", "is_budget_unit")
 
     def create(self, request, obj, form):
@@ -38,10 +44,13 @@ class DepartmentAdmin(ActionAdmin):
 @register(Post)
 class PostAdmin(ActionAdmin):
     list_display = ("name", "department")
-    search_fields = ("name",)
-    raw_id_fields = ("department",)
+    search_fields = ("^name",)
+    autocomplete_fields = ("department",)
+    list_select_related = ("department",)
     permission_view = "org.view"
     permission_change = "org.manage"
+    scope_department_field = "department"
+    scope_division_field = "department__division"
 
     def create(self, request, obj, form):
         return actions.create_post(request.user, department=obj.department, name=obj.name)
@@ -50,11 +59,13 @@ class PostAdmin(ActionAdmin):
 @register(StaffMember)
 class StaffAdmin(ActionAdmin):
     list_display = ("employee_no", "user", "department", "post")
-    search_fields = ("employee_no", "user__display_name")
-    raw_id_fields = ("user", "department", "post")
+    search_fields = ("=employee_no", "^user__display_name")
+    autocomplete_fields = ("user", "department", "post")
     list_select_related = ("user", "department", "post__department")
     permission_view = "org.view"
     permission_change = "org.manage"
+    scope_department_field = "department"
+    scope_division_field = "department__division"
 
     def create(self, request, obj, form):
         return actions.add_staff(request.user, user=obj.user, department=obj.department, employee_no=obj.employee_no, post=obj.post)

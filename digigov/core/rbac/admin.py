@@ -8,8 +8,8 @@ from .models import RoleAssignment
 class RoleAssignmentAdmin(ActionAdmin):
     list_display = ("user", "role", "department", "division", "voided_at")
     list_filter = ("role",)
-    search_fields = ("user__username", "user__display_name")
-    raw_id_fields = ("user", "department", "division")
+    search_fields = ("=user__username", "^user__display_name")
+    autocomplete_fields = ("user", "department", "division")
     list_select_related = ("user", "department", "division")
     permission_view = "rbac.manage"
     permission_change = "rbac.manage"

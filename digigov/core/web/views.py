@@ -158,7 +158,8 @@ def metrics(request):
 
 def bad_request(request, exception=None):
     """handler400. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is first read by the CSRF middleware, before any
-    view, so ErrorPageMiddleware never sees it and Django answers a bare 400: answer 413 like the views do."""
+    view, so ErrorPageMiddleware never sees it and Django answers a bare 400: answer 413 like the views do.
+    Other refused requests (SuspiciousOperation) get the Chinese error page rather than Django's English one."""
     from django.core.exceptions import RequestDataTooBig
     from django.views.defaults import bad_request as default_bad_request
 
@@ -167,4 +168,10 @@ def bad_request(request, exception=None):
         if request.path.startswith("/api/"):
             return JsonResponse(error.as_body(), status=413)
         return render(request, "web/error.html", {"error": error}, status=413)
+    if not request.path.startswith("/api/"):
+        # a SuspiciousOperation (an admin ``_to_field`` trick, a bad Host header) gets a Chinese page too
+        try:
+            return render(request, "web/error.html", {"error": DigiGovError("请求无效", code="bad_request")}, status=400)
+        except Exception:  # noqa: BLE001  (a request refused before the middleware set it up: a bad Host header)
+            return HttpResponse("请求无效（400）", status=400, content_type="text/plain; charset=utf-8")
     return default_bad_request(request, exception)

@@ -12,7 +12,8 @@ DIV = "department__division"
 @register(ResourcePool)
 class ResourcePoolAdmin(ActionAdmin):
     list_display = ("name", "platform", "vcpu_total", "memory_gb_total", "storage_tb_total", "voided_at")
-    raw_id_fields = ("platform",)
+    search_fields = ("^name",)
+    autocomplete_fields = ("platform",)
     permission_view = "cloud.view"
     permission_change = "cloud.manage"
     editable_fields = ("vcpu_total", "memory_gb_total", "storage_tb_total")
@@ -32,7 +33,7 @@ class CloudPlatformAdmin(ActionAdmin):
     list_display = ("name", "kind", "department", "integrated", "integrated_on", "voided_at")
     list_filter = ("kind", "integrated")
     search_fields = ("name",)
-    raw_id_fields = ("department",)
+    autocomplete_fields = ("department",)
     list_select_related = ("department",)
     permission_view = "cloud.view"
     permission_change = "cloud.manage"
@@ -56,7 +57,7 @@ class HostedSystemAdmin(ActionAdmin):
     list_display = ("name", "department", "classified", "cloud_status", "platform", "migrated_on", "voided_at")
     list_filter = ("cloud_status", "classified")
     search_fields = ("name",)
-    raw_id_fields = ("department", "platform")
+    autocomplete_fields = ("department", "platform")
     list_select_related = ("department", "platform")
     permission_view = "cloud.view"
     permission_change = "cloud.manage"
@@ -79,7 +80,7 @@ class HostedSystemAdmin(ActionAdmin):
 @register(Quota)
 class QuotaAdmin(ActionAdmin):
     list_display = ("department", "pool", "vcpu", "memory_gb", "storage_tb", "voided_at")
-    raw_id_fields = ("department", "pool")
+    autocomplete_fields = ("department", "pool")
     list_select_related = ("department", "pool")
     permission_view = "cloud.view"
     permission_change = "cloud.manage"
@@ -98,7 +99,7 @@ class QuotaAdmin(ActionAdmin):
 @register(Allocation)
 class AllocationAdmin(ActionAdmin):
     list_display = ("department", "system", "pool", "vcpu", "memory_gb", "storage_tb", "granted_at", "voided_at")
-    raw_id_fields = ("department", "system", "pool")
+    autocomplete_fields = ("department", "system", "pool")
     list_select_related = ("department", "system", "pool")
     permission_view = "cloud.view"
     permission_change = "cloud.manage"

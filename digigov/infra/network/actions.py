@@ -61,6 +61,10 @@ def create_access_point(actor, *, division: Division, name: str = "", department
         raise ValidationFailed("请选择所在区划", code="division_required", detail={"field": "division"})
     point = AccessPoint(division=division, department=department, level=division.level)
     require(actor, "network.manage", point)
+    # a grant scoped to a department covers the point by its department alone: without this a county
+    # bureau's admin could register a city-level point (counted in the city's K02 coverage)
+    if department is not None and not division.code.startswith(department.division.prefix):
+        raise ValidationFailed("接入点所在区划须在接入单位所属区划之内", code="division_outside_department", detail={"field": "division"})
     _check_department(department)
     name = (name or "").strip() or f"{department.name if department else division.name}电子政务外网接入点"
     if len(name) > 100:

@@ -10,8 +10,8 @@ from .models import AccessPoint
 class AccessPointAdmin(ActionAdmin):
     list_display = ("name", "division", "level", "department", "bandwidth_mbps", "ipv6_ready", "status", "commissioned_on", "voided_at")
     list_filter = ("level", "status", "ipv6_ready")
-    search_fields = ("name", "division__code")
-    raw_id_fields = ("division", "department")
+    search_fields = ("^name", "^division__code")
+    autocomplete_fields = ("division", "department")
     list_select_related = ("division", "department")
     permission_view = "network.view"
     permission_change = "network.manage"

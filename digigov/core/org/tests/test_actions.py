@@ -179,9 +179,16 @@ def test_posts_and_staff(city):
     staff = org.add_staff(city.system, user=user, department=city.bureau, employee_no="E0001", post=post)
     assert str(staff) == f"{user.display_name}（{city.bureau.name}）"
     with pytest.raises(ValidationFailed) as exc:
-        org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E0002", post=other_post)
+        org.add_staff(city.system, user=make_user(kind="staff"), department=city.bureau, employee_no="E0002", post=other_post)
     assert exc.value.code == "post_mismatch"
     with pytest.raises(Conflict) as exc:
-        org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E0001")
+        org.add_staff(city.system, user=make_user(kind="staff"), department=city.bureau, employee_no="E0001")
     assert exc.value.code == "employee_no_exists"
+    # one post per account (was an IntegrityError: a 500 in the admin); staff accounts only
+    with pytest.raises(Conflict) as exc:
+        org.add_staff(city.system, user=user, department=city.other_bureau, employee_no="E0003")
+    assert exc.value.code == "already_staff"
+    with pytest.raises(ValidationFailed) as exc:
+        org.add_staff(city.system, user=make_user("citizen"), department=city.bureau, employee_no="E0004")
+    assert exc.value.code == "not_staff_account"
     assert {e.action for e in AuditEntry.objects.all()} >= {"org.post.create", "org.staff.add"}

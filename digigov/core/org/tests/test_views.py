@@ -36,8 +36,8 @@ def test_departments_list_shows_depth_staff_and_hides_voided(client, role_user, 
     from digigov.core.testing import make_user
 
     admin = role_user("city_admin")
-    org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E1")
-    org.add_staff(city.system, user=make_user(), department=city.bureau, employee_no="E2")
+    org.add_staff(city.system, user=make_user(kind="staff"), department=city.bureau, employee_no="E1")
+    org.add_staff(city.system, user=make_user(kind="staff"), department=city.bureau, employee_no="E2")
     with acting_as(admin):
         void(admin, city.other_bureau, "机构改革", "org.manage")
     client.force_login(admin)

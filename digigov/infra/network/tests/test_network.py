@@ -198,7 +198,7 @@ def test_access_point_list_filters_and_query_count(city, net, city_admin, client
         c.get(url)
     for i in range(40):
         actions.create_access_point(city_admin, division=city.village_b if i % 2 else city.town_b, name=f"点{i}", bandwidth_mbps=50,
-                                    department=city.county_bureau if i % 3 == 0 else None)
+                                    department=city.bureau if i % 3 == 0 else None)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert c.get(url).status_code == 200
     with django_assert_max_num_queries(6):  # incl. the staff-TOTP check
