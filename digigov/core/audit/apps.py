@@ -7,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
         from digigov.core.registry import NavItem
 
