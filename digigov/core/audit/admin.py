@@ -1,6 +1,6 @@
 from digigov.core.web.admin_base import ReadOnlyAdmin, register
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditVerification
 
 
 @register(AuditEntry)
@@ -15,3 +15,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         from digigov.core.rbac.checks import can
 
         return AuditEntry.objects.all() if can(request.user, "audit.view") else AuditEntry.objects.none()
+
+
+@register(AuditVerification)
+class AuditVerificationAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "finished_at", "ok", "checked", "checkpoints", "first_bad_seq", "reason", "requested_by")
+    permission_view = "audit.view"
+    ordering = ("-started_at",)
+
+    def get_queryset(self, request):
+        from digigov.core.rbac.checks import can
+
+        qs = AuditVerification.objects.select_related("requested_by")
+        return qs if can(request.user, "audit.view") else qs.none()

@@ -49,6 +49,11 @@ KEY_LABELS = {
     "seed": "随机种子",
     "scale": "规模",
     "rows": "行数",
+    # the audit page's own filters (an audit.export entry records them)
+    "who": "操作人",
+    "department": "部门",
+    "since": "起始日期",
+    "until": "截止日期",
 }
 
 EMPTY = "—"
@@ -144,8 +149,22 @@ def humanise(value: Any, field=None, model=None) -> str:
     if isinstance(value, dict):
         if not value:
             return EMPTY
-        return "；".join(f"{key_label(model, str(k))}：{humanise(v, _field(model, str(k)), model)}" for k, v in value.items())
+        return "；".join(f"{key_label(model, str(k))}：{_coded(str(k), v) or humanise(v, _field(model, str(k)), model)}"
+                        for k, v in value.items())
     return str(value)
+
+
+def _coded(key: str, value: Any) -> str | None:
+    """Values that are themselves codes (an action, an object type, a role) read as their labels."""
+    if not isinstance(value, str) or not value:
+        return None
+    if key == "action":
+        return audit_event_label(value)
+    if key == "object_type":
+        return object_type_label(value)
+    if key == "role":
+        return role_label(value)
+    return None
 
 
 @dataclass

@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.entries, name="entries"),
     path("export.csv", views.export, name="export"),
     path("verify/", views.verify, name="verify"),
-    path("<int:seq>/", views.entry, name="entry"),
+    path("<str:seq>/", views.entry, name="entry"),  # str: an unknown id answers 404 after the permission check
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from digigov.core.errors import get_or_404
+from digigov.core.errors import NotFound, get_or_404
 from digigov.core.rbac.checks import can
 from digigov.core.registry import AUDIT_EVENTS
 from digigov.core.web.decorators import requires
@@ -51,8 +51,10 @@ def entries(request):
 
 
 @requires("audit.view")
-def entry(request, seq: int):
-    e = get_or_404(AuditEntry.objects.all(), seq=seq)
+def entry(request, seq: str):
+    if not seq.isdigit() or len(seq) > 18:
+        raise NotFound()
+    e = get_or_404(AuditEntry.objects.all(), seq=int(seq))
     present.decorate([e])
     return render(request, "audit/entry.html", {"e": e, "rows": present.field_rows(e)})
 

@@ -145,6 +145,9 @@ def test_csv_export_is_filtered_labelled_and_audited(client, auditor, city):
     export = AuditEntry.objects.filter(action="audit.export").get()
     assert export.actor == auditor.username and export.after["filters"] == {"action": "org.division.create"}
     assert verify_chain().ok
+    detail = client.get(f"/workbench/audit/{export.seq}/").content.decode()
+    assert "导出审计日志" in detail and "筛选条件" in detail and "动作：新建行政区划" in detail
+    assert "org.division.create" not in detail
 
 
 def test_csv_export_is_bounded_and_neutralises_formulas(client, auditor, db, settings):
