@@ -213,3 +213,31 @@ def test_audit_key_is_generated_once_with_owner_only_permissions(monkeypatch, tm
     monkeypatch.setenv("DIGIGOV_AUDIT_KEY", "xyz")
     with pytest.raises(ValueError):
         project_settings._audit_key()
+
+
+def test_head_rewound_without_deleting_rows_is_detected(db):
+    entries = _chain(3)
+    keep = entries[-2]
+    ChainHead.objects.filter(pk=1).update(last_seq=keep.seq, last_hash=keep.hash)
+    result = verify_chain()
+    assert not result.ok and result.first_broken_seq == keep.seq + 1 and "链头" in result.reason
+
+
+def test_entries_appended_during_a_verification_are_not_a_break(db, monkeypatch):
+    """A verification on a live system: an entry committed while the walk runs (head moved with it)."""
+    from digigov.core.audit import actions
+
+    _chain(3)
+    real = actions._fields_of
+    appended = []
+
+    def append_once(entry):
+        if not appended:
+            appended.append(True)
+            record(system_account(), "test.event", object_type="test", object_id="late")
+        return real(entry)
+
+    monkeypatch.setattr(actions, "_fields_of", append_once)
+    result = verify_chain()
+    assert result.ok, result
+    assert result.checked == AuditEntry.objects.count() - 1
