@@ -83,7 +83,7 @@ def test_days_and_times_are_beijing_time(client, auditor, db):
     assert rows(client.get("/workbench/audit/", {"until": "2025-03-01"})) == 0
 
 
-def test_keyset_pages_without_counting(client, auditor, db, django_assert_num_queries):
+def test_keyset_pages_without_counting(client, auditor, db):
     system = system_account()
     for i in range(60):
         record(system, "kpi.recompute", object_type="test", object_id=str(i))
