@@ -39,7 +39,7 @@ def _keyed(entry, prev_hash):
     return hmac_sm3_hex(bytes.fromhex(settings.DIGIGOV_AUDIT_KEY), _payload(entry, prev_hash))
 
 
-def _rechain(apps, old, new, label):
+def _rechain(apps, connection, old, new, label):
     AuditEntry = apps.get_model("audit", "AuditEntry")
     ChainHead = apps.get_model("audit", "ChainHead")
     old_prev, new_prev, last_seq = GENESIS, GENESIS, 0
@@ -57,7 +57,12 @@ def _rechain(apps, old, new, label):
             e.hash = new(e, new_prev)
             new_prev = e.hash
             last_seq = e.seq
-        AuditEntry.objects.bulk_update(rows, ["prev_hash", "hash"])
+        # plain executemany: bulk_update's CASE WHEN is several times slower over millions of rows
+        with connection.cursor() as cur:
+            cur.executemany(
+                f"UPDATE {AuditEntry._meta.db_table} SET prev_hash = %s, hash = %s WHERE seq = %s",
+                [(e.prev_hash, e.hash, e.seq) for e in rows],
+            )
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None:
         if head.last_seq != last_seq or head.last_hash != old_prev:
@@ -66,11 +71,11 @@ def _rechain(apps, old, new, label):
 
 
 def forwards(apps, schema_editor):
-    _rechain(apps, _plain, _keyed, "SM3 ")
+    _rechain(apps, schema_editor.connection, _plain, _keyed, "SM3 ")
 
 
 def backwards(apps, schema_editor):
-    _rechain(apps, _keyed, _plain, "HMAC-SM3 ")
+    _rechain(apps, schema_editor.connection, _keyed, _plain, "HMAC-SM3 ")
 
 
 

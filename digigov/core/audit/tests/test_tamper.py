@@ -183,20 +183,24 @@ def test_checkpoint_head_skips_a_head_already_covered(db):
     assert len(checkpoints.read()[0]) == 1
 
 
+class _Editor:
+    connection = connection
+
+
 def test_migration_rechains_a_plain_chain_under_the_key_and_refuses_a_broken_one(db):
     mig = importlib.import_module("digigov.core.audit.migrations.0002_verification_and_keyed_chain")
     entries = _chain(4)
-    mig.backwards(django_apps, None)  # the chain as the plain-SM3 code wrote it
+    mig.backwards(django_apps, _Editor)  # the chain as the plain-SM3 code wrote it
     first = AuditEntry.objects.order_by("seq").first()
     assert first.hash == sm3_hex(first.prev_hash.encode() + canonical(_fields_of(first)))
     assert not verify_chain().ok
-    mig.forwards(django_apps, None)
+    mig.forwards(django_apps, _Editor)
     assert verify_chain().ok
     # a plain chain that is already broken is not laundered under the key
-    mig.backwards(django_apps, None)
+    mig.backwards(django_apps, _Editor)
     _raw("UPDATE audit_auditentry SET actor = 'mallory' WHERE seq = %s", [entries[1].seq])
     with pytest.raises(RuntimeError, match=rf"seq={entries[1].seq}"):
-        mig.forwards(django_apps, None)
+        mig.forwards(django_apps, _Editor)
 
 
 def test_audit_key_is_generated_once_with_owner_only_permissions(monkeypatch, tmp_path):
