@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from digigov.core.context import current_actor
 from digigov.core.crypto import constant_time_equals, hmac_sm3_hex
+from digigov.core.errors import Conflict
 
 from . import checkpoints
 from .keys import chain_key
@@ -262,6 +263,9 @@ def start_verification(actor) -> "AuditVerification":
 
     require(actor, "audit.verify", WHOLE_CITY)
     with transaction.atomic():
+        recent = timezone.now() - dt.timedelta(hours=1)  # an older unfinished run died with its worker
+        if AuditVerification.objects.filter(finished_at__isnull=True, started_at__gte=recent).exists():
+            raise Conflict("已有一次审计链校验正在进行，请等待其完成", code="verification_running")
         run = AuditVerification.objects.create(started_at=timezone.now(), requested_by=actor)
         record(actor, "audit.verify", run, after={"started_at": run.started_at})
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from digigov.core.errors import NotFound, get_or_404
+from digigov.core.errors import Conflict, NotFound, get_or_404
 from digigov.core.rbac.checks import can
 from digigov.core.registry import AUDIT_EVENTS
 from digigov.core.web.decorators import requires
@@ -111,6 +111,10 @@ def export(request):
 @require_POST
 @requires("audit.verify")
 def verify(request):
-    actions.start_verification(request.user)
-    messages.success(request, "已开始校验审计链，完成后结果显示在本页。")
+    try:
+        actions.start_verification(request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已开始校验审计链，完成后结果显示在本页。")
     return redirect("audit:entries")

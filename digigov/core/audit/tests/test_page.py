@@ -203,3 +203,12 @@ def test_nightly_task_records_a_verification_by_the_system_account(db, django_ca
         nightly_audit_verification.call_local()
     run = AuditVerification.objects.get()
     assert run.ok and run.requested_by == system_account()
+
+
+def test_a_second_verification_waits_for_the_running_one(client, auditor, db):
+    """Without the commit the task never runs: the first run stays unfinished, and a second is refused."""
+    client.post("/workbench/audit/verify/")
+    r = client.post("/workbench/audit/verify/", follow=True)
+    assert "已有一次审计链校验正在进行" in r.content.decode()
+    assert AuditVerification.objects.count() == 1
+    assert "校验中" in r.content.decode()
