@@ -100,7 +100,9 @@ def export(request):
                 )])
             sent += len(batch)
             if before is None:
-                break
+                return
+        if qs.filter(seq__lt=before).exists():
+            yield writer.writerow([f"已达导出上限 {limit} 行，更早的记录未导出；请缩小筛选范围后分批导出"])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

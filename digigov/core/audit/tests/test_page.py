@@ -154,8 +154,14 @@ def test_csv_export_is_bounded_and_neutralises_formulas(client, auditor, db, set
     settings.DIGIGOV_AUDIT_EXPORT_MAX_ROWS = 3
     record(system_account(), "kpi.recompute", object_type="test", object_id="1", object_repr="=HYPERLINK(\"x\")")
     table = _csv(client.get("/workbench/audit/export.csv"))
-    assert len(table) == 1 + 3
-    assert any(row[10] == "'=HYPERLINK(\"x\")" for row in table[1:])
+    assert len(table) == 1 + 3 + 1
+    assert any(row[10] == "'=HYPERLINK(\"x\")" for row in table[1:4])
+    assert table[-1] == ["已达导出上限 3 行，更早的记录未导出；请缩小筛选范围后分批导出"]
+    # exactly at the bound: no note
+    n = AuditEntry.objects.filter(action="kpi.recompute").count()
+    settings.DIGIGOV_AUDIT_EXPORT_MAX_ROWS = n
+    table = _csv(client.get("/workbench/audit/export.csv", {"action": "kpi.recompute"}))
+    assert len(table) == 1 + n
 
 
 @pytest.mark.parametrize("role", ["window_clerk", "dept_admin", "city_admin", "citizen"])
