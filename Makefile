@@ -46,6 +46,8 @@ lint-imports: install
 
 bench: install
 	$(BIN)/python bench/democity.py
+	$(BIN)/python bench/audit_record.py
 
 clean:
-	rm -rf $(VENV) var/digigov.sqlite3* var/huey.sqlite3* var/static
+	# the audit checkpoints belong to the database they checkpoint: a new database starts a new chain
+	rm -rf $(VENV) var/digigov.sqlite3* var/huey.sqlite3* var/static var/audit

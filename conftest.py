@@ -38,3 +38,11 @@ def _fresh_actor():
     token = context.set_actor(context.Actor())
     yield
     context.reset_actor(token)
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_tmp(settings, tmp_path):
+    """Each test's audit checkpoints go to its own file: a shared var/audit/checkpoints.log would name
+    entries another test's rolled-back database never had."""
+    settings.DIGIGOV_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.log")
+    settings.DIGIGOV_AUDIT_CHECKPOINT_MIRROR = ""

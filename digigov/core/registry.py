@@ -6,6 +6,9 @@ Apps call these from ``AppConfig.ready()``:
 * ``register_nav`` — a workbench/portal menu entry under one of the plan's layers.
 * ``register_kpi`` — the function that computes one of Table 1's indicators.
 * ``register_demo`` — the app's demo-city generator, run by ``manage.py democity``.
+* ``register_audit_event`` / ``register_audit_events`` — the Chinese label of each audit action code
+  the app's actions pass to ``record``; each app keeps them in its own ``audit_events.py``, imported
+  from ``ready()``. A test fails for any code in the code base without a label.
 """
 
 from __future__ import annotations
@@ -103,6 +106,22 @@ NAV: list[NavItem] = []
 KPI_COMPUTERS: dict[str, Callable] = {}
 DEMO_GENERATORS: dict[str, DemoGenerator] = {}
 URLS: list[tuple[str, str]] = []  # (prefix, urlconf module) mounted by the root URLconf
+AUDIT_EVENTS: dict[str, str] = {}  # audit action code → Chinese label
+UNREGISTERED_AUDIT_EVENT = "其他操作"
+
+
+def register_audit_event(code: str, label: str) -> None:
+    AUDIT_EVENTS[code] = label
+
+
+def register_audit_events(labels: dict[str, str]) -> None:
+    for code, label in labels.items():
+        register_audit_event(code, label)
+
+
+def audit_event_label(code: str) -> str:
+    """What the audit page shows for an action code: its registered label, never the raw code."""
+    return AUDIT_EVENTS.get(code, UNREGISTERED_AUDIT_EVENT)
 
 
 def register_urls(prefix: str, module: str) -> None:

@@ -13,6 +13,12 @@ Everything comes from environment variables with safe defaults:
                  /metrics then sums every worker's counters from that directory
   DIGIGOV_STAFF_OTP  "required" forces staff to enrol TOTP; default "enrolled"
                  (a staff member with a confirmed device must always give a code)
+  DIGIGOV_AUDIT_KEY  hex key of the audit chain's HMAC-SM3 (≥ 32 bytes); default: generated once
+                 into var/audit_key (0600). Keep it out of the database and its backups: whoever
+                 holds it can rewrite the audit chain undetected.
+  DIGIGOV_AUDIT_CHECKPOINT_FILE    signed chain-head checkpoints, append-only; default var/audit/checkpoints.log
+  DIGIGOV_AUDIT_CHECKPOINT_MIRROR  optional second copy of the checkpoints (another disk or host mount)
+  DIGIGOV_AUDIT_CHECKPOINT_EVERY   a checkpoint every N audit entries (default 100; also every 10 minutes)
 """
 
 from __future__ import annotations
@@ -49,6 +55,33 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> str:
+    """The audit chain's MAC key (hex). Not in the database: a database administrator who can
+    rewrite rows cannot recompute the chain without it. Created with O_EXCL so two processes
+    starting together agree on one key."""
+    if os.environ.get("DIGIGOV_AUDIT_KEY"):
+        value = os.environ["DIGIGOV_AUDIT_KEY"].strip()
+        if len(bytes.fromhex(value)) < 16:  # a malformed key fails at start-up, not at the first write
+            raise ValueError("DIGIGOV_AUDIT_KEY must be at least 16 bytes of hex")
+        return value
+    path = VAR_DIR / "audit_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+DIGIGOV_AUDIT_KEY = _audit_key()
+DIGIGOV_AUDIT_CHECKPOINT_FILE = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_FILE") or str(VAR_DIR / "audit" / "checkpoints.log")
+DIGIGOV_AUDIT_CHECKPOINT_MIRROR = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_MIRROR", "")
+DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "100")))
+# rows one CSV export of the audit page may hold (narrow the filters for more)
+DIGIGOV_AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("DIGIGOV_AUDIT_EXPORT_MAX_ROWS", "50000"))
 TESTING = "pytest" in sys.modules or _env_bool("DIGIGOV_TESTING")
 DEBUG = _env_bool("DIGIGOV_DEBUG")
 HTTPS = _env_bool("DIGIGOV_HTTPS")

@@ -105,5 +105,5 @@ def test_request_approve_and_audit(browser, live_server, shot, cloud_city):
     rows = auditor.locator("tr.audit-row")
     text = " ".join(rows.all_inner_texts())
     assert "deptadmin" in text and "cityadmin" in text
-    assert "cloud.request.submit" in text and "cloud.request.approve" in text
+    assert "提交云资源申请" in text and "批准云资源申请" in text and "cloud.request" not in text
     shot(auditor, "audit-cloud-actions")

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
         from digigov.core.registry import NavItem
 

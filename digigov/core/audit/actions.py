@@ -13,8 +13,11 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from digigov.core.context import current_actor
-from digigov.core.crypto import sm3_hex
+from digigov.core.crypto import constant_time_equals, hmac_sm3_hex
+from digigov.core.errors import Conflict
 
+from . import checkpoints
+from .keys import chain_key
 from .models import GENESIS_HASH, AuditEntry, ChainHead
 
 HASHED_FIELDS = (
@@ -74,7 +77,13 @@ def canonical(entry: dict) -> bytes:
 
 
 def entry_hash(fields: dict) -> str:
-    return sm3_hex(fields["prev_hash"].encode() + canonical(fields))
+    """HMAC-SM3 under the audit key (``keys.chain_key``) of ``prev_hash ‖ canonical JSON``.
+
+    Keyed, not a plain SM3 hash: with a plain hash anyone who can write the table can edit a row
+    and recompute every later hash and the head, and the chain verifies as intact. The key is
+    outside the database (env or ``var/audit_key``). Rows written before the key existed were
+    re-chained under it by migration 0002 (after checking their plain SM3 chain)."""
+    return hmac_sm3_hex(chain_key(), fields["prev_hash"].encode() + canonical(fields))
 
 
 def _fields_of(entry: AuditEntry) -> dict:
@@ -148,6 +157,7 @@ def record(
     entry.hash = entry_hash(_fields_of(entry))
     entry.save()
     ChainHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=entry.hash)
+    checkpoints.after_commit(entry.seq, entry.hash)
     return entry
 
 
@@ -162,34 +172,128 @@ class VerifyResult:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    checkpoints: int = 0  # valid checkpoints the chain was compared with
 
 
 def verify_chain(batch: int = 5000) -> VerifyResult:
-    """Recompute every hash in order; name the first entry that does not match."""
+    """Recompute every entry's MAC in order and compare the chain with the signed checkpoints kept
+    outside the database; name the first entry that does not match.
+
+    Detects: an edited row (its MAC no longer matches, even if the editor recomputed hashes without
+    the key), a deleted row (a gap in ``seq``), a deleted tail with a rewound head (a checkpoint names
+    a seq the table no longer has), a rewritten stretch with valid MACs (a checkpoint's hash differs),
+    and a forged or altered checkpoint line (its own MAC).
+    """
+    # read before walking the table: every checkpoint read then names an entry already committed
+    cps, bad_lines = checkpoints.read()
+    if bad_lines:
+        first = min(bad_lines, key=lambda b: (b.seq is None, b.seq or 0))
+        return VerifyResult(False, 0, first.seq, f"{first.reason}（检查点文件第 {first.line_no} 行）", len(cps))
+    expected: dict[int, set[str]] = {}
+    for cp in cps:
+        expected.setdefault(cp.seq, set()).add(cp.hash)
+    # the head as of now bounds the walk: entries appended while we walk (their head update commits
+    # with them) are left for the next run instead of looking like a head that lags behind
+    head = ChainHead.objects.filter(pk=1).first()
+    limit = head.last_seq if head is not None else None
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
     last_seen = 0
+    last_cp = 0
     while True:
-        rows = list(AuditEntry.objects.filter(seq__gt=last_seen).order_by("seq")[:batch])
+        qs = AuditEntry.objects.filter(seq__gt=last_seen)
+        if limit is not None:
+            qs = qs.filter(seq__lte=limit)
+        rows = list(qs.order_by("seq")[:batch])
         if not rows:
             break
         for entry in rows:
             if entry.seq != expected_seq:
-                return VerifyResult(False, checked, expected_seq, f"缺少序号 {expected_seq} 的记录（已被删除）")
+                return VerifyResult(False, checked, expected_seq, f"缺少序号 {expected_seq} 的记录（已被删除）", len(cps))
             if entry.prev_hash != prev_hash:
-                return VerifyResult(False, checked, entry.seq, "前序摘要与上一条记录不符")
-            if entry.hash != entry_hash(_fields_of(entry)):
-                return VerifyResult(False, checked, entry.seq, "记录内容与摘要不符（已被篡改）")
+                return VerifyResult(False, checked, entry.seq, "前序摘要与上一条记录不符", len(cps))
+            if not constant_time_equals(entry.hash, entry_hash(_fields_of(entry))):
+                return VerifyResult(False, checked, entry.seq, "记录内容与摘要不符（已被篡改）", len(cps))
+            if entry.seq in expected:
+                if expected[entry.seq] != {entry.hash}:
+                    return VerifyResult(False, checked, last_cp + 1,
+                                        f"第 {last_cp + 1}–{entry.seq} 号记录与库外检查点不符（已被整体改写）", len(cps))
+                last_cp = entry.seq
             prev_hash = entry.hash
             expected_seq += 1
             checked += 1
             last_seen = entry.seq
+    if head is None:
+        if checked:  # the head is what anchors the tail: without it a truncation would pass
+            return VerifyResult(False, checked, checked + 1, "链头缺失，无法确认末尾记录是否被删除", len(cps))
+    else:
+        if head.last_seq != checked:
+            return VerifyResult(False, checked, checked + 1, "链头与记录数不符（末尾记录被删除）", len(cps))
+        if checked and head.last_hash != prev_hash:
+            return VerifyResult(False, checked, checked, "链头摘要与末条记录不符", len(cps))
+        # rows beyond the head read above are legitimate only if the head has since moved past them
+        beyond = AuditEntry.objects.filter(seq__gt=head.last_seq).aggregate(m=models.Max("seq"))["m"]
+        if beyond is not None:
+            now = ChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
+            if now < beyond:
+                return VerifyResult(False, checked, now + 1, "链头落后于已有记录（链头被回拨）", len(cps))
+    if cps and cps[-1].seq > checked:
+        return VerifyResult(False, checked, checked + 1,
+                            f"库外检查点记载到第 {cps[-1].seq} 号，数据库只有 {checked} 条（末尾记录被删除、链头被回拨）", len(cps))
+    return VerifyResult(True, checked, checkpoints=len(cps))
+
+
+def checkpoint_head() -> int | None:
+    """Checkpoint the current head unless a checkpoint already covers it (the periodic task): bounds
+    the unprotected tail by time as well as by count. Returns the seq checkpointed."""
     head = ChainHead.objects.filter(pk=1).first()
-    if head is None and checked:  # the head is what anchors the tail: without it a truncation would pass
-        return VerifyResult(False, checked, checked + 1, "链头缺失，无法确认末尾记录是否被删除")
-    if head is not None and head.last_seq != checked:
-        return VerifyResult(False, checked, checked + 1 if head.last_seq > checked else head.last_seq, "链头与记录数不符（末尾记录被删除）")
-    if head is not None and checked and head.last_hash != prev_hash:
-        return VerifyResult(False, checked, checked, "链头摘要与末条记录不符")
-    return VerifyResult(True, checked)
+    if head is None or head.last_seq == 0 or head.last_seq <= checkpoints.last_seq():
+        return None
+    checkpoints.write(head.last_seq, head.last_hash)
+    return head.last_seq
+
+
+def start_verification(actor) -> "AuditVerification":
+    """An auditor or security officer (or the system's nightly job) asks for a full verification;
+    it runs as a background task once this transaction commits and fills in the row."""
+    from digigov.core.rbac.checks import WHOLE_CITY, require
+
+    from .models import AuditVerification
+
+    require(actor, "audit.verify", WHOLE_CITY)
+    with transaction.atomic():
+        recent = timezone.now() - dt.timedelta(hours=1)  # an older unfinished run died with its worker
+        if AuditVerification.objects.filter(finished_at__isnull=True, started_at__gte=recent).exists():
+            raise Conflict("已有一次审计链校验正在进行，请等待其完成", code="verification_running")
+        run = AuditVerification.objects.create(started_at=timezone.now(), requested_by=actor)
+        record(actor, "audit.verify", run, after={"started_at": run.started_at})
+
+        def queue():
+            from .tasks import verify_audit_chain
+
+            try:
+                verify_audit_chain(run.pk)
+            except Exception:  # noqa: BLE001 — the request is committed; the row stays "running" and says so
+                import logging
+
+                logging.getLogger(__name__).exception("audit verification %s could not be queued", run.pk)
+
+        transaction.on_commit(queue)
+    return run
+
+
+def run_verification(run_id: int) -> "AuditVerification":
+    """Verify the chain and store the result on the ``AuditVerification`` row (the task's body)."""
+    from .models import AuditVerification
+
+    run = AuditVerification.objects.get(pk=run_id)
+    try:
+        result = verify_chain()
+    except Exception as exc:  # noqa: BLE001 — a crash is a failed verification, not a row stuck "running"
+        result = VerifyResult(False, 0, None, f"校验未能完成：{type(exc).__name__}")
+    run.finished_at = timezone.now()
+    run.ok, run.checked, run.checkpoints = result.ok, result.checked, result.checkpoints
+    run.first_bad_seq, run.reason = result.first_broken_seq, result.reason[:300]
+    run.save(update_fields=["finished_at", "ok", "checked", "checkpoints", "first_bad_seq", "reason"])
+    return run

@@ -5,7 +5,7 @@ from django.utils.html import format_html_join
 
 from digigov.core.web.admin_base import ReadOnlyAdmin, register
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditVerification
 
 
 def _label(object_type: str, key: str) -> str:
@@ -49,3 +49,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+
+@register(AuditVerification)
+class AuditVerificationAdmin(ReadOnlyAdmin):
+    """Chain verifications (who started them, what they found); like the log, for unscoped audit.view only."""
+
+    list_display = ("started_at", "finished_at", "ok", "checked", "checkpoints", "first_bad_seq", "reason", "requested_by")
+    permission_view = "audit.view"
+    ordering = ("-started_at",)
+    sortable_by = ("started_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")

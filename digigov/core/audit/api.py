@@ -4,8 +4,10 @@ from typing import Any
 
 from ninja import Router, Schema
 
+from digigov.core import registry
 from digigov.core.api import Page, paginate, permission
 
+from . import present
 from .actions import verify_chain
 from .models import AuditEntry
 
@@ -27,10 +29,17 @@ class EntryOut(Schema):
     ip: str
     request_id: str
     hash: str
+    action_label: str
+    role_label: str
+    channel_label: str
+    object_type_label: str
 
 
 def entry_out(e: AuditEntry) -> dict:
-    return {f: getattr(e, f) for f in EntryOut.model_fields}  # before/after: parsed from the stored canonical text
+    out = {f: getattr(e, f) for f in EntryOut.model_fields if not f.endswith("_label")}  # before/after: parsed from the stored text
+    out.update(action_label=registry.audit_event_label(e.action), role_label=present.role_label(e.role),
+               channel_label=present.channel_label(e.channel), object_type_label=present.object_type_label(e.object_type))
+    return out
 
 
 class VerifyOut(Schema):
@@ -38,6 +47,7 @@ class VerifyOut(Schema):
     checked: int
     first_broken_seq: int | None
     reason: str
+    checkpoints: int
 
 
 @router.get("/entries", response=Page[EntryOut], summary="检索审计日志")
@@ -60,8 +70,8 @@ def list_entries(request, actor: str = "", action: str = "", object_id: str = ""
     return paginate(qs, page, page_size, entry_out, count=False)
 
 
-@router.get("/verify", response=VerifyOut, summary="校验审计哈希链")
+@router.get("/verify", response=VerifyOut, summary="校验审计密钥链与库外检查点")
 @permission("audit.view")
 def verify(request):
     r = verify_chain()
-    return {"ok": r.ok, "checked": r.checked, "first_broken_seq": r.first_broken_seq, "reason": r.reason}
+    return {"ok": r.ok, "checked": r.checked, "first_broken_seq": r.first_broken_seq, "reason": r.reason, "checkpoints": r.checkpoints}

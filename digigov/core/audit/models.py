@@ -1,13 +1,16 @@
-"""Append-only, SM3 hash-chained audit log.
+"""Append-only audit log, chained with HMAC-SM3 under a key the database does not hold.
 
-``hash = SM3(prev_hash ‖ canonical JSON of the entry)``; ``seq`` is dense and assigned under the
-lock on ``ChainHead``, so deleting, inserting or editing any row breaks the chain at that row.
+``hash = HMAC-SM3(audit key, prev_hash ‖ canonical JSON of the entry)``; ``seq`` is dense and assigned
+under the lock on ``ChainHead``, so deleting, inserting or editing any row breaks the chain at that
+row, and without the key nobody can recompute it. Signed checkpoints of the head outside the database
+(``checkpoints.py``) catch a deleted tail with a rewound head.
 """
 
 from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +73,30 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("审计链头")
         verbose_name_plural = _("审计链头")
+
+
+class AuditVerification(models.Model):
+    """One run of ``verify_chain``: who asked, when, and what it found. The audit page shows the newest."""
+
+    started_at = models.DateTimeField(_("开始时间"), db_index=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    ok = models.BooleanField(_("链完整"), null=True)  # None while running
+    checked = models.BigIntegerField(_("已校验记录数"), default=0)
+    checkpoints = models.IntegerField(_("已比对检查点数"), default=0)
+    first_bad_seq = models.BigIntegerField(_("第一条异常记录序号"), null=True, blank=True)
+    reason = models.CharField(_("异常原因"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发起人")
+    )
+
+    class Meta:
+        verbose_name = _("审计链校验")
+        verbose_name_plural = _("审计链校验")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"审计链校验 #{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.finished_at is None

@@ -7,6 +7,7 @@ class KpiConfig(AppConfig):
     verbose_name = "主要指标"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
         from digigov.core.registry import NavItem
 

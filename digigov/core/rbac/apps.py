@@ -7,6 +7,7 @@ class RbacConfig(AppConfig):
     verbose_name = "角色与权限"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
 
         registry.register_permission("rbac.manage", "分配角色", ("dept_admin", "city_admin"))

@@ -9,6 +9,7 @@ class CloudConfig(AppConfig):
     verbose_name = "政务云"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
         from digigov.core.api import register_router
         from digigov.core.registry import NavItem

@@ -9,6 +9,7 @@ class NetworkConfig(AppConfig):
     verbose_name = "电子政务外网"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
         from digigov.core.api import register_router
         from digigov.core.registry import NavItem

@@ -1,0 +1,7 @@
+"""Chinese labels of the audit action codes this app records (imported from ``apps.ready``)."""
+
+from digigov.core.registry import register_audit_events
+
+register_audit_events({
+    "democity.generate": "生成示范城市数据",
+})
