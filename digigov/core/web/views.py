@@ -21,6 +21,7 @@ from digigov.core.rbac.checks import can
 
 from .decorators import login_only, public, requires
 from .forms import LoginForm, PasswordChangeForm, TotpConfirmForm, bind, keep_invalid
+from .todos import todos_for
 
 
 @public
@@ -62,7 +63,7 @@ def logout_view(request):
 
 @requires("workbench.access")
 def workbench(request):
-    return render(request, "web/workbench.html", {"kpis": board(), "link_kpis": can(request.user, "kpi.view")})
+    return render(request, "web/workbench.html", {"todos": todos_for(request), "kpis": board(), "link_kpis": can(request.user, "kpi.view")})
 
 
 @login_only
