@@ -40,3 +40,8 @@ class KpiSnapshot(models.Model):
         verbose_name = _("指标计算结果")
         verbose_name_plural = _("指标计算结果")
         indexes = [models.Index(fields=["kpi", "-computed_at"])]
+
+    def __str__(self) -> str:  # the admin showed "KpiSnapshot object (2)"
+        from django.utils import timezone
+
+        return f"{self.kpi.name}（{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}）"
