@@ -47,8 +47,9 @@ _MAX_VALUE = 10_000  # characters kept per submitted value (the session is not a
 
 
 def _never_kept(form) -> set[str]:
-    """Names whose values are never written to the session: passwords (and anything shown as one), files."""
-    names = set()
+    """Names whose values are never written to the session: passwords (and anything shown as one), files,
+    and whatever the form lists in ``never_kept`` (personal data such as an identity number)."""
+    names = {form.add_prefix(name) for name in getattr(form, "never_kept", ())}
     for name, field in form.fields.items():
         if isinstance(field.widget, forms.PasswordInput) or isinstance(field, forms.FileField) or "password" in name:
             names.add(form.add_prefix(name))

@@ -109,3 +109,15 @@ def test_keep_invalid_keeps_form_wide_errors_and_can_send_elsewhere(session_requ
     assert not web_forms.bind(session_request("GET", "/items/2/", session=req.session), _Form).is_bound
     again = web_forms.bind(session_request("GET", "/items/1/", session=req.session), _Form)
     assert again.non_field_errors() == ["整体不通过"]
+
+
+def test_fields_a_form_marks_never_kept_stay_out_of_the_session(session_request, db):
+    class PersonalForm(_Form):
+        never_kept = ("name",)
+
+    req = session_request("POST", "/p/", {"name": "110101199003070000", "secret": "x"})
+    form = web_forms.bind(req, PersonalForm)
+    assert not form.is_valid()
+    web_forms.keep_invalid(req, form)
+    assert "110101199003070000" not in str(dict(req.session))
+    assert "name" in web_forms.bind(session_request("GET", "/p/", session=req.session), PersonalForm).errors
