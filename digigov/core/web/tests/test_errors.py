@@ -121,3 +121,10 @@ def test_fields_a_form_marks_never_kept_stay_out_of_the_session(session_request,
     web_forms.keep_invalid(req, form)
     assert "110101199003070000" not in str(dict(req.session))
     assert "name" in web_forms.bind(session_request("GET", "/p/", session=req.session), PersonalForm).errors
+
+
+def test_a_post_only_address_opened_directly_gets_a_chinese_405(client, role_user):
+    client.force_login(role_user("citizen"))
+    r = client.get("/accounts/logout/")
+    assert r.status_code == 405 and r["Allow"] == "POST"
+    assert "无法打开此页面" in r.content.decode() and 'class="top"' in r.content.decode()
