@@ -9,6 +9,7 @@ Apps call these from ``AppConfig.ready()``:
 * ``register_audit_event`` / ``register_audit_events`` — the Chinese label of each audit action code
   the app's actions pass to ``record``; each app keeps them in its own ``audit_events.py``, imported
   from ``ready()``. A test fails for any code in the code base without a label.
+* ``register_todo`` — something waiting for the signed-in user (the workbench home's to-do list).
 """
 
 from __future__ import annotations
@@ -101,7 +102,24 @@ class DemoGenerator:
     after: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One kind of work waiting for a user. ``count(user)`` must be one cheap COUNT over the same scoped
+    queryset the list page shows; ``url`` is a URL name (reversed without arguments) or ``url(user) -> str``
+    for the filtered list; ``single_url(user) -> str | None`` (optional) opens the item itself when there is
+    exactly one."""
+
+    key: str
+    label: str
+    count: Callable
+    url: str | Callable
+    permission: str
+    single_url: Callable | None = None
+    order: int = 100
+
+
 PERMISSIONS: dict[str, Permission] = {}
+TODOS: dict[str, Todo] = {}
 NAV: list[NavItem] = []
 KPI_COMPUTERS: dict[str, Callable] = {}
 DEMO_GENERATORS: dict[str, DemoGenerator] = {}
@@ -140,6 +158,11 @@ def register_nav(item: NavItem) -> None:
 
 def register_kpi(code: str, func: Callable) -> None:
     KPI_COMPUTERS[code] = func
+
+
+def register_todo(key: str, label: str, count: Callable, url: str | Callable, permission: str, *,
+                  single_url: Callable | None = None, order: int = 100) -> None:
+    TODOS[key] = Todo(key, label, count, url, permission, single_url, order)
 
 
 def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:

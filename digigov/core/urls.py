@@ -42,3 +42,6 @@ urlpatterns = [
 ]
 
 handler400 = "digigov.core.web.views.bad_request"
+handler403 = "digigov.core.web.views.permission_denied"
+handler404 = "digigov.core.web.views.page_not_found"
+handler500 = "digigov.core.web.views.server_error"

@@ -78,8 +78,11 @@ def test_request_approve_and_audit(browser, live_server, shot, cloud_city):
     admin.set_viewport_size({"width": 1280, "height": 900})
     admin.check("input[name=decision][value=approve]")
     admin.fill("textarea[name=note]", "同意迁移")
+    asked = []  # a decision cannot be undone: the page asks first (static app.js, data-confirm)
+    admin.once("dialog", lambda d: (asked.append(d.message), d.accept()))
     admin.click("button:has-text('提交审批')")
     admin.wait_for_load_state("networkidle")
+    assert asked == ["确认提交审批结果？提交后不可更改。"]
     assert "已批准" in admin.content()
     shot(admin, "cloud-request-approved")
 

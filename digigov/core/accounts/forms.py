@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digigov.core.org.models import Division
+from digigov.core.web.pickers import DivisionField
 
 from digigov.core import validators
 from digigov.core.validators import form_error
@@ -15,7 +15,11 @@ class PersonForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=64)
     phone = forms.CharField(label=_("手机号码"), max_length=24, required=False)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
-    division = forms.CharField(label=_("户籍区划代码（12位）"), max_length=40)
+    division = DivisionField(label=_("户籍区划"), help_text=_("输入村（社区）、乡镇或区县名称搜索，或直接输入12位区划代码"))
+
+    # identity number, phone and address are personal data: after a failed post they are typed again rather
+    # than parked in the session (see core.web.forms.keep_invalid)
+    never_kept = ("id_number", "phone", "address")
 
     def clean_id_number(self):
         return form_error(validators.clean_resident_id, self.cleaned_data["id_number"])
@@ -25,14 +29,6 @@ class PersonForm(forms.Form):
 
     def clean_phone(self):
         return form_error(validators.clean_phone, self.cleaned_data["phone"])
-
-    def clean_division(self):
-        code = form_error(validators.clean_division_code, self.cleaned_data["division"], "division")
-        division = Division.objects.filter(code=code).first()
-        if division is None:
-            raise forms.ValidationError(_("区划代码不存在"), code="unknown_division")
-        return division
-
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("查看事由"), max_length=100)

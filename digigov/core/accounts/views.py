@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -7,6 +8,7 @@ from digigov.core import validators
 from digigov.core.errors import DigiGovError, get_or_404
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.decorators import requires
+from digigov.core.web.forms import bind, keep_invalid
 from digigov.core.web.listing import paginate
 
 from . import actions, ids
@@ -45,7 +47,7 @@ def _person_in_scope(request, public_id, perm="accounts.person.view"):
 def person_detail(request, public_id):
     person = _person_in_scope(request, public_id)
     return render(request, "accounts/person_detail.html", {
-        "person": person, "form": RevealForm(), "can_reveal": can(request.user, "accounts.pii.view", person),
+        "person": person, "form": bind(request, RevealForm), "can_reveal": can(request.user, "accounts.pii.view", person),
     })
 
 
@@ -54,8 +56,9 @@ def person_detail(request, public_id):
 def person_reveal(request, public_id):
     person = _person_in_scope(request, public_id, "accounts.pii.view")
     form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "accounts/person_detail.html", {"person": person, "form": form, "can_reveal": True}, status=400)
+    if not form.is_valid():  # back to the person's page, which shows the error and can be reloaded
+        return keep_invalid(request, form, to=reverse("accounts:person", kwargs={"public_id": person.public_id}))
+    # the clear values are the answer to this POST only: no redirect, nothing a reload or the history could show again
     clear = actions.reveal_person(request.user, person, form.cleaned_data["purpose"])
     return render(request, "accounts/person_detail.html", {"person": person, "clear": clear, "form": form, "can_reveal": True})
 
@@ -63,14 +66,16 @@ def person_reveal(request, public_id):
 @requires("accounts.person.manage")
 @require_http_methods(["GET", "POST"])
 def person_new(request):
-    form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = actions.register_person(request.user, **form.cleaned_data)
-        except DigiGovError as exc:
-            field = (exc.detail or {}).get("field") if isinstance(exc.detail, dict) else None
-            form.add_error(field if field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("已登记：%(name)s（%(id)s）") % {"name": person.name, "id": ids.mask_resident_id(person.id_number)})
-            return redirect("accounts:person", public_id=person.public_id)
-    return render(request, "web/form.html", {"form": form, "title": _("登记自然人")}, status=400 if form.errors else 200)
+    form = bind(request, PersonForm)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                person = actions.register_person(request.user, **form.cleaned_data)
+            except DigiGovError as exc:
+                field = (exc.detail or {}).get("field") if isinstance(exc.detail, dict) else None
+                form.add_error(field if field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("已登记：%(name)s（%(id)s）") % {"name": person.name, "id": ids.mask_resident_id(person.id_number)})
+                return redirect("accounts:person", public_id=person.public_id)
+        return keep_invalid(request, form)
+    return render(request, "web/form.html", {"form": form, "title": _("登记自然人")})

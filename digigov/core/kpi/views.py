@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digigov.core.errors import NotFound
+from digigov.core.rbac.checks import WHOLE_CITY, can
 from digigov.core.registry import KPI_COMPUTERS
 from digigov.core.web import charts
 from digigov.core.web.decorators import requires
@@ -48,6 +49,8 @@ def kpi_detail(request, code):
     return render(request, "kpi/detail.html", {
         "d": definition, "snap": snap, "breakdown": breakdown, "connected": computer is not None, "charts": chart_opts,
         "history": history, "source_url_name": computer.source_url_name if computer else "",
+        # the button only for those whose press would work: a city indicator needs an unscoped grant
+        "can_recompute": computer is not None and can(request.user, "kpi.recompute", WHOLE_CITY),
     })
 
 

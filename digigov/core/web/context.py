@@ -8,6 +8,8 @@ from digigov.core.rbac.checks import can, roles_of
 from digigov.core.rbac.models import Role
 from digigov.core.registry import LAYERS, NAV, PLANNED_SYSTEMS
 
+from .todos import todo_total
+
 
 def build_nav(user) -> list[dict]:
     by_key = {}
@@ -35,6 +37,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     is_staff_user = bool(user and user.is_authenticated and can(user, "workbench.access"))
     return {
+        # a callable: the template calls it only where the header shows it (one COUNT per to-do, once per request)
+        "todo_total": (lambda: todo_total(request)) if is_staff_user else 0,
         "nav_layers": build_nav(user) if request.path.startswith("/workbench") or request.path == "/" else [],
         "user_roles": [Role(r).label for r in sorted(roles_of(user))] if user and user.is_authenticated else [],
         "can_workbench": is_staff_user,

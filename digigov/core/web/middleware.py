@@ -156,13 +156,25 @@ class MetricsMiddleware:
 
 
 class ErrorPageMiddleware:
-    """Business errors raised in views become a 4xx error page, never a 500."""
+    """Business errors raised in views become a 4xx error page, never a 500. Django's empty 405 (a POST-only
+    address opened from a bookmark, e.g. the logout) becomes the same Chinese page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            from django.shortcuts import render
+
+            from digigov.core.errors import DigiGovError
+
+            error = DigiGovError("此地址不能直接打开，请使用页面上的按钮操作。", code="method_not_allowed", status=405)
+            page = render(request, "web/error.html", {"error": error, "title": "无法打开此页面"}, status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_exception(self, request, exception):
         from django.core.exceptions import RequestDataTooBig

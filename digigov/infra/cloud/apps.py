@@ -21,6 +21,6 @@ class CloudConfig(AppConfig):
         registry.register_nav(NavItem("infra.cloud", "政务云", "cloud:overview", "cloud.view", "infra", order=10))
         registry.register_urls("workbench/infra/cloud/", "digigov.infra.cloud.urls")
 
-        from . import api, demo, kpis  # noqa: F401  registers the KPI computer and the demo generator
+        from . import api, demo, kpis, todos  # noqa: F401  registers the KPI computer, the demo generator, the to-do
 
         register_router("/infra/cloud/", api.router)

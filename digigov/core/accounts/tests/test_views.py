@@ -109,8 +109,9 @@ def test_reveal_by_window_clerk_shows_clear_values_and_is_audited(client, clerk,
 def test_reveal_needs_a_purpose(client, clerk, city):
     person = make_people(city.village_a, 1)[0]
     client.force_login(clerk)
-    r = client.post(f"/workbench/people/{person.public_id}/reveal/", {"purpose": ""})
-    assert r.status_code == 400 and person.id_number not in r.content.decode()
+    r = client.post(f"/workbench/people/{person.public_id}/reveal/", {"purpose": ""}, follow=True)
+    assert r.redirect_chain == [(f"/workbench/people/{person.public_id}/", 302)]  # back to a page that can be reloaded
+    assert "这个字段是必填项" in r.content.decode() and person.id_number not in r.content.decode()
     assert not AuditEntry.objects.filter(action="pii.read").exists()
 
 
@@ -147,13 +148,17 @@ def test_register_person_form(client, clerk, city):
     r = client.post("/workbench/people/new/", {"id_number": idn, "name": "钱七", "division": city.village_a.code})
     person = NaturalPerson.objects.get(id_number=idn)
     assert r.status_code == 302 and r["Location"] == f"/workbench/people/{person.public_id}/"
-    r = client.post("/workbench/people/new/", {"id_number": idn[:-1] + ("0" if idn[-1] != "0" else "1"), "name": "孙八",
-                                               "division": city.village_a.code})
-    assert r.status_code == 400 and "身份证号码校验位错误" in r.content.decode()
-    r = client.post("/workbench/people/new/", {"id_number": idn, "name": "重复", "division": city.village_a.code})
-    assert r.status_code == 400 and "该身份证号码已登记" in r.content.decode()
-    r = client.post("/workbench/people/new/", {"id_number": resident_id(seq=8), "name": "越权", "division": city.village_b.code})
-    assert r.status_code == 400 and "无权执行此操作" in r.content.decode()  # shown on the form, nothing written
+    # invalid posts redirect back to the form (POST/redirect/GET), which shows the errors and the kept values
+    bad = idn[:-1] + ("0" if idn[-1] != "0" else "1")
+    r = client.post("/workbench/people/new/", {"id_number": bad, "name": "孙八", "division": city.village_a.code}, follow=True)
+    page_ = r.content.decode()
+    assert r.redirect_chain == [("/workbench/people/new/", 302)] and "身份证号码校验位错误" in page_
+    assert 'value="孙八"' in page_ and f'value="{city.village_a.name} · {city.village_a.code}"' in page_
+    assert bad not in page_  # the identity number is personal data: not parked in the session, typed again
+    r = client.post("/workbench/people/new/", {"id_number": idn, "name": "重复", "division": "兴东社区"}, follow=True)  # a name also works
+    assert r.redirect_chain and "该身份证号码已登记" in r.content.decode()
+    r = client.post("/workbench/people/new/", {"id_number": resident_id(seq=8), "name": "越权", "division": city.village_b.code}, follow=True)
+    assert r.redirect_chain and "无权执行此操作" in r.content.decode()  # shown on the form, nothing written
     assert NaturalPerson.objects.count() == 1
 
 

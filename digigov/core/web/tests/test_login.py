@@ -203,8 +203,9 @@ def test_totp_enrolment_confirms_the_device(client, role_user):
     r = client.get("/accounts/totp/")
     assert r.status_code == 200 and "<svg" in text(r)
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    r = client.post("/accounts/totp/", {"token": "000000" if token_for(device) != "000000" else "111111"})
-    assert r.status_code == 400 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    r = client.post("/accounts/totp/", {"token": "000000" if token_for(device) != "000000" else "111111"}, follow=True)
+    assert r.redirect_chain == [("/accounts/totp/", 302)] and "动态口令不正确" in text(r)  # a page that can be reloaded
+    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
     device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
     device.save()
     r = client.post("/accounts/totp/", {"token": token_for(device)})
@@ -338,7 +339,7 @@ def test_required_mode_sends_staff_to_enrol_and_enrolment_verifies_the_session(c
     assert client.get("/accounts/totp/").status_code == 200
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     r = client.post("/accounts/totp/", {"token": "000000" if token_for(device) != "000000" else "111111"})
-    assert r.status_code == 400 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert r.status_code == 302 and r["Location"] == "/accounts/totp/" and not TOTPDevice.objects.get(pk=device.pk).confirmed
     TOTPDevice.objects.get(pk=device.pk).throttle_reset()  # django-otp slows retries after a failure
     r = client.post("/accounts/totp/", {"token": token_for(device)})
     assert r.status_code == 302
@@ -354,12 +355,14 @@ def test_password_change(client, role_user):
     client.force_login(user)
     url = "/accounts/password/"
     assert client.get(url).status_code == 200
-    r = client.post(url, {"old_password": "wrong-one-123", "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2026"})
-    assert r.status_code == 400 and "原密码不正确" in r.content.decode()
-    r = client.post(url, {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"})
-    assert r.status_code == 400  # too short, too common, all digits
-    r = client.post(url, {"old_password": PASSWORD, "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2027"})
-    assert r.status_code == 400 and "不一致" in r.content.decode()
+    # an invalid post redirects back (POST/redirect/GET): the page shows the errors and can be reloaded
+    r = client.post(url, {"old_password": "wrong-one-123", "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2026"}, follow=True)
+    assert r.redirect_chain == [(url, 302)] and "原密码不正确" in r.content.decode()
+    r = client.post(url, {"old_password": PASSWORD, "new_password": "12345678", "new_password2": "12345678"}, follow=True)
+    assert r.redirect_chain == [(url, 302)] and 'class="errorlist' in r.content.decode()  # too short, too common, all digits
+    r = client.post(url, {"old_password": PASSWORD, "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2027"}, follow=True)
+    assert r.redirect_chain == [(url, 302)] and "不一致" in r.content.decode()
+    assert "Another-Pass" not in r.content.decode() and "Another-Pass" not in str(dict(client.session))  # never kept
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
     r = client.post(url, {"old_password": PASSWORD, "new_password": "Another-Pass-2026", "new_password2": "Another-Pass-2026"})

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 PAGES = ["cloud:overview", "cloud:adoption", "cloud:platforms", "cloud:systems", "cloud:requests"]
 # session + user + grants, then the page's own queries (one pool on the overview)
 # measured; each includes the one query StaffOtpMiddleware makes for an unverified staff session
-MAX_QUERIES = {"cloud:overview": 14, "cloud:adoption": 9, "cloud:platforms": 6, "cloud:systems": 6, "cloud:requests": 6}
+# +1 on every workbench page for a city admin: the header's to-do count (cloud requests awaiting approval)
+MAX_QUERIES = {"cloud:overview": 15, "cloud:adoption": 10, "cloud:platforms": 7, "cloud:systems": 7, "cloud:requests": 7}
 
 
 @pytest.mark.parametrize("name", PAGES)
