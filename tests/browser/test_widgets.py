@@ -27,7 +27,7 @@ def test_division_picker_suggests_by_name(page, shot, city):
 
 def test_radio_buttons_sit_with_their_labels(page, city):
     from digigov.infra.cloud import actions as cloud
-    from digigov.infra.testing import request_kwargs
+    from digigov.infra.cloud.testing import request_kwargs
 
     root = make_user("city_admin", username="root1")
     platform = cloud.create_platform(root, name="市级政务云平台", department=city.bureau_unit, integrated=True)

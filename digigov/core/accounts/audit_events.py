@@ -6,6 +6,7 @@ register_audit_events({
     "accounts.login": "登录",
     "accounts.login.failed": "登录失败",
     "accounts.password.change": "修改密码",
+    "accounts.password.change_failed": "修改密码时原密码错误",
     "accounts.totp.start": "开始绑定动态口令",
     "accounts.totp.enrol": "绑定动态口令",
     "accounts.user.create": "新建账户",

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from digigov.core.validators import normalize_identifier
+
 SEP = " · "
 
 
@@ -60,7 +62,8 @@ class _LookupField(forms.ModelChoiceField):
         if text in self.empty_values:
             return None
         code = text.rsplit(SEP, 1)[-1].strip() if SEP in text else text
-        obj = self.queryset.filter(code=code).first()
+        # a code typed on a Chinese keyboard (full-width digits) is the same code: the shared identifier rule
+        obj = self.queryset.filter(code=normalize_identifier(code)).first()
         if obj is None:
             named = list(self.queryset.filter(name=text)[:2])
             if len(named) > 1:

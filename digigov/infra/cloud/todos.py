@@ -1,6 +1,6 @@
 """Cloud to-dos for the workbench home: resource requests waiting for this approver's decision.
 
-Counted over the list page's scoped queryset (``views.SCOPE``) under ``cloud.approve``, so the number is
+Counted over the list page's scoped queryset (``selectors.requests``) under ``cloud.approve``, so the number is
 what the approver finds on ``cloud:requests?status=submitted``; one request opens directly."""
 
 from __future__ import annotations
@@ -8,14 +8,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from digigov.core import registry
-from digigov.core.rbac.checks import scope_queryset
-
-from .models import RequestStatus, ResourceRequest
-from .views import SCOPE
+from . import selectors
+from .models import RequestStatus
 
 
 def _waiting(user):
-    return scope_queryset(user, "cloud.approve", ResourceRequest.objects.active().filter(status=RequestStatus.SUBMITTED), **SCOPE)
+    return selectors.requests(user, "cloud.approve").filter(voided_at__isnull=True, status=RequestStatus.SUBMITTED)
 
 
 def _single(user):

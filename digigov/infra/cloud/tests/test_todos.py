@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from digigov.infra.cloud import actions
-from digigov.infra.testing import request_kwargs
+from digigov.infra.cloud.testing import request_kwargs
 
 
 def todo_line(html):
