@@ -460,3 +460,19 @@ def test_every_foreign_key_in_a_form_is_an_autocomplete(city):
                 if not isinstance(widget, AutocompleteSelect):
                     offenders.append(f"{model.__name__}.{name}")
     assert not offenders, offenders
+
+
+def test_read_only_foreign_keys_link_only_to_pages_the_viewer_may_open(city, role_user):
+    """An approver may view staff records but not accounts: the staff page showed the account as a link
+    to /admin/accounts/user/<id>/change/, which answered 403 (found by the crawler)."""
+    colleague = make_user(None, kind="staff", username="colleague")
+    staff = org_actions.add_staff(city.system, user=colleague, department=city.bureau, employee_no="E-77")
+    approver = role_user("approver", division=city.city)  # as in the demo city: reach by division, not post
+    client = Client()
+    client.force_login(approver)
+    body = client.get(f"/admin/org/staffmember/{staff.pk}/change/").content.decode()
+    assert "colleague" in body and f"/admin/accounts/user/{colleague.pk}/change/" not in body
+    assert client.get(f"/admin/accounts/user/{colleague.pk}/change/").status_code in (302, 403)
+    admin_user = role_user("city_admin")
+    client.force_login(admin_user)
+    assert f"/admin/accounts/user/{colleague.pk}/change/" in client.get(f"/admin/org/staffmember/{staff.pk}/change/").content.decode()

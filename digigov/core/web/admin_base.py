@@ -23,10 +23,11 @@ The admin reads like the workbench:
 
 from __future__ import annotations
 
+import contextvars
 import logging
 
 from django.contrib import admin, messages
-from django.contrib.admin import FieldListFilter, ShowFacets, SimpleListFilter
+from django.contrib.admin import FieldListFilter, ShowFacets, SimpleListFilter, helpers
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup, DisallowedModelAdminToField
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path, lookup_spawns_duplicates
@@ -282,11 +283,37 @@ class ActionAdmin(admin.ModelAdmin):
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        token = _admin_request.set(request)
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):  # a TemplateResponse renders after the view returns: render it while we know the viewer
+                response.render()
+            return response
         except DigiGovError as exc:
             self.message_user(request, exc.message, level=messages.ERROR)  # Chinese words, not the error code
             return HttpResponseRedirect(request.get_full_path())
+        finally:
+            _admin_request.reset(token)
+
+
+# A read-only foreign key on a change page is a link to the related object's change page, which Django
+# draws without asking whether the viewer may open it (a clerk's staff page linked accounts that answer
+# 403). While one of our change forms renders, the link is drawn only where the target admin lets the
+# viewer see that object; otherwise the object's name is shown as text.
+_admin_request: contextvars.ContextVar = contextvars.ContextVar("digigov_admin_request", default=None)
+_django_admin_url = helpers.AdminReadonlyField.get_admin_url
+
+
+def _admin_url_if_viewable(self, remote_field, remote_obj):
+    request = _admin_request.get()
+    if request is not None:
+        target = self.model_admin.admin_site._registry.get(remote_field.model) if self.model_admin else None
+        if target is None or not target.has_view_permission(request, remote_obj):
+            return str(remote_obj)
+    return _django_admin_url(self, remote_field, remote_obj)
+
+
+helpers.AdminReadonlyField.get_admin_url = _admin_url_if_viewable
 
 
 class ReadOnlyAdmin(ActionAdmin):
