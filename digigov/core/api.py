@@ -19,10 +19,11 @@ from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.throttling import AuthRateThrottle
 from ninja.security import APIKeyHeader, SessionAuth
+from ninja.utils import check_csrf
 from pydantic import ConfigDict, Field, model_validator
 
 from digigov.core import context
-from digigov.core.errors import DigiGovError, RateLimited, ValidationFailed
+from digigov.core.errors import DigiGovError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 from digigov.core.errors import get_or_404  # noqa: F401  (re-exported: api modules import it from here)
 from digigov.core.rbac.checks import require
 
@@ -66,26 +67,39 @@ class ErrorBody(Schema):
 
 
 class ApiKeyAuth(APIKeyHeader):
+    """Machines: ``X-API-Key``. Checked before the session, and final once a key is presented: a wrong key
+    answers 401 (never falls through to the session's CSRF check). No CSRF check here: a cross-site page
+    cannot make a browser send a custom header, so a request carrying a key was not forged by one."""
+
     param_name = "X-API-Key"
 
     def authenticate(self, request, key):
         from django.conf import settings
-        from django.core.cache import cache
 
+        from digigov.core import counters
         from digigov.core.accounts.actions import api_client_for_key
+        from digigov.core.accounts.models import UserKind
+        from digigov.core.web.middleware import client_ip
 
-        # guessing keys: an address that keeps presenting wrong keys is refused for a while
-        failures_key = f"apikey-failures:{context.current_actor().ip}"
-        limit = settings.DIGIGOV_API_KEY_MAX_FAILURES
-        if key and limit and cache.get(failures_key, 0) >= limit:
-            raise RateLimited("API 密钥错误次数过多，请稍后再试", code="api_key_locked")
+        if not key:
+            return None  # no key: the session decides
         client = api_client_for_key(key)
         if client is None:
-            if key and limit:
-                cache.add(failures_key, 0, timeout=settings.DIGIGOV_LOGIN_WINDOW_SECONDS)
-                cache.incr(failures_key)
-            return None
+            # The key is checked first, so a valid key is never refused because of someone else's wrong guesses
+            # from the same address (a NAT, a proxy). Keys carry 256 random bits: the count is not what keeps
+            # them secret; it turns a flood of wrong keys into 429s and shows up in the logs. It is shared by
+            # every worker process (database, or Redis when configured).
+            limit = settings.DIGIGOV_API_KEY_MAX_FAILURES
+            if limit and counters.hit(f"apikey:{client_ip(request)}", settings.DIGIGOV_LOGIN_WINDOW_SECONDS) > limit:
+                log.warning("API key guessing from %s: refused", client_ip(request))
+                raise RateLimited("API 密钥错误次数过多，请稍后再试", code="api_key_locked")
+            raise Unauthenticated("API 密钥无效或已作废", code="invalid_api_key")
         user = client.user
+        if user.kind != UserKind.SERVICE:
+            # keys issued to a person or staff account before this was refused at creation: a key would be a
+            # password that skips TOTP, lockout and CSRF for a human account
+            raise Unauthenticated("该 API 密钥代表的不是系统账户，已停止使用；请为对接系统新建系统账户和密钥",
+                                  code="api_key_not_service")
         request.user = user
         context.set_actor(context.Actor(user.pk, user.username, context.current_actor().ip,
                                         context.current_actor().request_id, "api"))
@@ -115,9 +129,15 @@ class CallerThrottle(_SettingsRate, AuthRateThrottle):
 
 
 class SessionUser(SessionAuth):
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        return user
+    """Browsers: the Django session, with Django's CSRF check on unsafe methods. Without a logged-in session
+    it simply does not apply (401 follows), rather than answering an anonymous caller with a CSRF error."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise Forbidden("CSRF 校验失败：请刷新页面后重试（请求需携带 X-CSRFToken）", code="csrf_failed")
+        return request.user
 
 
 class DigiGovAPI(NinjaAPI):
@@ -157,7 +177,7 @@ api = DigiGovAPI(
     description="DigiGov 数字政府平台接口。浏览器使用会话认证（需 CSRF 令牌），系统对接使用 `X-API-Key`。"
     "所有错误返回 `{code, message, detail}`。",
     urls_namespace="api",
-    auth=[SessionUser(csrf=True), ApiKeyAuth()],
+    auth=[ApiKeyAuth(), SessionUser(csrf=True)],
     docs_url="/docs",
     renderer=ChineseJSONRenderer(),
     throttle=[CallerThrottle()],
@@ -292,7 +312,7 @@ class MeOut(Schema):
     server_time: str
 
 
-@api.get("/me", response=MeOut, auth=[SessionUser(csrf=True), ApiKeyAuth()], tags=["core"], summary="当前账户与角色")
+@api.get("/me", response=MeOut, tags=["core"], summary="当前账户与角色")
 def me(request):
     from digigov.core.rbac.checks import grants
 
