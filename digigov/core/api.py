@@ -8,6 +8,8 @@ Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
 import functools
 import inspect
 import logging
+import types
+import typing
 from typing import Any, Callable, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
@@ -20,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.throttling import AuthRateThrottle
 from ninja.security import APIKeyHeader, SessionAuth
 from ninja.utils import check_csrf
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, Strict, model_validator
 
 from digigov.core import context
 from digigov.core.errors import DigiGovError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
@@ -48,11 +50,49 @@ def _reject_nul(value):
     return value
 
 
+NUL_FREE = "^[^\\u0000]*$"  # what the NUL filter lets through, declared so clients (and fuzzers) know
+
+
+def _declare_nul_free(schema: dict) -> None:
+    """Give a JSON-schema string without its own pattern/format/enum the NUL-free pattern (in place)."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "string" and not {"pattern", "format", "enum", "const"} & set(option):
+            option["pattern"] = NUL_FREE
+
+
+def _strict_scalars_schema(schema: dict, cls) -> None:
+    for prop in schema.get("properties", {}).values():
+        _declare_nul_free(prop)
+        if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
+            _declare_nul_free(prop["items"])
+
+
+_STRICT_TYPES = (int, float, bool)
+
+
 class StrictSchema(Schema):
     """Input schemas reject unknown fields (a typo is an error, not a silently dropped value)
-    and NUL characters (no database stores them in text; PostgreSQL refuses them outright)."""
+    and NUL characters (no database stores them in text; PostgreSQL refuses them outright): their
+    string fields declare the NUL-free pattern in OpenAPI.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    Integers, numbers and booleans take only their own JSON type: pydantic's lax mode would take
+    ``true`` or ``"5"`` for an integer and ``1`` or ``"yes"`` for a boolean, which the published schema
+    does not allow (query parameters still arrive as text and are parsed as declared)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_strict_scalars_schema)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs):
+        super().__pydantic_init_subclass__(**kwargs)
+        changed = False
+        for field in cls.model_fields.values():
+            annotation = field.annotation
+            options = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
+            if any(o in _STRICT_TYPES for o in options) and not any(isinstance(m, Strict) for m in field.metadata):
+                field.metadata.append(Strict())
+                changed = True
+        if changed:
+            cls.model_rebuild(force=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -140,21 +180,95 @@ class SessionUser(SessionAuth):
         return request.user
 
 
+ERROR_RESPONSES = {
+    400: "请求无法解析：JSON 格式错误，或路径、查询参数中含空字符",
+    401: "未登录，或 API 密钥无效、已作废、不属于系统账户",
+    403: "无此操作的权限；或会话请求缺少 CSRF 令牌；或工作人员须先绑定动态口令",
+    404: "对象不存在或不在权限范围内",
+    409: "与对象当前状态冲突（如重复登记、已作废、已处理）",
+    413: "请求体超过大小限制",
+    422: "参数或提交的数据未通过校验",
+    429: "请求过于频繁，或该地址 API 密钥错误次数过多",
+}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def error_statuses(op, path: str) -> set[int]:
+    """The error statuses an operation can really answer, from what it takes and does:
+
+    * every operation: 401 (all need a caller), 403 (permission, CSRF, staff TOTP), 429 (rate, key guessing);
+    * 400 and 422 when it takes parameters or a body (unparseable JSON, NUL in the URL; failed validation);
+    * 404 when its path names an object; 413 when it takes a body; 409 for writes (actions refuse
+      conflicting states);
+    * corrections declared on the view with ``@errors(...)`` (a body that names an object: 404; a write
+      that cannot conflict: ``without=(409,)``)."""
+    sources = {m.__ninja_param_source__ for m in op.models}
+    statuses = {401, 403, 429}
+    if sources:
+        statuses |= {400, 422}
+    if "{" in path:
+        statuses.add(404)
+    if sources & {"body", "form", "file"}:
+        statuses.add(413)
+    if set(op.methods) & UNSAFE_METHODS:
+        statuses.add(409)
+    statuses |= set(getattr(op.view_func, "extra_error_statuses", ()))
+    statuses -= set(getattr(op.view_func, "absent_error_statuses", ()))
+    return statuses
+
+
+def errors(*statuses: int, without: tuple[int, ...] = ()) -> Callable:
+    """Correct the error statuses documented for an operation (see ``error_statuses``). Put it under
+    ``@permission``; e.g. ``@errors(404)`` for a create whose body names a division that may not exist."""
+
+    def deco(func):
+        func.extra_error_statuses = tuple(statuses)
+        func.absent_error_statuses = tuple(without)
+        return func
+
+    return deco
+
+
 class DigiGovAPI(NinjaAPI):
     """Checks each operation's declared permission right after authentication and *before* input
     parsing, so a caller without the permission gets 403 whatever the body holds (never a 422
-    that would reveal the shape of an endpoint it may not use)."""
+    that would reveal the shape of an endpoint it may not use).
+
+    OpenAPI documents, for each operation, the error statuses it can answer with the ``ErrorBody``
+    schema, and the NUL-free pattern on text parameters (the middleware answers 400 to a NUL)."""
 
     def _get_bound_routers(self):
         bound = super()._get_bound_routers()
         for br in bound:
-            for path_view in br.path_operations.values():
+            for path, path_view in br.path_operations.items():
                 for op in path_view.operations:
                     perm = getattr(op.view_func, "required_permission", None)
                     if perm and not getattr(op, "_digigov_gated", False):
                         op._run_checks = _gate(op, op._run_checks, perm)
                         op._digigov_gated = True
+                    if not getattr(op, "_digigov_documented", False):
+                        extra = dict(op.openapi_extra or {})
+                        responses = dict(extra.get("responses", {}))
+                        for status in sorted(error_statuses(op, path)):
+                            responses.setdefault(status, {
+                                "description": ERROR_RESPONSES[status],
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+                            })
+                        extra["responses"] = responses
+                        op.openapi_extra = extra
+                        op._digigov_documented = True
         return bound
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        for methods in schema.get("paths", {}).values():
+            for op in methods.values():
+                for param in op.get("parameters", []):
+                    if "schema" in param:
+                        _declare_nul_free(param["schema"])
+        return schema
 
 
 def _gate(op, run_checks, perm: str):
