@@ -5,12 +5,15 @@ Apps add their routers from ``AppConfig.ready()`` via ``register_router``.
 """
 
 
+import datetime as dt
+import decimal
 import functools
 import inspect
 import logging
+import re
 import types
 import typing
-from typing import Any, Callable, Generic, TypeVar
+from typing import Annotated, Any, Callable, Generic, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.db.models import QuerySet
@@ -22,7 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.throttling import AuthRateThrottle
 from ninja.security import APIKeyHeader, SessionAuth
 from ninja.utils import check_csrf
-from pydantic import ConfigDict, Field, Strict, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from digigov.core import context
 from digigov.core.errors import DigiGovError, Forbidden, RateLimited, Unauthenticated, ValidationFailed
@@ -51,6 +54,15 @@ def _reject_nul(value):
 
 
 NUL_FREE = "^[^\\u0000]*$"  # what the NUL filter lets through, declared so clients (and fuzzers) know
+# the characters str.strip() removes (str.isspace), spelled out: \s differs between Python and JavaScript regexes
+_WS = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+# free text in a body: no NUL, and no whitespace at either end (refused, not silently cut, so that the declared
+# lengths hold for what is sent); the same pattern is published and enforced
+TEXT = f"^(?:[^{_WS}\\u0000](?:[^\\u0000]*[^{_WS}\\u0000])?)?$"
+# a decimal given as text: plain digits with an optional sign and point (no exponent, NaN, digit separators)
+DECIMAL_TEXT = "^[+-]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)$"
+_DECIMAL_RE = re.compile(DECIMAL_TEXT)
+_NUMERIC_RE = re.compile(r"^\s*[+-]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
 
 
 def _declare_nul_free(schema: dict) -> None:
@@ -62,34 +74,79 @@ def _declare_nul_free(schema: dict) -> None:
 
 def _strict_scalars_schema(schema: dict, cls) -> None:
     for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf", [prop])
+        if {"number", "string"} <= {o.get("type") for o in options}:  # a decimal: number, or text as enforced
+            for option in options:
+                if option.get("type") == "string":
+                    option["pattern"] = DECIMAL_TEXT
         _declare_nul_free(prop)
         if prop.get("type") == "array" and isinstance(prop.get("items"), dict):
             _declare_nul_free(prop["items"])
 
 
+def _decimal_input(value):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, decimal.Decimal)):
+        raise ValueError("应为数字")
+    if isinstance(value, str) and not _DECIMAL_RE.match(value):
+        raise ValueError("应为数字，如 1.5")
+    return value
+
+
+def _date_input(value):
+    """Dates and times as ISO text only: pydantic would also read a number (or numeric text) as a Unix time."""
+    if value is None or isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if not isinstance(value, str) or _NUMERIC_RE.match(value):
+        raise ValueError("日期时间应为 ISO 8601 文本，如 2026-01-31 或 2026-01-31T08:00:00+08:00")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_date_input)]  # for query parameters
+IsoDate = Annotated[dt.date, BeforeValidator(_date_input)]
+
 _STRICT_TYPES = (int, float, bool)
+
+
+def _options(annotation) -> tuple:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return typing.get_args(annotation)
+    return (annotation,)
 
 
 class StrictSchema(Schema):
     """Input schemas reject unknown fields (a typo is an error, not a silently dropped value)
-    and NUL characters (no database stores them in text; PostgreSQL refuses them outright): their
-    string fields declare the NUL-free pattern in OpenAPI.
+    and NUL characters (no database stores them in text; PostgreSQL refuses them outright).
 
-    Integers, numbers and booleans take only their own JSON type: pydantic's lax mode would take
-    ``true`` or ``"5"`` for an integer and ``1`` or ``"yes"`` for a boolean, which the published schema
-    does not allow (query parameters still arrive as text and are parsed as declared)."""
+    What the published schema says is what is enforced, and nothing is quietly changed:
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_strict_scalars_schema)
+    * integers, numbers and booleans take only their own JSON type (pydantic's lax mode would take
+      ``true`` or ``"5"`` for an integer and ``1`` or ``"yes"`` for a boolean); a decimal takes a number
+      or plain numeric text; dates and times take ISO text, not a Unix time;
+    * free text without its own pattern follows ``TEXT``: no NUL, no whitespace at either end (stripping
+      would make an 18-character field accept 19 characters and refuse a padded 18).
+
+    Query parameters still arrive as text and are parsed as declared."""
+
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re", json_schema_extra=_strict_scalars_schema)
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs):
         super().__pydantic_init_subclass__(**kwargs)
         changed = False
         for field in cls.model_fields.values():
-            annotation = field.annotation
-            options = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else (annotation,)
-            if any(o in _STRICT_TYPES for o in options) and not any(isinstance(m, Strict) for m in field.metadata):
-                field.metadata.append(Strict())
+            options = _options(field.annotation)
+            marks = field.metadata
+            if any(o in _STRICT_TYPES for o in options) and not any(isinstance(m, Strict) for m in marks):
+                marks.append(Strict())
+                changed = True
+            elif decimal.Decimal in options:
+                marks.insert(0, BeforeValidator(_decimal_input))
+                changed = True
+            elif dt.date in options or dt.datetime in options:
+                marks.insert(0, BeforeValidator(_date_input))
+                changed = True
+            elif str in options and not any(getattr(m, "pattern", None) for m in marks):
+                marks.append(StringConstraints(pattern=TEXT))
                 changed = True
         if changed:
             cls.model_rebuild(force=True)
