@@ -357,6 +357,8 @@ def test_failure_counter_window_starts_afresh(db):
     assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
     FailureCounter.objects.filter(key="k").update(window_start=FailureCounter.objects.get(key="k").window_start - dt.timedelta(seconds=61))
     assert counters.count("k", 60) == 0
+    assert counters.hit("other", 60) == 1  # a new window elsewhere clears the passed ones
+    assert not FailureCounter.objects.filter(key="k").exists()
     assert counters.hit("k", 60) == 1
 
 
@@ -379,12 +381,14 @@ def redis_url(tmp_path):
         import redis
 
         client = redis.Redis(port=port)
-        for _ in range(100):
+        for _ in range(600):  # a loaded machine may take seconds to start it
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
                 time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         proc.terminate()
@@ -398,13 +402,21 @@ def test_failure_counter_uses_redis_when_configured(settings, redis_url):
     from digigov.core.web.models import FailureCounter
 
     settings.REDIS_URL = redis_url
-    seen = []
-    threads = [threading.Thread(target=lambda: seen.extend(counters.hit("apikey:192.0.2.3", 900) for _ in range(25)))
-               for _ in range(4)]
+    seen, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(25):
+                seen.append(counters.hit("apikey:192.0.2.3", 900))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    assert errors == []
     assert sorted(seen) == list(range(1, 101))
     assert counters.count("apikey:192.0.2.3", 900) == 100
     assert 0 < counters._redis().ttl("digigov:failures:apikey:192.0.2.3") <= 900

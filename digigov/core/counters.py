@@ -61,7 +61,11 @@ def _db_hit(key: str, window_seconds: int) -> int:
     cutoff = adapt(now - dt.timedelta(seconds=window_seconds))
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, adapt(now), cutoff, cutoff])
-        return cursor.fetchone()[0]
+        n = cursor.fetchone()[0]
+    if n == 1:
+        # a window starts: drop the rows whose windows have passed (only wrong guesses create rows)
+        FailureCounter.objects.filter(window_start__lt=now - dt.timedelta(seconds=window_seconds)).exclude(key=key).delete()
+    return n
 
 
 @functools.cache
