@@ -139,6 +139,8 @@ class StrictSchema(Schema):
             if any(o in _STRICT_TYPES for o in options) and not any(isinstance(m, Strict) for m in marks):
                 marks.append(Strict())
                 changed = True
+            elif any(isinstance(m, BeforeValidator) for m in marks):
+                continue  # inherited from a parent schema, already set
             elif decimal.Decimal in options:
                 marks.insert(0, BeforeValidator(_decimal_input))
                 changed = True
@@ -345,7 +347,8 @@ def _gate(op, run_checks, perm: str):
 api = DigiGovAPI(
     title="DigiGov API",
     version="1",
-    description="DigiGov 数字政府平台接口。浏览器使用会话认证（需 CSRF 令牌），系统对接使用 `X-API-Key`。"
+    description="DigiGov 数字政府平台接口。浏览器使用会话认证（写操作需 CSRF 令牌 `X-CSRFToken`）；"
+    "系统对接使用 `X-API-Key`（密钥只能代表系统账户，无需 CSRF 令牌，错误的密钥返回 401）。"
     "所有错误返回 `{code, message, detail}`。",
     urls_namespace="api",
     auth=[ApiKeyAuth(), SessionUser(csrf=True)],
