@@ -1,6 +1,7 @@
 """The API's contract: one error body, strict inputs, CSRF for sessions, API keys for machines, pagination."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -212,20 +213,212 @@ def test_callers_over_their_rate_get_429_with_the_error_body(city, admin, settin
     assert int(response["Retry-After"]) >= 1
 
 
-def test_guessing_api_keys_locks_the_address(city, admin, settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.DIGIGOV_API_KEY_MAX_FAILURES = 3
-    service = make_user(None, username="svc_guess", kind="service", password=None)
+def service_key(admin, roles=("auditor",), name="对接系统"):
+    """A service account holding ``roles`` (unscoped) and an API key acting for it."""
     from digigov.core.rbac.models import RoleAssignment
 
-    RoleAssignment.objects.create(user=service, role="auditor")
-    _, key = account_actions.create_api_client(admin, name="被猜测的应用", user=service)
-    client = Client()
+    service = make_user(None, kind="service", password=None)
+    for role in roles:
+        RoleAssignment.objects.create(user=service, role=role)
+    _, key = account_actions.create_api_client(admin, name=name, user=service)
+    return key
+
+
+def write_operations(client) -> list[tuple[str, str]]:
+    """Every write operation in the published schema (new operations are covered the moment they exist),
+    with a path that names no existing object."""
+    spec = client.get("/api/v1/openapi.json").json()
+    ops = []
+    for path, methods in spec["paths"].items():
+        for method in methods:
+            if method in ("post", "put", "patch", "delete"):
+                ops.append((method, re.sub(r"\{[^}]+\}", "nosuchobject000000000", path)))
+    return ops
+
+
+def send(client, method, url, payload=None, **extra):
+    return getattr(client, method)(url, data=json.dumps(payload or {}), content_type="application/json", **extra)
+
+
+def test_api_keys_can_write_with_csrf_enforced(city, admin):
+    from digigov.core.rbac.models import STAFF_ROLES
+
+    client = Client(enforce_csrf_checks=True)
+    key = service_key(admin, roles=sorted(STAFF_ROLES))
+    ops = write_operations(client)
+    assert len(ops) >= 15, ops
+    for method, url in ops:
+        response = send(client, method, url, HTTP_X_API_KEY=key)
+        # past authentication and the permission gate: the empty body or the unknown object is what is refused
+        assert response.status_code in (404, 409, 422), (method, url, response.status_code, response.content)
+        assert error_body(response)["code"] != "csrf_failed"
+    # and a real write lands, attributed to the service account
+    payload = {"id_number": resident_id("210602", "19810101"), "name": "周八", "division_code": city.village_a.code}
+    response = post(client, "/api/v1/accounts/persons", payload, HTTP_X_API_KEY=key)
+    assert response.status_code == 201, response.content
+    assert AuditEntry.objects.get(action="accounts.person.register").channel == "api"
+
+
+def test_invalid_api_key_is_401_on_every_write(city, admin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)  # even alongside a session: a presented key is final
+    for method, url in write_operations(client):
+        response = send(client, method, url, HTTP_X_API_KEY="dg_" + "x" * 43)
+        assert response.status_code == 401, (method, url, response.content)
+        assert error_body(response)["code"] == "invalid_api_key"
+
+
+def test_session_writes_without_csrf_token_are_refused(city, admin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin)
+    before = AuditEntry.objects.count()
+    for method, url in write_operations(client):
+        response = send(client, method, url)
+        assert response.status_code == 403, (method, url, response.content)
+        assert error_body(response)["code"] == "csrf_failed"
+    assert AuditEntry.objects.count() == before
+    anonymous = Client(enforce_csrf_checks=True)
+    response = post(anonymous, "/api/v1/accounts/persons", {})
+    assert response.status_code == 401 and error_body(response)["code"] == "unauthenticated"
+
+
+def test_api_clients_act_only_for_service_accounts(city, admin):
+    from digigov.core.accounts.models import ApiClient
+    from digigov.core.errors import ValidationFailed
+
+    for human in (make_user("city_admin"), make_user(None)):
+        with pytest.raises(ValidationFailed) as exc:
+            account_actions.create_api_client(admin, name=f"代表{human.username}", user=human)
+        assert exc.value.status == 422 and exc.value.code == "api_client_user_not_service"
+    assert not ApiClient.objects.exists()
+    # a key issued to a staff account before the rule: refused at authentication
+    key = service_key(admin, name="旧应用")
+    ApiClient.objects.filter(name="旧应用").update(user=make_user("city_admin"))
+    response = Client().get("/api/v1/me", HTTP_X_API_KEY=key)
+    assert response.status_code == 401 and error_body(response)["code"] == "api_key_not_service"
+
+
+def test_guessing_api_keys_locks_wrong_keys_not_valid_ones(city, admin, settings):
+    from django.core.cache import cache
+
+    settings.DIGIGOV_API_KEY_MAX_FAILURES = 3
+    key = service_key(admin, name="被猜测的应用")
+    client = Client(REMOTE_ADDR="203.0.113.9")
     for i in range(3):
-        assert client.get("/api/v1/audit/verify", HTTP_X_API_KEY=f"dg_wrong{i}").status_code == 401
-    response = client.get("/api/v1/audit/verify", HTTP_X_API_KEY=key)  # even the right key, from this address, for now
+        response = client.get("/api/v1/audit/verify", HTTP_X_API_KEY=f"dg_wrong{i}")
+        assert response.status_code == 401 and error_body(response)["code"] == "invalid_api_key"
+    cache.clear()  # the count is not in one process's memory: another worker sees it too
+    response = client.get("/api/v1/audit/verify", HTTP_X_API_KEY="dg_wrong3")
     assert response.status_code == 429 and error_body(response)["code"] == "api_key_locked"
-    cache.clear()
+    # a valid key from the same (shared) address is never refused for someone else's guesses
     assert client.get("/api/v1/audit/verify", HTTP_X_API_KEY=key).status_code == 200
+    # another address is not locked
+    assert Client(REMOTE_ADDR="198.51.100.7").get("/api/v1/audit/verify", HTTP_X_API_KEY="dg_wrong").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failure_counter_is_exact_under_concurrent_writers():
+    """Threads, each with its own connection to the SQLite test database file (or PostgreSQL), bump one counter:
+    no increment is lost and no two callers see the same count."""
+    import threading
+
+    from django.db import connections
+
+    from digigov.core import counters
+
+    seen, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(15):
+                seen.append(counters.hit("apikey:192.0.2.1", 900))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(seen) == list(range(1, 121))
+    assert counters.count("apikey:192.0.2.1", 900) == 120
+    assert counters.count("apikey:192.0.2.2", 900) == 0
+
+
+def test_failure_counter_window_starts_afresh(db):
+    import datetime as dt
+
+    from digigov.core import counters
+    from digigov.core.web.models import FailureCounter
+
+    assert [counters.hit("k", 60) for _ in range(3)] == [1, 2, 3]
+    FailureCounter.objects.filter(key="k").update(window_start=FailureCounter.objects.get(key="k").window_start - dt.timedelta(seconds=61))
+    assert counters.count("k", 60) == 0
+    assert counters.hit("other", 60) == 1  # a new window elsewhere clears the passed ones
+    assert not FailureCounter.objects.filter(key="k").exists()
+    assert counters.hit("k", 60) == 1
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        for _ in range(600):  # a loaded machine may take seconds to start it
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def test_failure_counter_uses_redis_when_configured(settings, redis_url):
+    import threading
+
+    from digigov.core import counters
+    from digigov.core.web.models import FailureCounter
+
+    settings.REDIS_URL = redis_url
+    seen, errors = [], []
+
+    def worker():
+        try:
+            for _ in range(25):
+                seen.append(counters.hit("apikey:192.0.2.3", 900))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(seen) == list(range(1, 101))
+    assert counters.count("apikey:192.0.2.3", 900) == 100
+    assert 0 < counters._redis().ttl("digigov:failures:apikey:192.0.2.3") <= 900
+    counters.reset("apikey:192.0.2.3")
+    assert counters.count("apikey:192.0.2.3", 900) == 0

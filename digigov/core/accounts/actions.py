@@ -317,6 +317,10 @@ def create_api_client(actor, *, name: str, user: User) -> tuple[ApiClient, str]:
     """Returns the client and its key; the key is not stored and cannot be shown again."""
     # a machine caller acts for its account across the city: only an unscoped grant creates one
     require(actor, "accounts.apiclient.manage", WHOLE_CITY)
+    if user.kind != UserKind.SERVICE:
+        # a key acting for a person or a staff member would be a password that skips TOTP, lockout and CSRF
+        raise ValidationFailed("API 应用只能代表系统账户，不能代表自然人或工作人员账户", code="api_client_user_not_service",
+                               detail={"field": "user", "kind": user.kind})
     if ApiClient.objects.filter(name=name).exists():
         raise Conflict("应用名称已存在", code="api_client_exists")
     key = "dg_" + secrets.token_urlsafe(32)
@@ -326,6 +330,8 @@ def create_api_client(actor, *, name: str, user: User) -> tuple[ApiClient, str]:
 
 
 def api_client_for_key(key: str) -> ApiClient | None:
+    """The active client whose key this is, or None. The client's user may be any kind (keys issued before
+    only service accounts could hold one): the API refuses keys of other kinds with its own message."""
     if not key or not key.startswith("dg_") or len(key) > 100:
         return None
     from digigov.core.crypto import constant_time_equals

@@ -5,7 +5,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core import validators
-from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
+from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
 from digigov.core.org.models import Division
 from digigov.core.rbac.checks import scope_queryset
 
@@ -98,6 +98,7 @@ def list_persons(request, name: str = "", page: int = 1, page_size: int = 50):
 
 @router.post("/persons", response={201: PersonOut}, summary="登记自然人")
 @permission("accounts.person.manage")
+@errors(404)  # division_code names a division
 def create_person(request, payload: PersonIn):
     person = actions.register_person(request.auth, id_number=payload.id_number, name=payload.name,
                                      division=_division(payload.division_code), phone=payload.phone, address=payload.address)
@@ -113,6 +114,7 @@ def get_person(request, public_id: str):
 
 @router.post("/persons/{public_id}/reveal", response=RevealOut, summary="查看个人信息明文（审计）")
 @permission("accounts.pii.view")
+@errors(without=(409,))  # a read (audited), nothing to conflict with
 def reveal_person(request, public_id: str, payload: RevealIn):
     qs = scope_queryset(request.auth, "accounts.pii.view", NaturalPerson.objects.active(), None, "division")
     return actions.reveal_person(request.auth, get_or_404(qs, public_id=public_id), payload.purpose)
@@ -129,6 +131,7 @@ def list_legal_persons(request, name: str = "", page: int = 1, page_size: int = 
 
 @router.post("/legal-persons", response={201: LegalPersonOut}, summary="登记法人")
 @permission("accounts.person.manage")
+@errors(404)  # division_code names a division
 def create_legal_person(request, payload: LegalPersonIn):
     lp = actions.register_legal_person(request.auth, uscc=payload.uscc, name=payload.name, kind=payload.kind,
                                        division=_division(payload.division_code), address=payload.address)

@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Router, Schema
 
 from digigov.core import registry
-from digigov.core.api import Page, paginate, permission
+from digigov.core.api import IsoDateTime, Page, paginate, permission
 
 from . import present
 from .actions import verify_chain
@@ -53,7 +53,7 @@ class VerifyOut(Schema):
 @router.get("/entries", response=Page[EntryOut], summary="检索审计日志")
 @permission("audit.view")
 def list_entries(request, actor: str = "", action: str = "", object_id: str = "", request_id: str = "",
-                 since: dt.datetime | None = None, until: dt.datetime | None = None, page: int = 1, page_size: int = 50):
+                 since: IsoDateTime | None = None, until: IsoDateTime | None = None, page: int = 1, page_size: int = 50):
     qs = AuditEntry.objects.order_by("-seq")
     if actor:
         qs = qs.filter(actor=actor)

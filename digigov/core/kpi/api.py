@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Router, Schema
 from pydantic import Field
 
-from digigov.core.api import Page, paginate, permission
+from digigov.core.api import Page, errors, paginate, permission
 from digigov.core.errors import NotFound
 from digigov.core.registry import KPI_COMPUTERS
 
@@ -102,6 +102,7 @@ def kpi_rows(request, code: str, division: str | None = None, department: str | 
 
 @router.post("/{code}/recompute", response=KpiOut, summary="重新计算指标")
 @permission("kpi.recompute")
+@errors(without=(409,))  # recomputing writes a new snapshot: nothing to conflict with
 def recompute(request, code: str):
     if not KpiDefinition.objects.filter(code=code).exists():
         raise NotFound("指标不存在", code="kpi_not_found")

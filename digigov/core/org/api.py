@@ -3,7 +3,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core import validators
-from digigov.core.api import Page, StrictSchema, get_or_404, paginate, permission
+from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
 from digigov.core.rbac.checks import scope_queryset
 
 from . import actions
@@ -81,6 +81,7 @@ def get_department(request, public_id: str):
 
 @router.post("/departments", response={201: DepartmentOut}, summary="新增部门/单位")
 @permission("org.manage")
+@errors(404)  # division_code and parent_id name objects
 def create_department(request, payload: DepartmentIn):
     division = get_or_404(Division.objects.all(), code=validators.clean_division_code(payload.division_code, "division_code"))
     parent = get_or_404(Department.objects.active(), public_id=payload.parent_id) if payload.parent_id else None

@@ -24,8 +24,8 @@ def _grant(actor, *, user, role: str, department=None, division=None) -> RoleAss
 @transaction.atomic
 def assign_role(actor, *, user, role: str, department=None, division=None) -> RoleAssignment:
     """Grant ``role``. The granter must manage roles over the target scope; only a city-wide
-    granter may hand out an unscoped (city-wide) role. Staff roles go to staff accounts only (they
-    carry the staff login policy: a second factor), never to a citizen's or a service account."""
+    granter may hand out an unscoped (city-wide) role. Staff roles go to staff and service accounts only,
+    never to a person's account."""
     if role not in Role.values or role == Role.SYSTEM:
         raise ValidationFailed("未知角色", code="unknown_role", detail={"field": "role"})
     target = department or division
@@ -42,8 +42,11 @@ def assign_role(actor, *, user, role: str, department=None, division=None) -> Ro
             raise Forbidden("只有市级管理员可以授予市级角色", code="forbidden")
     if role not in CITY_WIDE_ROLES and role not in PUBLIC_ROLES and target is None:
         raise ValidationFailed("该角色必须限定部门或区划范围", code="scope_required")
-    if role not in PUBLIC_ROLES and getattr(user, "kind", "") != "staff":
-        raise ValidationFailed("工作人员角色只能授予工作人员账户（须绑定动态口令登录）", code="staff_role_needs_staff_account",
+    # a staff role carries the staff login policy (a second factor); a person's account is not one to give it
+    # to. A service account (a machine, reached only by its API key) may hold one: that is how a machine
+    # caller gets its permissions, and API keys work for service accounts only.
+    if role not in PUBLIC_ROLES and getattr(user, "kind", "") not in ("staff", "service"):
+        raise ValidationFailed("工作人员角色只能授予工作人员账户或系统账户", code="staff_role_needs_staff_account",
                                detail={"field": "user"})
     return _grant(actor, user=user, role=role, department=department, division=division)
 

@@ -108,3 +108,17 @@ def test_ensure_role_is_idempotent(target):
     first = ensure_role(system_account(), target, "citizen")
     assert ensure_role(system_account(), target, "citizen") == first
     assert RoleAssignment.objects.filter(user=target, role="citizen").count() == 1
+
+
+def test_staff_roles_go_to_staff_and_service_accounts_never_to_a_persons(role_user, city):
+    """A citizen's account given a staff role reached the workbench and admin without a second factor."""
+    admin = role_user("city_admin")
+    citizen = make_user("citizen")
+    with pytest.raises(ValidationFailed) as exc:
+        assign_role(admin, user=citizen, role="window_clerk", division=city.county_a)
+    assert exc.value.code == "staff_role_needs_staff_account"
+    assert not RoleAssignment.objects.filter(user=citizen, role="window_clerk").exists()
+    machine = make_user(None, kind="service")  # a machine caller gets its permissions from its roles
+    assert assign_role(admin, user=machine, role="data_admin", department=city.bureau).role == "data_admin"
+    with pytest.raises(ValidationFailed):  # nobody hands out the system role
+        assign_role(admin, user=machine, role="system")
