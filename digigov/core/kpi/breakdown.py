@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from digigov.core.kpi.types import Part
 from digigov.core.org.models import Department, Division, DivisionLevel
+from digigov.core.validators import normalize_identifier
 
 NOTHING = Q(pk__in=[])
 
@@ -82,8 +83,8 @@ def division_q(value: str | None, code_field: str) -> Q | None:
     """Filter for a breakdown key or a 12-digit division code; None means no filter."""
     if not value:
         return None
-    value = str(value).strip()
-    if not value.isdigit() or len(value) > 12:
+    value = normalize_identifier(str(value))  # full-width digits are the same code; other scripts' digits are not
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         return NOTHING
     if len(value) == 12:
         d = Division.objects.filter(code=value).first()

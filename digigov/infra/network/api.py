@@ -10,6 +10,7 @@ from digigov.core.errors import ValidationFailed
 from digigov.core.kpi.api import PartOut
 from digigov.core.kpi.selectors import visible_parts
 from digigov.core.org.models import Department, Division, DivisionLevel
+from digigov.core.validators import normalize_identifier
 
 from . import actions, kpis, selectors
 from .models import AccessPoint, AccessStatus
@@ -101,7 +102,8 @@ def list_points(request, level: int | None = None, status: str | None = None, di
             raise ValidationFailed("接入状态无效", code="invalid_status", detail={"field": "status"})
         qs = qs.filter(status=status)
     if division:
-        if not (division.isdigit() and len(division) <= 12):
+        division = normalize_identifier(division)  # the shared identifier rule: full-width digits read as ASCII
+        if not (division.isascii() and division.isdigit() and len(division) <= 12):
             raise ValidationFailed("区划代码应为数字", code="invalid_division", detail={"field": "division"})
         qs = qs.filter(division__code__startswith=division)
     return paginate(qs.order_by("division__code", "id"), page, page_size, point_out)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed
-from digigov.core.rbac.checks import require
+from digigov.core.rbac.checks import WHOLE_CITY, require
 from digigov.core.text import clean_text
 
 from ..models import CloudPlatform, ResourcePool
@@ -16,7 +16,7 @@ from ._common import parse_amounts
 
 @transaction.atomic
 def create_pool(actor, *, name: str, vcpu_total, memory_gb_total, storage_tb_total, platform: CloudPlatform | None = None) -> ResourcePool:
-    require(actor, "cloud.manage")
+    require(actor, "cloud.manage", WHOLE_CITY)  # a pool serves the whole city: no scoped grant creates one
     name = clean_text(name, "name", "资源池名称", 64)
     amounts = parse_amounts(vcpu_total, memory_gb_total, storage_tb_total)
     if not any(amounts.values()):

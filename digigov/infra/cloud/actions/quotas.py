@@ -34,6 +34,7 @@ def set_quota(actor, *, department: Department, pool: ResourcePool, vcpu, memory
     department = active_department(department)
     probe = Quota(department=department, pool=pool)
     require(actor, "cloud.manage", probe)
+    require(actor, "cloud.manage", pool)  # the pool is the city's: a scoped grant may not share it out
     if pool.voided_at is not None:
         raise Conflict("资源池已作废", code="pool_voided")
     amounts = parse_amounts(vcpu, memory_gb, storage_tb)
@@ -70,6 +71,7 @@ def allocate(actor, *, pool: ResourcePool, department: Department, vcpu, memory_
     """A direct allocation by the cloud administrator (e.g. registering existing tenants)."""
     department = active_department(department)
     require(actor, "cloud.manage", Allocation(pool=pool, department=department))
+    require(actor, "cloud.manage", pool)  # the pool is the city's: a scoped grant may not share it out
     amounts = parse_amounts(vcpu, memory_gb, storage_tb)
     if not any(amounts.values()):
         raise ValidationFailed("分配资源不能全部为0", code="empty_request")

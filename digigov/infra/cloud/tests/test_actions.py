@@ -295,3 +295,18 @@ def test_record_samples(city, cloud, city_admin):
     with pytest.raises(Conflict):
         actions.record_samples(city_admin, cloud.pool, [{"at": now - dt.timedelta(hours=1), "cpu_pct": 1, "mem_pct": 1, "storage_pct": 1}])
     assert AuditEntry.objects.count() == before
+
+
+def test_a_scoped_cloud_manager_cannot_create_or_share_out_the_city_pool(city, cloud):
+    """A county-scoped holder of cloud.manage created city resource pools and handed the city pool's capacity
+    to its own departments (require with no object, or with the department alone, let it through)."""
+    county_admin = make_user("city_admin", division=city.county_a)
+    with pytest.raises(Forbidden):
+        actions.create_pool(county_admin, name="区级资源池", vcpu_total=10, memory_gb_total=10, storage_tb_total="1")
+    with pytest.raises(Forbidden):
+        actions.set_quota(county_admin, department=city.county_bureau, pool=cloud.pool, vcpu=50, memory_gb=100, storage_tb="1")
+    with pytest.raises(Forbidden):
+        actions.allocate(county_admin, pool=cloud.pool, department=city.county_bureau, vcpu=50, memory_gb=100, storage_tb="1")
+    assert not Quota.objects.filter(department=city.county_bureau).exists()
+    assert not Allocation.objects.filter(department=city.county_bureau).exists()
+    assert not AuditEntry.objects.filter(actor=county_admin.username).exists()

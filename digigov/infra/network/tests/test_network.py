@@ -135,6 +135,8 @@ def test_api(city, net, city_admin, bureau_admin, client_for):
     assert listing["count"] == 2 and all(i["level"] == 2 for i in listing["items"])
     assert admin.get(f"{BASE}/access-points?status=down").json()["count"] == 1
     assert admin.get(f"{BASE}/access-points?division=210602").json()["count"] == 2
+    assert admin.get(f"{BASE}/access-points", {"division": "２１０６０２"}).json()["count"] == 2  # full-width: the same code
+    assert admin.get(f"{BASE}/access-points", {"division": "٢١٠٦٠٢"}).status_code == 422  # other scripts' digits: refused
     assert admin.get(f"{BASE}/access-points?level=9").status_code == 422
     r = _post(admin, f"{BASE}/access-points", {"division": city.town_a.code, "bandwidth_mbps": 100, "status": "connected"})
     assert r.status_code == 201 and r.json()["level"] == 3
