@@ -19,6 +19,21 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_AUDIT_CHECKPOINT_FILE    signed chain-head checkpoints, append-only; default var/audit/checkpoints.log
   DIGIGOV_AUDIT_CHECKPOINT_MIRROR  optional second copy of the checkpoints (another disk or host mount)
   DIGIGOV_AUDIT_CHECKPOINT_EVERY   a checkpoint every N audit entries (default 100; also every 10 minutes)
+  DIGIGOV_AUDIT_EXPORT_MAX_ROWS    rows one CSV export of the audit log may hold (default 50000)
+  DIGIGOV_LOGIN_MAX_FAILURES / DIGIGOV_LOGIN_IP_MAX_FAILURES / DIGIGOV_LOGIN_WINDOW_SECONDS
+                 consecutive failures per account / failures per address within the window lock it
+                 (defaults 5 / 30 / 900 s); login and the old-password check share the counters
+  DIGIGOV_API_USER_RATE  per-caller API rate ("N/s|m|h|d"; default 1200/m, off under tests)
+  DIGIGOV_API_KEY_MAX_FAILURES  wrong API keys tolerated per address within the window (default 20)
+  DIGIGOV_ALLOWED_HOSTS  comma-separated host names served (default 127.0.0.1,localhost,testserver)
+  DIGIGOV_CSRF_TRUSTED_ORIGINS  comma-separated origins trusted for CSRF behind a proxy (default none)
+  DIGIGOV_MAX_BODY_BYTES  largest request body (default 2 MiB; larger answers 413)
+  DIGIGOV_LOG_LEVEL  default INFO (JSON lines, personal data masked)
+  DIGIGOV_SCALE  the demo city's scale make run builds into an empty database (default 0.05)
+  DIGIGOV_VAR_DIR  where the database, keys, checkpoints and static files live (default ./var)
+  DIGIGOV_STATIC_ROOT  where collectstatic puts files (default var/static)
+  DIGIGOV_TASKS_IMMEDIATE  run Huey tasks inline instead of in the consumer (default off; on under tests)
+  DIGIGOV_TESTING  force the test settings outside pytest (default off)
 """
 
 from __future__ import annotations
