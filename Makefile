@@ -38,8 +38,9 @@ test-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei redis-server >/dev/null; \
 	fi
 
+# two workers (CI has two cores); the browser tests, the crawler and the API fuzz run in the same session
 test: install test-deps
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
 
 lint-imports: install
 	$(BIN)/lint-imports

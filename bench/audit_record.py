@@ -6,9 +6,9 @@
    before Django starts) and migrates it.
 2. Before: ``record()`` as it was — the entry hash is plain SM3 and no checkpoint is scheduled
    (``entry_hash`` and ``checkpoints.after_commit`` are swapped for the old behaviour).
-3. After: ``record()`` as it is — HMAC-SM3 under the audit key, and a signed checkpoint appended
-   (with fsync) to var/audit/checkpoints.log after the commit of every K-th entry (default 100,
-   the production default).
+3. After: ``record()`` as it is — HMAC-SM3 under the audit key, and a signed checkpoint line appended
+   to var/audit/checkpoints.log after every committed transaction (K = 1, the production default), or
+   after every K-th entry with ``--every K``.
 4. Each ``record()`` is its own transaction (autocommit), as a single action's write would be.
    The two are interleaved over R rounds of N entries; the best round of each counts.
    Prints both rates and ratio = after / before.
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="entries per round (default 2000)")
-    parser.add_argument("--every", type=int, default=100, help="a checkpoint every K entries (default 100)")
+    parser.add_argument("--every", type=int, default=1, help="a checkpoint every K entries (default 1: every transaction)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="digigov-bench-audit-")

@@ -18,7 +18,8 @@ Everything comes from environment variables with safe defaults:
                  holds it can rewrite the audit chain undetected.
   DIGIGOV_AUDIT_CHECKPOINT_FILE    signed chain-head checkpoints, append-only; default var/audit/checkpoints.log
   DIGIGOV_AUDIT_CHECKPOINT_MIRROR  optional second copy of the checkpoints (another disk or host mount)
-  DIGIGOV_AUDIT_CHECKPOINT_EVERY   a checkpoint every N audit entries (default 100; also every 10 minutes)
+  DIGIGOV_AUDIT_CHECKPOINT_EVERY   1 (default): a checkpoint after every transaction that wrote audit entries;
+                 N: only every N-th entry (for very write-heavy sites). Also one every 10 minutes.
   DIGIGOV_AUDIT_EXPORT_MAX_ROWS    rows one CSV export of the audit log may hold (default 50000)
   DIGIGOV_LOGIN_MAX_FAILURES / DIGIGOV_LOGIN_IP_MAX_FAILURES / DIGIGOV_LOGIN_WINDOW_SECONDS
                  consecutive failures per account / failures per address within the window lock it
@@ -94,7 +95,7 @@ def _audit_key() -> str:
 DIGIGOV_AUDIT_KEY = _audit_key()
 DIGIGOV_AUDIT_CHECKPOINT_FILE = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_FILE") or str(VAR_DIR / "audit" / "checkpoints.log")
 DIGIGOV_AUDIT_CHECKPOINT_MIRROR = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_MIRROR", "")
-DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "100")))
+DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "1")))
 # rows one CSV export of the audit page may hold (narrow the filters for more)
 DIGIGOV_AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("DIGIGOV_AUDIT_EXPORT_MAX_ROWS", "50000"))
 TESTING = "pytest" in sys.modules or _env_bool("DIGIGOV_TESTING")

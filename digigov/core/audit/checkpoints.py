@@ -7,10 +7,13 @@ not hold (and optionally to a mirror on another disk or host); ``mac`` is HMAC-S
 from the audit key, so a line cannot be forged either. Verification then requires every checkpointed
 entry to exist with the checkpointed hash: a truncation is caught once a checkpoint covers the cut rows.
 
-Checkpoints are written after the commit of every ``DIGIGOV_AUDIT_CHECKPOINT_EVERY``-th entry and by a
-periodic task (``tasks.checkpoint_audit_head``), so the unprotected tail is at most N entries or ten
-minutes long. Writes are a single ``O_APPEND`` line per file followed by fsync; concurrent writers may
-interleave lines out of order, which verification tolerates.
+By default every committed transaction that wrote audit entries appends one line naming its last entry
+(``DIGIGOV_AUDIT_CHECKPOINT_EVERY`` = 1; N > 1 checkpoints only every N-th entry, for very write-heavy
+sites), and a periodic task (``tasks.checkpoint_audit_head``) appends one every ten minutes, so a cut-off
+tail is caught however short it is. A line is a single ``O_APPEND`` write; the periodic one is also
+fsynced (per-commit lines rely on the page cache: a crash of the machine can lose the last few, the
+periodic line then covers them). Concurrent writers may interleave lines out of order, which
+verification tolerates.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def line_for(seq: int, hash_: str, at: str | None = None) -> str:
     return f"{_body(seq, hash_, at)} {sign(seq, hash_, at)}\n"
 
 
-def write(seq: int, hash_: str) -> None:
+def write(seq: int, hash_: str, *, sync: bool = True) -> None:
     """Append one signed line to each checkpoint file. Failures are logged, never raised: the entry
     is already committed, and the next checkpoint covers it."""
     line = line_for(seq, hash_).encode()
@@ -76,7 +79,8 @@ def write(seq: int, hash_: str) -> None:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, line)
-                os.fsync(fd)
+                if sync:
+                    os.fsync(fd)
             finally:
                 os.close(fd)
         except OSError:
@@ -84,9 +88,22 @@ def write(seq: int, hash_: str) -> None:
 
 
 def after_commit(seq: int, hash_: str) -> None:
-    """Called by ``record`` for every entry: every N-th one is checkpointed once its transaction commits."""
-    if seq % settings.DIGIGOV_AUDIT_CHECKPOINT_EVERY == 0:
-        transaction.on_commit(lambda: write(seq, hash_))
+    """Called by ``record`` for every entry. Once the transaction commits, one line names its last entry
+    (with ``DIGIGOV_AUDIT_CHECKPOINT_EVERY`` = N > 1: only every N-th entry is checkpointed)."""
+    every = settings.DIGIGOV_AUDIT_CHECKPOINT_EVERY
+    if every > 1:
+        if seq % every == 0:
+            transaction.on_commit(lambda: write(seq, hash_, sync=False))
+        return
+    connection = transaction.get_connection()
+    connection._digigov_checkpoint = (seq, hash_)  # the newest entry of this transaction
+
+    def flush():
+        if getattr(connection, "_digigov_checkpoint", None) == (seq, hash_):  # only the transaction's last entry
+            connection._digigov_checkpoint = None
+            write(seq, hash_, sync=False)
+
+    transaction.on_commit(flush)
 
 
 def read() -> tuple[list[Checkpoint], list[BadLine]]:

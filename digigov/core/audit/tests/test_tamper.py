@@ -245,3 +245,24 @@ def test_entries_appended_during_a_verification_are_not_a_break(db, monkeypatch)
     result = verify_chain()
     assert result.ok, result
     assert result.checked == AuditEntry.objects.count() - 1
+
+
+def test_by_default_every_committed_transaction_leaves_one_checkpoint(db, settings, django_capture_on_commit_callbacks):
+    """With checkpoints only every N entries, cutting off the newest few rows (and rewinding the head) went
+    unnoticed until the next checkpoint: by default each transaction now names its last entry."""
+    assert settings.DIGIGOV_AUDIT_CHECKPOINT_EVERY == 1
+    from django.db import transaction
+
+    system = system_account()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():  # one action writing three entries: one line, for the last
+            three = [record(system, "test.event", object_type="t", object_id=str(i)) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        last = record(system, "test.event", object_type="t", object_id="last")
+    good, bad = checkpoints.read()
+    assert not bad and [(c.seq, c.hash) for c in good] == [(three[-1].seq, three[-1].hash), (last.seq, last.hash)]
+    # a DBA removes only the newest entry and rewinds the head: the last transaction's checkpoint names it
+    _raw("DELETE FROM audit_auditentry WHERE seq = %s", [last.seq])
+    ChainHead.objects.filter(pk=1).update(last_seq=three[-1].seq, last_hash=three[-1].hash)
+    result = verify_chain()
+    assert not result.ok and result.first_broken_seq == last.seq
