@@ -135,7 +135,9 @@ def record(
     before, after = diff(_jsonable(before), _jsonable(after))
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
-        head = ChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)
+        # the first entry ever: parallel first writers (PostgreSQL) must not both insert the head row
+        ChainHead.objects.bulk_create([ChainHead(pk=1, last_seq=0, last_hash=GENESIS_HASH)], ignore_conflicts=True)
+        head = ChainHead.objects.select_for_update().get(pk=1)
     now = timezone.now().astimezone(dt.timezone.utc)
     entry = AuditEntry(
         seq=head.last_seq + 1,

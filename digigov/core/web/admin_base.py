@@ -80,6 +80,21 @@ class CappedPaginator(Paginator):
     capped = False
 
 
+def _fits(model, path: str, term: str) -> bool:
+    """Whether ``term`` is a valid value of the field at ``path``: PostgreSQL refuses to compare an inet
+    or a number column with arbitrary text (a 500 on the login-attempt list's search)."""
+    from django.core.exceptions import ValidationError
+
+    field = get_fields_from_path(model, path)[-1]
+    try:
+        value = field.to_python(term)
+        field.run_validators(value)
+        field.get_prep_value(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
 def hidden_fields(model) -> set[str]:
     return set(SECRET_FIELDS) | set(getattr(model, "PII_FIELDS", ()))
 
@@ -218,6 +233,8 @@ class ActionAdmin(admin.ModelAdmin):
                       else Q(**{f"{path}__startswith": term}))
             elif spec.startswith("="):
                 path = spec[1:]
+                if not _fits(self.model, path, term):
+                    continue  # not a value of that field (text in an IP address box): it matches nothing there
                 q |= Q(**{path: term})
             else:
                 path = spec
