@@ -1,27 +1,20 @@
-from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html_join
 
 from digigov.core.web.admin_base import ReadOnlyAdmin, register
 
+from . import present
 from .models import AuditEntry, AuditVerification
 
 
-def _label(object_type: str, key: str) -> str:
-    """The field's Chinese name when the object type is a model we know, else the key itself."""
-    try:
-        return str(apps.get_model(object_type)._meta.get_field(key).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return key
-
-
-def _changes(entry: AuditEntry, data) -> str:
+def _changes(entry: AuditEntry, side: str) -> str:
+    """One side of the change, field by field, as the workbench's detail view shows it (``present.field_rows``:
+    Chinese field names, 是/否, choice labels, Beijing time)."""
+    data = getattr(entry, side)
     if not data:
         return "-"
-    if not isinstance(data, dict):
-        return str(data)
-    rows = ((_label(entry.object_type, k), "-" if v in (None, "") else v) for k, v in data.items())
+    keys = set(data) if isinstance(data, dict) else {"value"}
+    rows = [(row.label, getattr(row, side)) for row in present.field_rows(entry) if row.key in keys]
     return format_html_join("", "<div>{}：{}</div>", rows)
 
 
@@ -41,11 +34,11 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="变更前")
     def before_display(self, obj):
-        return _changes(obj, obj.before)
+        return _changes(obj, "before")
 
     @admin.display(description="变更后")
     def after_display(self, obj):
-        return _changes(obj, obj.after)
+        return _changes(obj, "after")
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

@@ -173,6 +173,7 @@ class FieldRow:
     before: str
     after: str
     changed: bool
+    key: str = ""  # the stored key the row is for
 
 
 def field_rows(entry: AuditEntry) -> list[FieldRow]:
@@ -190,7 +191,7 @@ def field_rows(entry: AuditEntry) -> list[FieldRow]:
         field = _field(model, key)
         b = humanise(before.get(key), field, model) if key in before else EMPTY
         a = humanise(after.get(key), field, model) if key in after else EMPTY
-        rows.append(FieldRow(key_label(model, key), b, a, b != a))
+        rows.append(FieldRow(key_label(model, key), b, a, b != a, key))
     return rows
 
 
