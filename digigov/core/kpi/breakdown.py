@@ -124,7 +124,9 @@ class DrillFilter:
 
     @classmethod
     def from_query(cls, params) -> DrillFilter:
-        return cls(division=(params.get("division") or "")[:12].strip() or None,
+        # the division key read by the shared identifier rule (full-width digits are the same code), so the
+        # title names the division the filter (``division_q``) selects
+        return cls(division=normalize_identifier((params.get("division") or "")[:24])[:12] or None,
                    department=(params.get("department") or "")[:22].strip() or None)
 
     def __bool__(self) -> bool:

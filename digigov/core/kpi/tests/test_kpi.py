@@ -214,6 +214,8 @@ def test_drill_filter_parses_and_names(city):
     assert DrillFilter(division="999999").division_label() == "未知区划"
     assert DrillFilter(department=city.bureau.public_id).department_label() == city.bureau.name
     assert not DrillFilter.from_query(QueryDict(""))
+    full_width = DrillFilter.from_query(QueryDict("division=２１０６０２"))  # typed on a Chinese keyboard
+    assert full_width.division == "210602" and full_width.division_label() == "元宝区"
 
 
 def test_kpi_drill_down_query_count_is_constant(client, role_user, k12, django_assert_max_num_queries):
