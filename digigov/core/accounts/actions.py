@@ -20,7 +20,8 @@ from digigov.core.rbac.checks import WHOLE_CITY, require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
 
-from .models import AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, NaturalPerson, User, UserKind
+from .models import (AgentAuthorization, ApiClient, LegalPerson, LegalPersonKind, LoginAttempt, LoginChannel, LoginEvent, NaturalPerson, User,
+                     UserKind)
 
 
 # --- login ---------------------------------------------------------------------------------------
@@ -156,6 +157,26 @@ def login_check(request, username: str, password: str, otp_token: str = "") -> U
     settle_attempt(attempt)
     _audit_attempt(username, user=user)
     return user
+
+
+def login_channel(next_url: str) -> str:
+    """The channel a login through the one login page belongs to, from where it returns to."""
+    path = (next_url or "").split("?", 1)[0]
+    if path.startswith("/workbench/") or path.startswith("/admin/"):
+        return LoginChannel.WORKBENCH
+    if path.startswith("/h5/") or path == "/h5":
+        return LoginChannel.H5
+    if path.startswith("/oidc/"):
+        return LoginChannel.CLIENT
+    return LoginChannel.PORTAL
+
+
+def record_login_event(user: User, channel: str, *, client: str = "") -> LoginEvent:
+    """Count a successful login for the daily-active KPIs. Not an audit entry (``login_check`` writes that);
+    a metrics row the actor cannot choose: it follows a login that has already been checked."""
+    if channel not in LoginChannel.values:
+        raise ValueError(f"unknown login channel {channel!r}")
+    return LoginEvent.objects.create(user=user, channel=channel, client=client[:100])
 
 
 PASSWORD_LOCKED = "原密码错误次数过多，账户已临时锁定，请15分钟后再试"

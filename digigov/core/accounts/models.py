@@ -62,6 +62,15 @@ class UserManager(BaseUserManager):
         return self.create_user(username, password, **extra)
 
 
+class RealNameLevel(models.IntegerChoices):
+    """实名等级 of an account: how strongly the person behind it has been verified (the highest step done).
+    L1 a password account; L2 a one-time code to a verified phone or e-mail; L3 face verification."""
+
+    L1 = 1, _("一级实名（口令）")
+    L2 = 2, _("二级实名（短信/邮件验证码）")
+    L3 = 3, _("三级实名（人脸核验）")
+
+
 class User(AbstractBaseUser, PermissionsMixin, PublicModel):
     username = models.CharField(_("用户名"), max_length=64, unique=True)
     display_name = models.CharField(_("姓名/名称"), max_length=64)
@@ -69,6 +78,7 @@ class User(AbstractBaseUser, PermissionsMixin, PublicModel):
     person = models.OneToOneField(
         "accounts.NaturalPerson", null=True, blank=True, on_delete=models.PROTECT, related_name="user", verbose_name=_("自然人")
     )
+    realname_level = models.PositiveSmallIntegerField(_("实名等级"), choices=RealNameLevel.choices, default=RealNameLevel.L1)
     is_active = models.BooleanField(_("启用"), default=True)
     is_staff = models.BooleanField(_("可进入管理后台"), default=False)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
@@ -209,6 +219,32 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} · {'成功' if self.success else '失败'}"
+
+
+class LoginChannel(models.TextChoices):
+    PORTAL = "portal", _("门户网站")
+    H5 = "h5", _("移动端")
+    WORKBENCH = "workbench", _("工作台")
+    CLIENT = "client", _("第三方应用")
+
+
+class LoginEvent(models.Model):
+    """One successful login, by channel: the raw data of the daily-active-user KPIs (Table 1 rows 7 and 10).
+    The audit log keeps the security record of the same login; this table is for counting, so it holds
+    no address and no username, only the account and the channel (and the client for third-party logins)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("账户"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=LoginChannel.choices)
+    client = models.CharField(_("第三方应用"), max_length=100, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录记录")
+        verbose_name_plural = _("登录记录")
+        indexes = [models.Index(fields=["at", "channel"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_channel_display()}"
 
 
 class ApiClient(VoidableModel):

@@ -50,7 +50,9 @@ def login_view(request):
             otp_login(request, user.otp_device)
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = "/workbench/" if can(user, "workbench.access") else "/"
-        return redirect(next_url or "/")
+        next_url = next_url or "/"
+        account_actions.record_login_event(user, account_actions.login_channel(next_url))
+        return redirect(next_url)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
 
