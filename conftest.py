@@ -46,3 +46,14 @@ def _audit_checkpoints_in_tmp(settings, tmp_path):
     entries another test's rolled-back database never had."""
     settings.DIGIGOV_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.log")
     settings.DIGIGOV_AUDIT_CHECKPOINT_MIRROR = ""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_cache():
+    """Data keys are cached per process once committed; a test's database (and its keys) goes away
+    with the test, so no test may read another's cached keys."""
+    from digigov.security.keys import api
+
+    api.reset_caches()
+    yield
+    api.reset_caches()

@@ -16,6 +16,13 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_AUDIT_KEY  hex key of the audit chain's HMAC-SM3 (≥ 32 bytes); default: generated once
                  into var/audit_key (0600). Keep it out of the database and its backups: whoever
                  holds it can rewrite the audit chain undetected.
+  DIGIGOV_MASTER_KEY  the key store's master key, 32 hex digits (SM4, 128 bit); default: read from
+                 DIGIGOV_MASTER_KEY_FILE (default var/keys/master.key, 0600), generated there once while
+                 the database holds no data key. Never in the database: it wraps every data key
+                 (personal fields, signing keys). A lost master key makes the server refuse to start.
+  DIGIGOV_MASTER_KEY_FILE  where the file key store keeps the master key (default var/keys/master.key)
+  DIGIGOV_KEY_STORE  dotted path of the key store class (default digigov.security.keys.store.FileKeyStore;
+                 an HSM/密码机 adapter implements the same interface)
   DIGIGOV_AUDIT_CHECKPOINT_FILE    signed chain-head checkpoints, append-only; default var/audit/checkpoints.log
   DIGIGOV_AUDIT_CHECKPOINT_MIRROR  optional second copy of the checkpoints (another disk or host mount)
   DIGIGOV_AUDIT_CHECKPOINT_EVERY   1 (default): a checkpoint after every transaction that wrote audit entries;
@@ -97,6 +104,9 @@ DIGIGOV_AUDIT_CHECKPOINT_FILE = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_FILE") 
 DIGIGOV_AUDIT_CHECKPOINT_MIRROR = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_MIRROR", "")
 DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "1")))
 # rows one CSV export of the audit page may hold (narrow the filters for more)
+DIGIGOV_MASTER_KEY = os.environ.get("DIGIGOV_MASTER_KEY", "")
+DIGIGOV_MASTER_KEY_FILE = os.environ.get("DIGIGOV_MASTER_KEY_FILE") or str(VAR_DIR / "keys" / "master.key")
+DIGIGOV_KEY_STORE = os.environ.get("DIGIGOV_KEY_STORE", "digigov.security.keys.store.FileKeyStore")
 DIGIGOV_AUDIT_EXPORT_MAX_ROWS = int(os.environ.get("DIGIGOV_AUDIT_EXPORT_MAX_ROWS", "50000"))
 TESTING = "pytest" in sys.modules or _env_bool("DIGIGOV_TESTING")
 DEBUG = _env_bool("DIGIGOV_DEBUG")
@@ -125,6 +135,8 @@ INSTALLED_APPS = [
     "digigov.core.rbac",
     "digigov.core.audit",
     "digigov.core.kpi",
+    # security layer
+    "digigov.security.keys",
     # infrastructure layer
     "digigov.infra.cloud",
     "digigov.infra.network",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class KeysConfig(AppConfig):
+    name = "digigov.security.keys"
+    label = "keys"
+    verbose_name = "密钥管理"
+
+    def ready(self):
+        from . import audit_events, checks, tasks  # noqa: F401 — audit labels; the start-up check of the master key; usage flush
+        from digigov.core import registry
+
+        registry.register_permission("keys.view", "查看密钥与使用情况", ("security_officer", "auditor"))
+        registry.register_permission("keys.manage", "生成、轮换与停用密钥", ("security_officer",))
