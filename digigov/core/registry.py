@@ -10,6 +10,8 @@ Apps call these from ``AppConfig.ready()``:
   the app's actions pass to ``record``; each app keeps them in its own ``audit_events.py``, imported
   from ``ready()``. A test fails for any code in the code base without a label.
 * ``register_todo`` — something waiting for the signed-in user (the workbench home's to-do list).
+* ``register_assessment_control`` — a GB/T 39786 control the 密评 self-check page evaluates, with the live
+  check that decides whether the platform meets it (never a fixed answer).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     ],
     "security": [
         ("security.crypto", "商用密码服务（SM2/SM3/SM4）"),
+        ("security.assessment", "密码应用安全性评估（密评自查）"),
         ("security.classification", "数据分类分级"),
         ("security.incidents", "网络安全事件"),
     ],
@@ -118,7 +121,29 @@ class Todo:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What a live check found: ``status`` one of met / partial / not_met / na, ``evidence`` the Chinese
+    sentence with the figures it was decided on (e.g. "个人信息字段已加密：2,201,433 / 2,201,433 行")."""
+
+    status: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class AssessmentControl:
+    """One GB/T 39786-2021 requirement as the platform evaluates it: ``aspect`` is the standard's 层面
+    (网络和通信安全, 设备和计算安全, 应用和数据安全, 管理), ``name`` its 指标, ``check(request) -> Finding`` (request may be None)."""
+
+    code: str
+    aspect: str
+    name: str
+    check: Callable
+    order: int = 100
+
+
 PERMISSIONS: dict[str, Permission] = {}
+ASSESSMENT_CONTROLS: dict[str, AssessmentControl] = {}
 TODOS: dict[str, Todo] = {}
 NAV: list[NavItem] = []
 KPI_COMPUTERS: dict[str, Callable] = {}
@@ -163,6 +188,10 @@ def register_kpi(code: str, func: Callable) -> None:
 def register_todo(key: str, label: str, count: Callable, url: str | Callable, permission: str, *,
                   single_url: Callable | None = None, order: int = 100) -> None:
     TODOS[key] = Todo(key, label, count, url, permission, single_url, order)
+
+
+def register_assessment_control(control: AssessmentControl) -> None:
+    ASSESSMENT_CONTROLS[control.code] = control
 
 
 def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:

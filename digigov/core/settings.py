@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "digigov.core.kpi",
     # security layer
     "digigov.security.keys",
+    "digigov.security.assessment",
     # infrastructure layer
     "digigov.infra.cloud",
     "digigov.infra.network",

@@ -1,0 +1,93 @@
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from digigov.core.audit.models import AuditVerification
+from digigov.core.testing import logged_in_client
+from digigov.security.assessment import controls, selectors
+from digigov.security.keys import api as keys
+
+
+def _by_code(results):
+    return {r.code: r for r in results}
+
+
+def test_every_control_reports_a_status_and_live_figures(city, role_user):
+    results = _by_code(selectors.run_all())
+    assert {"network.transport", "device.identity", "device.log_integrity", "app.identity", "mgmt.keys"} <= set(results)
+    for r in results.values():
+        assert r.status in controls.STATUS_LABELS and r.evidence
+
+
+def test_transport_follows_the_request_and_settings(rf, settings):
+    assert controls.transport(rf.get("/")).status == controls.NOT_MET
+    settings.HTTPS, settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE = True, 31536000, True
+    assert controls.transport(rf.get("/", secure=True)).status == controls.PARTIAL
+    assert controls.transport(rf.get("/")).status == controls.NOT_MET  # this request came in clear
+
+
+def test_staff_totp_coverage_is_counted(city, role_user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    a, b = role_user("dept_admin"), role_user("city_admin")
+    staff = controls._staff_accounts()
+    total = staff.count()
+    assert {a.pk, b.pk} <= set(staff.values_list("pk", flat=True))
+    f = controls.staff_authentication(None)
+    assert f.status in (controls.NOT_MET, controls.PARTIAL) and f"工作人员账户 {total:,} 个，已绑定动态口令 0 个" in f.evidence
+    for u in staff:
+        TOTPDevice.objects.create(user=u, name="default", confirmed=True)
+    f = controls.staff_authentication(None)
+    assert f.status == controls.MET and f"已绑定动态口令 {total:,} 个" in f.evidence
+
+
+def test_log_integrity_follows_the_last_verification(city, tmp_path, settings):
+    system = city.system
+    assert controls.audit_integrity(None).status == controls.NOT_MET  # entries exist, never verified
+    (tmp_path / "cp.log").write_text("")
+    settings.DIGIGOV_AUDIT_CHECKPOINT_FILE = str(tmp_path / "cp.log")
+    now = timezone.now()
+    AuditVerification.objects.create(started_at=now, finished_at=now, ok=False, checked=10, first_bad_seq=7, requested_by=system)
+    f = controls.audit_integrity(None)
+    assert f.status == controls.NOT_MET and "第一条异常记录序号 7" in f.evidence
+    AuditVerification.objects.create(started_at=now, finished_at=now + timezone.timedelta(seconds=1), ok=True, checked=12,
+                                     requested_by=system)
+    assert controls.audit_integrity(None).status == controls.MET
+
+
+def test_key_management_detects_a_foreign_master_key(db, settings, tmp_path):
+    settings.DIGIGOV_MASTER_KEY, settings.DIGIGOV_MASTER_KEY_FILE = "", str(tmp_path / "master.key")
+    keys.reset_caches()
+    assert controls.key_management(None).status == controls.PARTIAL  # no data key yet
+    keys.seal("t.pii", b"x")
+    f = controls.key_management(None)
+    assert f.status == controls.MET and "可解封 1 个" in f.evidence
+    (tmp_path / "master.key").chmod(0o644)
+    assert controls.key_management(None).status == controls.NOT_MET
+    (tmp_path / "master.key").chmod(0o600)
+    settings.DIGIGOV_MASTER_KEY = "11" * 16
+    keys.reset_caches()
+    f = controls.key_management(None)
+    assert f.status == controls.NOT_MET and "无法解封" in f.evidence
+
+
+def test_a_broken_check_shows_as_not_met(db, monkeypatch):
+    from digigov.core import registry
+
+    def boom(request):
+        raise RuntimeError("x")
+
+    monkeypatch.setitem(registry.ASSESSMENT_CONTROLS, "t.boom", registry.AssessmentControl("t.boom", "测试", "测试项", boom))
+    r = _by_code(selectors.run_all())["t.boom"]
+    assert r.status == controls.NOT_MET and "检查无法完成" in r.evidence
+
+
+@pytest.mark.parametrize("role,status", [("security_officer", 200), ("auditor", 200), ("dept_admin", 403)])
+def test_page_and_api_permissions(city, role_user, role, status):
+    client = logged_in_client(role_user(role))
+    page = client.get("/workbench/security/assessment/")
+    assert page.status_code == status
+    api = client.get("/api/v1/security/assessment")
+    assert api.status_code == status
+    if status == 200:
+        assert "日志记录完整性" in page.content.decode() and any(c["code"] == "mgmt.keys" for c in api.json())
