@@ -80,8 +80,8 @@ __all__ = [
 
 #: GB/T 32918.2 / GM/T 0009-2012 §10 default distinguishing identifier.
 DEFAULT_USER_ID = b"1234567812345678"
-#: ENTL is a 16-bit count of *bits*, so the id is at most 8191 bytes.
-MAX_USER_ID_BYTES = 8191
+#: ENTL is a 16-bit count of *bits* (so < 8192 bytes); OpenSSL accepts at most 8190.
+MAX_USER_ID_BYTES = 8190
 #: Uncompressed point: 04 ‖ x (32 bytes) ‖ y (32 bytes).
 POINT_BYTES = 65
 #: A DER SM2 signature is at most 72 bytes (two 33-byte INTEGERs plus headers).
@@ -156,7 +156,7 @@ EVP_PKEY_generate = _fn("EVP_PKEY_generate", c_int, c_void_p, _PP)
 EVP_PKEY_fromdata_init = _fn("EVP_PKEY_fromdata_init", c_int, c_void_p)
 EVP_PKEY_fromdata = _fn("EVP_PKEY_fromdata", c_int, c_void_p, _PP, c_int, c_void_p)
 EVP_PKEY_check = _fn("EVP_PKEY_check", c_int, c_void_p)
-EVP_PKEY_public_check = _fn("EVP_PKEY_public_check", c_int, c_void_p)
+EVP_PKEY_public_check_quick = _fn("EVP_PKEY_public_check_quick", c_int, c_void_p)
 EVP_PKEY_encrypt_init = _fn("EVP_PKEY_encrypt_init", c_int, c_void_p)
 EVP_PKEY_encrypt = _fn("EVP_PKEY_encrypt", c_int, c_void_p, c_void_p, POINTER(c_size_t), c_char_p, c_size_t)
 EVP_PKEY_decrypt_init = _fn("EVP_PKEY_decrypt_init", c_int, c_void_p)
@@ -249,7 +249,7 @@ def _user_id(user_id) -> bytes:
     if not user_id:
         raise CryptoError("SM2 用户标识不能为空", code="bad_user_id")
     if len(user_id) > MAX_USER_ID_BYTES:
-        raise CryptoError("SM2 用户标识过长（最多 8191 字节）", code="bad_user_id")
+        raise CryptoError("SM2 用户标识过长（最多 8190 字节）", code="bad_user_id")
     return user_id
 
 
@@ -299,6 +299,20 @@ def _pem_encode(der: bytes, label: bytes) -> bytes:
     return b"-----BEGIN " + label + b"-----\n" + b"\n".join(lines) + b"\n-----END " + label + b"-----\n"
 
 
+def _is_one_der_sequence(der: bytes) -> bool:
+    """Exactly one DER SEQUENCE, nothing after it (OpenSSL's d2i would ignore trailing bytes)."""
+    if len(der) < 2 or der[0] != 0x30:
+        return False
+    first = der[1]
+    if first < 0x80:
+        return 2 + first == len(der)
+    n = first & 0x7F
+    if not 1 <= n <= 3 or len(der) < 2 + n:
+        return False
+    length = int.from_bytes(der[2:2 + n], "big")
+    return length >= 0x80 and (n == 1 or der[2] != 0) and 2 + n + length == len(der)
+
+
 # --- DER <-> EVP_PKEY --------------------------------------------------------------------------
 
 def _d2i(func, der: bytes, what: str):
@@ -337,9 +351,11 @@ def _require_sm2(pkey, what: str) -> None:
 
 
 def _check_key(pkey, private: bool, what: str) -> None:
+    """Private: scalar in range and d·G equals the stored point. Public: the point is on the curve and
+    not at infinity (the "quick" check; SM2's cofactor is 1, so the skipped n·Q = O test adds nothing)."""
     ctx = EVP_PKEY_CTX_new(pkey, None)
     try:
-        ok = ctx and (EVP_PKEY_check(ctx) if private else EVP_PKEY_public_check(ctx)) == 1
+        ok = ctx and (EVP_PKEY_check(ctx) if private else EVP_PKEY_public_check_quick(ctx)) == 1
     finally:
         if ctx:
             EVP_PKEY_CTX_free(ctx)
@@ -531,8 +547,8 @@ class SM2PrivateKey(_Key):
     def decrypt(self, ciphertext: bytes) -> bytes:
         """Inverse of ``SM2PublicKey.encrypt``; tampered or foreign ciphertext raises ``CryptoError``."""
         ciphertext = _as_bytes(ciphertext, "密文")
-        if not ciphertext or len(ciphertext) > 1 << 24:
-            raise CryptoError("SM2 密文长度无效", code="bad_ciphertext")
+        if not _is_one_der_sequence(ciphertext):
+            raise CryptoError("SM2 密文格式无效（应为 DER 编码的 C1C3C2 结构）", code="bad_ciphertext")
         pkey = self._borrow()
         ctx = None
         try:
@@ -600,8 +616,8 @@ def load_private_key(data: bytes | str) -> SM2PrivateKey:
         der = _as_bytes(data, "私钥")
     # PrivateKeyInfo and ECPrivateKey both open with SEQUENCE { INTEGER version ...}; an
     # EncryptedPrivateKeyInfo opens with SEQUENCE { SEQUENCE ... } and must never reach a decoder that
-    # could ask for a passphrase.
-    if len(der) < 4 or der[0] != 0x30:
+    # could ask for a passphrase. Garbage is refused here cheaply (OpenSSL's decoders try every format).
+    if not _is_one_der_sequence(der):
         raise CryptoError("无法解析私钥（不是有效的 DER 编码）", code="bad_der")
     header = 2 + (der[1] & 0x7F if der[1] & 0x80 else 0)
     if len(der) <= header or der[header] != 0x02:
@@ -622,6 +638,8 @@ def load_public_key(data: bytes | str) -> SM2PublicKey:
         der = _as_bytes(data, "公钥")
         if len(der) == POINT_BYTES and der[0] == 0x04:
             raise CryptoError("这是裸公钥点（04‖x‖y），请用 public_key_from_point 导入", code="bad_der")
+    if not _is_one_der_sequence(der):
+        raise CryptoError("无法解析公钥（不是有效的 DER 编码）", code="bad_der")
     pkey = _d2i(d2i_PUBKEY, der, "公钥")
     _require_sm2(pkey, "公钥")
     _check_key(pkey, False, "公钥")
