@@ -364,16 +364,10 @@ def _check_key(pkey, private: bool, what: str) -> None:
         raise _fail(f"{what}校验失败（公钥点不在曲线上或私钥与公钥不匹配）", "bad_key")
 
 
-def _new_pkey_ctx(pkey, what: str = "SM2 运算"):
-    ctx = EVP_PKEY_CTX_new(pkey, None)
-    if not ctx:
-        raise _fail(f"{what}初始化失败", "openssl_error")
-    return ctx
-
-
 class _Key:
-    """One owned EVP_PKEY. ``_borrow`` takes an extra reference under the lock, so a concurrent
-    ``close()`` (or garbage collection) can never free the key while another thread is using it."""
+    """One owned EVP_PKEY. Every operation takes its own reference under the lock (``_borrow`` or the
+    EVP_PKEY_CTX made in ``_pkey_ctx``), so a concurrent ``close()`` (or garbage collection) can never
+    free the key while another thread is using it."""
 
     __slots__ = ("_pkey", "_lock", "__weakref__")
     _kind = "密钥"
@@ -389,6 +383,17 @@ class _Key:
                 raise CryptoError(f"SM2 {self._kind}已关闭", code="key_closed")
             EVP_PKEY_up_ref(pkey)
         return pkey
+
+    def _pkey_ctx(self):
+        """``(pkey, EVP_PKEY_CTX)`` for one operation; the context holds a reference to the key."""
+        with self._lock:
+            pkey = self._pkey
+            if not pkey:
+                raise CryptoError(f"SM2 {self._kind}已关闭", code="key_closed")
+            ctx = EVP_PKEY_CTX_new(pkey, None)
+        if not ctx:
+            raise _fail("SM2 运算初始化失败", "openssl_error")
+        return pkey, ctx
 
     def close(self) -> None:
         with self._lock:
@@ -439,52 +444,45 @@ class SM2PublicKey(_Key):
 
     def verify(self, signature: bytes, message: bytes, *, user_id: bytes | str = DEFAULT_USER_ID) -> bool:
         """``True`` only if ``signature`` (DER) is this key's SM2 signature of ``message`` under ``user_id``."""
-        message = _as_bytes(message, "消息")
-        signature = _as_bytes(signature, "签名")
-        uid = _user_id(user_id)
+        if type(message) is not bytes:
+            message = _as_bytes(message, "消息")
+        if type(signature) is not bytes:
+            signature = _as_bytes(signature, "签名")
+        uid = user_id if user_id is DEFAULT_USER_ID else _user_id(user_id)
         if not signature or len(signature) > MAX_SIGNATURE_BYTES:
             return False
-        pkey = self._borrow()
-        mctx = pctx = None
+        pkey, pctx = self._pkey_ctx()
+        mctx = EVP_MD_CTX_new()
         try:
-            pctx = _new_pkey_ctx(pkey, "SM2 验签")
-            mctx = EVP_MD_CTX_new()
             if not mctx or EVP_PKEY_CTX_set1_id(pctx, uid, len(uid)) != 1:
                 raise _fail("SM2 验签初始化失败", "openssl_error")
-            EVP_MD_CTX_set_pkey_ctx(mctx, pctx)
+            EVP_MD_CTX_set_pkey_ctx(mctx, pctx)  # mctx does not take ownership of pctx
             if EVP_DigestVerifyInit(mctx, None, _SM3, None, pkey) != 1:
                 raise _fail("SM2 验签初始化失败", "openssl_error")
-            ok = EVP_DigestVerify(mctx, signature, len(signature), message, len(message)) == 1
-            if not ok:
-                ERR_clear_error()
-            return ok
+            if EVP_DigestVerify(mctx, signature, len(signature), message, len(message)) == 1:
+                return True
+            ERR_clear_error()
+            return False
         finally:
-            if mctx:
-                EVP_MD_CTX_free(mctx)
-            if pctx:
-                EVP_PKEY_CTX_free(pctx)
-            EVP_PKEY_free(pkey)
+            EVP_MD_CTX_free(mctx)  # NULL-safe
+            EVP_PKEY_CTX_free(pctx)
 
     def encrypt(self, plaintext: bytes) -> bytes:
         """SM2 public-key encryption (GB/T 32918.4, SM3 KDF/hash); DER C1C3C2, see the module docstring."""
         plaintext = _as_bytes(plaintext, "明文")
         if not plaintext:
             raise CryptoError("SM2 加密的明文不能为空", code="empty_plaintext")
-        pkey = self._borrow()
-        ctx = None
+        _, ctx = self._pkey_ctx()
         try:
-            ctx = _new_pkey_ctx(pkey, "SM2 加密")
             size = c_size_t(0)
             if EVP_PKEY_encrypt_init(ctx) != 1 or EVP_PKEY_encrypt(ctx, None, byref(size), plaintext, len(plaintext)) != 1:
                 raise _fail("SM2 加密失败", "encrypt_failed")
             out = ctypes.create_string_buffer(size.value)
             if EVP_PKEY_encrypt(ctx, out, byref(size), plaintext, len(plaintext)) != 1:
                 raise _fail("SM2 加密失败", "encrypt_failed")
-            return out.raw[:size.value]
+            return ctypes.string_at(out, size.value)
         finally:
-            if ctx:
-                EVP_PKEY_CTX_free(ctx)
-            EVP_PKEY_free(pkey)
+            EVP_PKEY_CTX_free(ctx)
 
     def to_der(self) -> bytes:
         """SubjectPublicKeyInfo (RFC 5280) DER: id-ecPublicKey with the SM2 curve OID 1.2.156.10197.1.301."""
@@ -520,50 +518,42 @@ class SM2PrivateKey(_Key):
 
     def sign(self, message: bytes, *, user_id: bytes | str = DEFAULT_USER_ID) -> bytes:
         """DER ``SEQUENCE{r, s}`` SM2 signature of ``message`` (SM3, Z value over ``user_id``)."""
-        message = _as_bytes(message, "消息")
-        uid = _user_id(user_id)
-        pkey = self._borrow()
-        mctx = pctx = None
+        if type(message) is not bytes:
+            message = _as_bytes(message, "消息")
+        uid = user_id if user_id is DEFAULT_USER_ID else _user_id(user_id)
+        pkey, pctx = self._pkey_ctx()
+        mctx = EVP_MD_CTX_new()
         try:
-            pctx = _new_pkey_ctx(pkey, "SM2 签名")
-            mctx = EVP_MD_CTX_new()
             if not mctx or EVP_PKEY_CTX_set1_id(pctx, uid, len(uid)) != 1:
                 raise _fail("SM2 签名初始化失败", "openssl_error")
-            EVP_MD_CTX_set_pkey_ctx(mctx, pctx)
+            EVP_MD_CTX_set_pkey_ctx(mctx, pctx)  # mctx does not take ownership of pctx
             if EVP_DigestSignInit(mctx, None, _SM3, None, pkey) != 1:
                 raise _fail("SM2 签名初始化失败", "openssl_error")
             sig = ctypes.create_string_buffer(MAX_SIGNATURE_BYTES)
             size = c_size_t(MAX_SIGNATURE_BYTES)
             if EVP_DigestSign(mctx, sig, byref(size), message, len(message)) != 1:
                 raise _fail("SM2 签名失败", "sign_failed")
-            return sig.raw[:size.value]
+            return ctypes.string_at(sig, size.value)
         finally:
-            if mctx:
-                EVP_MD_CTX_free(mctx)
-            if pctx:
-                EVP_PKEY_CTX_free(pctx)
-            EVP_PKEY_free(pkey)
+            EVP_MD_CTX_free(mctx)  # NULL-safe
+            EVP_PKEY_CTX_free(pctx)
 
     def decrypt(self, ciphertext: bytes) -> bytes:
         """Inverse of ``SM2PublicKey.encrypt``; tampered or foreign ciphertext raises ``CryptoError``."""
         ciphertext = _as_bytes(ciphertext, "密文")
         if not _is_one_der_sequence(ciphertext):
             raise CryptoError("SM2 密文格式无效（应为 DER 编码的 C1C3C2 结构）", code="bad_ciphertext")
-        pkey = self._borrow()
-        ctx = None
+        _, ctx = self._pkey_ctx()
         try:
-            ctx = _new_pkey_ctx(pkey, "SM2 解密")
             size = c_size_t(0)
             if EVP_PKEY_decrypt_init(ctx) != 1 or EVP_PKEY_decrypt(ctx, None, byref(size), ciphertext, len(ciphertext)) != 1:
                 raise _fail("SM2 密文格式无效", "bad_ciphertext")
             out = ctypes.create_string_buffer(max(size.value, 1))
             if EVP_PKEY_decrypt(ctx, out, byref(size), ciphertext, len(ciphertext)) != 1:
                 raise _fail("SM2 解密失败（密钥不符或密文被篡改）", "integrity")
-            return out.raw[:size.value]
+            return ctypes.string_at(out, size.value)
         finally:
-            if ctx:
-                EVP_PKEY_CTX_free(ctx)
-            EVP_PKEY_free(pkey)
+            EVP_PKEY_CTX_free(ctx)
 
     def public_key(self) -> SM2PublicKey:
         """A separate public-key object (it does not hold the private scalar)."""
