@@ -308,3 +308,42 @@ def test_no_context_leak_on_rejected_signatures(pub):
         pub.verify(garbage, b"m")
     grown = _rss_kib() - before
     assert grown < 512, f"RSS grew by {grown} KiB over 20,000 verifications"
+
+
+# --- locating libcrypto --------------------------------------------------------------------------
+
+def test_loader_uses_a_libcrypto_3(monkeypatch):
+    from digigov.security.crypto.sm2 import _load_libcrypto
+
+    assert _load_libcrypto().OpenSSL_version_num() >= 0x30000000
+    assert sm2.openssl_version().startswith("OpenSSL 3.")
+
+
+def test_missing_libcrypto_is_a_clear_import_error(monkeypatch):
+    import ctypes
+
+    from digigov.security.crypto.sm2 import SM2Unavailable, _load_libcrypto
+
+    def no_library(name, *args, **kwargs):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    with pytest.raises(SM2Unavailable) as err:
+        _load_libcrypto()
+    assert isinstance(err.value, ImportError)
+    assert "OpenSSL" in str(err.value) and "3.0" in str(err.value)
+
+
+def test_libcrypto_older_than_3_is_refused(monkeypatch):
+    import ctypes
+
+    from digigov.security.crypto.sm2 import SM2Unavailable, _load_libcrypto
+
+    class Old111:
+        def __init__(self, name):
+            self.OpenSSL_version_num = lambda: 0x1010117F  # OpenSSL 1.1.1w
+
+    monkeypatch.setattr(ctypes, "CDLL", Old111)
+    with pytest.raises(SM2Unavailable) as err:
+        _load_libcrypto()
+    assert "低于 3.0" in str(err.value)
