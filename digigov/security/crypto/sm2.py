@@ -328,6 +328,7 @@ def _d2i(func, der: bytes, what: str):
     if cursor.value - start != len(der):
         EVP_PKEY_free(pkey)
         raise _fail(f"{what}数据末尾有多余内容", "bad_der")
+    ERR_clear_error()  # the decoders may leave the reasons of the formats they tried first
     return pkey
 
 

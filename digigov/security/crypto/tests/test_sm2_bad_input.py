@@ -269,3 +269,23 @@ def test_any_message_signs_and_verifies(key, pub, message):
     sig = key.sign(message)
     assert pub.verify(sig, message)
     assert not pub.verify(sig, message + b"\x00")
+
+
+def test_failures_leave_no_openssl_errors_behind(key, pub):
+    """This thread's libcrypto error queue is empty after every path, so no stale error surfaces later
+    in another user of the same libcrypto (psycopg's TLS, Python's ssl)."""
+    from digigov.security.crypto.sm2 import ERR_get_error
+
+    calls = [
+        lambda: sm2.load_private_key(key.to_pem()), lambda: sm2.load_public_key(pub.to_der()),
+        lambda: sm2.load_private_key(b"\x30\x03\x02\x01\x00"), lambda: sm2.load_public_key(b"\x30\x03\x02\x01\x00"),
+        lambda: sm2.load_private_key(pkcs8(OTHER_KEYS["P-256"]())), lambda: pub.verify(bytes(70), b"m"),
+        lambda: pub.verify(key.sign(b"m"), b"x"), lambda: key.decrypt(b"\x30\x03\x02\x01\x00"),
+        lambda: sm2.public_key_from_point(b"\x04" + bytes(64)), lambda: sm2.private_key_from_scalar(bytes(32), pub.raw_point()),
+    ]
+    for call in calls:
+        try:
+            call()
+        except CryptoError:
+            pass
+        assert ERR_get_error() == 0
