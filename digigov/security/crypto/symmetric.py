@@ -24,12 +24,14 @@ __all__ = ["CryptoError", "hmac_sm3", "sm3", "sm4_gcm_decrypt", "sm4_gcm_encrypt
 
 
 class CryptoError(ValueError):
-    """Bad key, bad input or a failed integrity check. ``message`` is Chinese, for the user or the log."""
+    """Bad key, bad input or a failed integrity check. ``message`` is Chinese, for the user or the log;
+    ``detail`` carries the underlying library's reason (English, for the log only)."""
 
-    def __init__(self, message: str, code: str = "crypto_error"):
+    def __init__(self, message: str, code: str = "crypto_error", detail: str = ""):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.detail = detail
 
 
 def hmac_sm3(key: bytes, data: bytes) -> bytes:
