@@ -91,3 +91,13 @@ def test_page_and_api_permissions(city, role_user, role, status):
     assert api.status_code == status
     if status == 200:
         assert "日志记录完整性" in page.content.decode() and any(c["code"] == "mgmt.keys" for c in api.json())
+
+
+def test_non_repudiation_runs_the_sm2_service(db, monkeypatch):
+    f = controls.non_repudiation(None)
+    assert f.status == controls.PARTIAL and "自检通过" in f.evidence and "电子签章系统：未接入" in f.evidence
+    from digigov.security.crypto import sm2
+
+    monkeypatch.setattr(sm2.SM2PublicKey, "verify", lambda self, sig, data, **kw: True)  # accepts a tampered message
+    f = controls.non_repudiation(None)
+    assert f.status == controls.NOT_MET and "自检失败" in f.evidence
