@@ -34,23 +34,30 @@ from . import actions, signing
 from .models import Audience
 from .oidc import CLAIMS_SUPPORTED
 
-# what the error page says for each error of an authorization request that must not be redirected
+# what the error pages say, by the error's class (oauthlib gives most of them the one code invalid_request)
 ERROR_TEXT = {
-    "invalid_client_id": "应用不存在或未在本平台登记。",
-    "missing_client_id": "请求缺少应用标识。",
-    "mismatching_redirect_uri": "回调地址未在该应用登记。为保护您的账户，本平台不会跳转到该地址。",
-    "invalid_redirect_uri": "回调地址无效。为保护您的账户，本平台不会跳转到该地址。",
-    "missing_redirect_uri": "请求缺少回调地址。",
-    "insecure_transport": "回调地址须使用 https。",
-    "invalid_request": "登录请求无效，请回到应用重新发起登录。",
+    "InvalidClientIdError": "应用不存在或未在本平台登记。",
+    "MissingClientIdError": "请求缺少应用标识。",
+    "MismatchingRedirectURIError": "回调地址未在该应用登记。为保护您的账户，本平台不会跳转到该地址。",
+    "InvalidRedirectURIError": "回调地址无效。为保护您的账户，本平台不会跳转到该地址。",
+    "MissingRedirectURIError": "请求缺少回调地址。",
+    "InsecureTransportError": "回调地址须使用 https。",
 }
+DEFAULT_ERROR_TEXT = "登录请求无效，请回到应用重新发起登录。"
 LOGOUT_ERROR_TEXT = {
-    "invalid_id_token": "登录凭证无效或不是本平台签发的。",
-    "client_id_missmatch": "登录凭证与应用不符。",
-    "invalid_client": "应用不存在或未在本平台登记。",
-    "invalid_redirect_uri": "退出后的跳转地址未在该应用登记，本平台不会跳转到该地址。",
-    "logout_denied": "您已取消退出。",
+    "InvalidIDTokenError": "登录凭证无效或不是本平台签发的。",
+    "ClientIdMissmatch": "登录凭证与应用不符。",
+    "InvalidOIDCClientError": "应用不存在或未在本平台登记。",
+    "InvalidOIDCRedirectURIError": "退出后的跳转地址未在该应用登记，本平台不会跳转到该地址。",
+    "LogoutDenied": "您已取消退出。",
 }
+
+
+def _error_text(error, table: dict, default: str) -> str:
+    for cls in type(error).__mro__:
+        if cls.__name__ in table:
+            return table[cls.__name__]
+    return default
 
 
 def who_may_refuse(user, application: Application) -> str | None:
@@ -117,9 +124,6 @@ class AuthorizeView(dot_views.AuthorizationView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        error = context.get("error")
-        if error is not None:
-            context["error_text"] = ERROR_TEXT.get(getattr(error, "error", ""), ERROR_TEXT["invalid_request"])
         scopes = context.get("scopes") or []
         context["scope_labels"] = [actions.SCOPE_LABELS.get(s, s) for s in scopes]
         context["wants_enterprise"] = "enterprise" in scopes
@@ -127,6 +131,9 @@ class AuthorizeView(dot_views.AuthorizationView):
         return context
 
     def render_to_response(self, context, **kwargs):
+        if context.get("error") is not None:  # DOT's error_response renders without get_context_data
+            context["error_text"] = _error_text(context["error"], ERROR_TEXT, DEFAULT_ERROR_TEXT)
+            return super().render_to_response(context, **kwargs)
         return _csp_allowing(super().render_to_response(context, **kwargs), self.redirect_origin)
 
     def form_invalid(self, form):
@@ -197,14 +204,9 @@ def jwks(request):
 class LogoutView(dot_views.RPInitiatedLogoutView):
     template_name = "identity/logout_confirm.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        error = context.get("error")
-        if error is not None:
-            context["error_text"] = LOGOUT_ERROR_TEXT.get(getattr(error, "error", ""), "退出请求无效。")
-        return context
-
     def render_to_response(self, context, **kwargs):
+        if context.get("error") is not None:
+            context["error_text"] = _error_text(context["error"], LOGOUT_ERROR_TEXT, "退出请求无效。")
         response = super().render_to_response(context, **kwargs)
         application = context.get("application")
         uri = self.oidc_data.get("post_logout_redirect_uri") if hasattr(self, "oidc_data") else ""
