@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.conf import settings
 from django.http import JsonResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import OAuthToolkitError
@@ -89,7 +89,8 @@ def _csp_allowing(response, origin: str):
 
 
 class ConsentForm(AllowForm):
-    legal_person = forms.ChoiceField(label=_("代办企业"), required=False, choices=())
+    legal_person = forms.ChoiceField(label=_("代办企业"), required=False, choices=(),
+                                     error_messages={"invalid_choice": _("请选择您获授权代办的企业")})
 
 
 class AuthorizeView(dot_views.AuthorizationView):
