@@ -18,12 +18,19 @@ for _model in (dot_models.Application, dot_models.AccessToken, dot_models.Refres
 
 @register(ClientProfile)
 class ClientProfileAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "audience", "client_kind", "allowed_scopes", "created_at")
+    list_display = ("__str__", "audience", "client_kind", "scope_labels", "created_at")
     list_filter = ("audience",)
     list_select_related = ("application",)
     permission_view = "identity.view"
-    fields = ("application", "client_id", "client_kind", "audience", "allowed_scopes", "redirect_uris", "created_by", "created_at")
-    readonly_fields = ("client_id", "client_kind", "redirect_uris")
+    fields = ("application", "client_id", "client_kind", "audience", "scope_labels", "redirect_uris", "created_by", "created_at")
+    readonly_fields = ("client_id", "client_kind", "scope_labels", "redirect_uris")
+    never_shown = ("allowed_scopes",)  # codes: shown as their Chinese labels (scope_labels)
+
+    @admin.display(description=_("可申请的授权范围"))
+    def scope_labels(self, obj):
+        from .actions import SCOPE_LABELS
+
+        return "、".join(str(SCOPE_LABELS.get(s, s)) for s in obj.scopes)
 
     @admin.display(description=_("应用标识"))
     def client_id(self, obj):
