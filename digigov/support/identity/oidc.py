@@ -24,6 +24,7 @@ from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from digigov.core.accounts import ids
+from digigov.core.accounts.models import AgentAuthorization
 
 from . import signing
 from .models import Delegation
@@ -75,7 +76,28 @@ def claims_for(user, scopes, delegation: Delegation | None) -> dict:
 CLAIMS_SUPPORTED = ["sub", "account_type", "name", "realname_level", "id_number_masked", "phone_number_masked", "legal_person", "act"]
 
 
+# attributes django-oauth-toolkit reads with getattr() on the oauthlib request, which oauthlib answers from any
+# request parameter of that name when they are not set: a token request with ``refresh_token_instance=x`` in
+# its body was a 500. They are pinned to None before any grant handling sets them.
+_INTERNAL_ATTRIBUTES = ("refresh_token_instance",)
+
+
+def _scrub(request) -> None:
+    for name in _INTERNAL_ATTRIBUTES:
+        if name not in request.__dict__:
+            setattr(request, name, None)
+
+
 class Validator(OAuth2Validator):
+    # --- the first hooks of every token and revocation request --------------------------------------
+    def authenticate_client(self, request, *args, **kwargs):
+        _scrub(request)
+        return super().authenticate_client(request, *args, **kwargs)
+
+    def authenticate_client_id(self, client_id, request, *args, **kwargs):
+        _scrub(request)
+        return super().authenticate_client_id(client_id, request, *args, **kwargs)
+
     # --- scopes ----------------------------------------------------------------------------------
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
@@ -101,8 +123,10 @@ class Validator(OAuth2Validator):
 
     def _create_authorization_code(self, request, code, expires=None):
         grant = super()._create_authorization_code(request, code, expires)
-        auth = getattr(request, "digigov_agent_authorization", None)
-        if auth is not None:
+        # set by the consent view through the credentials; oauthlib also answers attribute reads from request
+        # parameters, so only an AgentAuthorization object counts (never a value a client sent)
+        auth = request.__dict__.get("digigov_agent_authorization")
+        if isinstance(auth, AgentAuthorization):
             Delegation.objects.create(authorization=auth, legal_person=auth.legal_person, user=grant.user,
                                       application=grant.application, grant=grant)
         return grant
@@ -143,8 +167,10 @@ class Validator(OAuth2Validator):
         delegation = self._delegation(request)  # found through the code or the refresh token being used
         super()._save_bearer_token(token, request, *args, **kwargs)
         if delegation is not None:
-            delegation.access_token = getattr(request, "digigov_new_access_token", None) or delegation.access_token
-            delegation.refresh_token = getattr(request, "digigov_new_refresh_token", None) or delegation.refresh_token
+            new_access = request.__dict__.get("digigov_new_access_token")
+            new_refresh = request.__dict__.get("digigov_new_refresh_token")
+            delegation.access_token = new_access if isinstance(new_access, AccessToken) else delegation.access_token
+            delegation.refresh_token = new_refresh if isinstance(new_refresh, RefreshToken) else delegation.refresh_token
             delegation.save(update_fields=["access_token", "refresh_token"])
 
     # --- claims ----------------------------------------------------------------------------------

@@ -160,3 +160,20 @@ def test_userinfo_without_or_with_a_bad_token_is_401(db):
     response = Client().get("/oidc/userinfo/", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert response.status_code == 401
     assert "invalid_token" in response["WWW-Authenticate"]
+
+
+def test_internal_parameters_sent_by_a_client_are_ignored(rp, citizen_client):
+    """oauthlib answers attribute reads from request parameters: a client naming the validator's own
+    attributes in the query or body must neither crash the provider nor attach a delegation."""
+    from digigov.support.identity.models import Delegation
+
+    verifier, challenge = pkce_pair()
+    data = rp.authorize_params(challenge=challenge)
+    data["allow"] = "on"
+    response = citizen_client.post("/oidc/authorize/?digigov_agent_authorization=1", data)
+    assert response.status_code == 302 and "code=" in response["Location"]
+    code = parse_qs(urlsplit(response["Location"]).query)["code"][0]
+    token = rp.token(Client(), {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier,
+                                "digigov_new_access_token": "x", "refresh_token_instance": "y", "access_token": "z"})
+    assert token.status_code == 200, token.content
+    assert not Delegation.objects.exists()

@@ -120,3 +120,16 @@ def test_denied_consent_returns_access_denied_to_the_client(rp, citizen_client):
 def test_consent_page_allows_the_form_to_return_to_the_client_only(rp, citizen_client):
     page = citizen_client.get("/oidc/authorize/", rp.authorize_params(challenge="y" * 43))
     assert "form-action 'self' https://rp.example.cn;" in page["Content-Security-Policy"]
+
+
+def test_revoked_access_token_no_longer_reads_userinfo(rp, citizen_client):
+    verifier, code = rp.code(citizen_client)
+    body = rp.exchange(Client(), code, verifier).json()
+    assert rp.token.__self__ is rp
+    import base64
+
+    auth = base64.b64encode(f"{rp.app.client_id}:{rp.secret}".encode()).decode()
+    revoked = Client().post("/oidc/revoke/", {"token": body["access_token"], "token_type_hint": "access_token"},
+                            HTTP_AUTHORIZATION=f"Basic {auth}")
+    assert revoked.status_code == 200
+    assert Client().get("/oidc/userinfo/", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}").status_code == 401
