@@ -21,7 +21,9 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 from oauth2_provider import views as dot_views
+from oauth2_provider.exceptions import FatalClientError as DotFatalClientError
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.forms import AllowForm
 from oauth2_provider.models import Application
@@ -101,7 +103,24 @@ class AuthorizeView(dot_views.AuthorizationView):
         self.redirect_origin = ""
         self.agent_authorization = None
         self.success_url = None
+        self.oauth2_data = {}
+        if request.method == "GET" and not request.user.is_authenticated and "none" in request.GET.get("prompt", "").split():
+            return self.login_required()
         return super().dispatch(request, *args, **kwargs)
+
+    def login_required(self):
+        """prompt=none from an anonymous browser: no login page, ``login_required`` back to the application
+        (once the client and its redirect URI have been checked; otherwise the error page)."""
+        try:
+            _scopes, credentials = dot_views.AuthorizationView.validate_authorization_request(self, self.request)
+            state, redirect_uri = credentials.get("state"), credentials["redirect_uri"]
+        except OAuthToolkitError as error:
+            if isinstance(error, DotFatalClientError) or not isinstance(error.oauthlib_error, ConsentRequired):
+                return self.error_response(error, application=None)  # a bad client/URI: the page; other errors as they are
+            # the client and redirect URI are good; the silent-authorization check (consent_required) is
+            # what failed, and for an anonymous user the answer is login_required
+            state, redirect_uri = error.oauthlib_error.state, error.oauthlib_error.redirect_uri
+        return self.error_response(OAuthToolkitError(error=LoginRequired(state=state), redirect_uri=redirect_uri), application=None)
 
     def agencies(self):
         if not hasattr(self, "_agencies"):

@@ -98,6 +98,15 @@ class Validator(OAuth2Validator):
         _scrub(request)
         return super().authenticate_client_id(client_id, request, *args, **kwargs)
 
+    # --- prompt=none (OpenID Connect Core 3.1.2.1) ------------------------------------------------------
+    def validate_silent_login(self, request):
+        """Reached only for a signed-in user (the view answers login_required to anonymous ones)."""
+        return True
+
+    def validate_silent_authorization(self, request):
+        """The consent page is always shown (the user sees which enterprise they act for): never silently."""
+        return False
+
     # --- scopes ----------------------------------------------------------------------------------
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):

@@ -177,3 +177,20 @@ def test_internal_parameters_sent_by_a_client_are_ignored(rp, citizen_client):
                                 "digigov_new_access_token": "x", "refresh_token_instance": "y", "access_token": "z"})
     assert token.status_code == 200, token.content
     assert not Delegation.objects.exists()
+
+
+def test_prompt_none_never_shows_a_page(rp, citizen_client):
+    """OpenID Connect prompt=none: a signed-in user gets consent_required (consent is always asked), an
+    anonymous one login_required — both back to the application, never a login or consent page (was a 500)."""
+    params = rp.authorize_params(challenge="a" * 43)
+    params["prompt"] = "none"
+    response = citizen_client.get("/oidc/authorize/", params)
+    assert response.status_code == 302 and response["Location"].startswith(REDIRECT)
+    assert parse_qs(urlsplit(response["Location"]).query)["error"] == ["consent_required"]
+    response = Client().get("/oidc/authorize/", params)
+    assert response.status_code == 302 and response["Location"].startswith(REDIRECT)
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["error"] == ["login_required"] and query["state"] == ["st-1"]
+    bad = dict(params, redirect_uri="https://evil.example.com/cb")
+    response = Client().get("/oidc/authorize/", bad)
+    assert response.status_code == 400 and not response.has_header("Location")
