@@ -21,7 +21,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
-from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
+from oauthlib.oauth2.rfc6749.errors import ConsentRequired, LoginRequired
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import FatalClientError as DotFatalClientError
 from oauth2_provider.exceptions import OAuthToolkitError
