@@ -121,3 +121,18 @@ def test_service_accounts_never_sign_in(rp, db):
     data = rp.authorize_params(challenge=challenge)
     data["allow"] = "on"
     _refused(service.post("/oidc/authorize/", data))
+
+
+def test_staff_with_an_authenticator_in_an_unverified_session_must_log_in_again(city):
+    """The staff TOTP rule holds at the OIDC door too: a session that never gave a code is logged out."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    app, secret = actions.create_client(city.system, name="辽政通", redirect_uris=[REDIRECT], audience=Audience.INTERNAL)
+    from .conftest import Flow
+
+    staff = make_user("window_clerk", department=city.bureau)
+    TOTPDevice.objects.create(user=staff, name="default", confirmed=True)
+    client = logged_in_client(staff)
+    response = client.get("/oidc/authorize/", Flow(app, secret).authorize_params(challenge="a" * 43))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert "_auth_user_id" not in client.session
