@@ -4,7 +4,10 @@ Nothing is listed by hand: the URL resolver and the API's bound routers are walk
 endpoint is covered the moment it exists, and one that declares no permission fails this test.
 Expected outcome per (role, endpoint) comes from the permission registry:
 allowed → anything but 401/403 and no login redirect; denied → 403 (web) / 403 (API);
-anonymous → login redirect (web) / 401 (API). Object ids in paths are unknown ids, so an
+anonymous → login redirect (web) / 401 (API). ``@oauth`` endpoints (the OpenID Connect token, userinfo and
+revocation endpoints) authenticate their caller themselves, by client credentials or a bearer token, never
+by the session: for every role a bare request answers the specs' 400/401 JSON error (or a 401 bearer
+challenge), never 403, a login redirect or a 5xx. Object ids in paths are unknown ids, so an
 allowed caller reaches the object lookup (404) while a denied one is stopped before it.
 """
 
@@ -61,7 +64,7 @@ def concrete(route: str) -> str:
 
 
 def expected_allowed(perm, role):
-    if perm == "@public":
+    if perm in ("@public", "@oauth"):
         return True
     if perm in (None, "@login"):
         return role is not None
@@ -78,7 +81,7 @@ def test_every_endpoint_declares_a_permission(db):
     missing += [f"{m} {p}" for m, p, f in api_endpoints() if not hasattr(f, "required_permission")]
     assert not missing, f"endpoints without a declared permission: {missing}"
     undeclared = [route for route, cb in web_endpoints()
-                  if cb.required_permission not in ("@public", "@login") and cb.required_permission not in PERMISSIONS]
+                  if cb.required_permission not in ("@public", "@login", "@oauth") and cb.required_permission not in PERMISSIONS]
     assert not undeclared, undeclared
 
 
@@ -108,6 +111,12 @@ def test_web_matrix(role, users):
         url, response = _request(client, route)
         login_redirect = response.status_code == 302 and "/accounts/login/" in response.get("Location", "")
         allowed = expected_allowed(perm, role)
+        if perm == "@oauth":
+            json_error = response.get("Content-Type", "") == "application/json"
+            bearer_challenge = response.status_code == 401 and response.has_header("WWW-Authenticate")  # RFC 6750 §3
+            if response.status_code not in (400, 401) or not (json_error or bearer_challenge):
+                failures.append(f"{url} (@oauth) should answer a 400/401 JSON error to {role}: {response.status_code}")
+            continue
         if allowed and (response.status_code in (401, 403) or login_redirect or response.status_code >= 500):
             failures.append(f"{url} ({perm}) should allow {role}: {response.status_code}")
         if not allowed and role is None and not login_redirect:

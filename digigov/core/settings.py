@@ -42,6 +42,9 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_STATIC_ROOT  where collectstatic puts files (default var/static)
   DIGIGOV_TASKS_IMMEDIATE  run Huey tasks inline instead of in the consumer (default off; on under tests)
   DIGIGOV_TESTING  force the test settings outside pytest (default off)
+  DIGIGOV_SITE_URL  the site's public origin, e.g. https://gov.example.cn (default http://127.0.0.1:8000, the
+                 development server): the OpenID Connect issuer (``iss``) and the base of every endpoint the
+                 discovery document names. Relying parties compare it byte for byte: no trailing slash.
 """
 
 from __future__ import annotations
@@ -141,6 +144,9 @@ INSTALLED_APPS = [
     # infrastructure layer
     "digigov.infra.cloud",
     "digigov.infra.network",
+    # application support layer
+    "oauth2_provider",
+    "digigov.support.identity",
     # synthetic city (imports every layer)
     "digigov.democity",
 ]
@@ -333,3 +339,55 @@ LOGGING = {
 
 # the demo city scale make run builds when the database is empty
 DIGIGOV_DEFAULT_SCALE = float(os.environ.get("DIGIGOV_SCALE", "0.05"))
+
+# --- OpenID Connect provider (digigov.support.identity on django-oauth-toolkit) -----------------------
+DIGIGOV_SITE_URL = os.environ.get("DIGIGOV_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": DIGIGOV_SITE_URL,
+    "OAUTH2_VALIDATOR_CLASS": "digigov.support.identity.oidc.Validator",
+    "OIDC_SERVER_CLASS": "digigov.support.identity.oidc.Server",
+    # the authorization code flow only (with PKCE S256, see oidc.Server); no implicit, hybrid or password grants
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "PKCE_REQUIRED": True,
+    "SCOPES": {
+        "openid": "登录身份标识",
+        "profile": "姓名",
+        "realname": "实名信息（脱敏身份证号、实名等级）",
+        "phone": "手机号码（脱敏）",
+        "enterprise": "代办企业（法人）信息",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # a replayed (already rotated) refresh token revokes its family
+    "REQUEST_APPROVAL_PROMPT": "force",  # the consent page every time: the user sees which enterprise they act for
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,  # a valid id_token_hint of the signed-in user logs out at once
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "OIDC_JWKS_MAX_AGE_SECONDS": 600,
+    # RFC 9700 (OAuth 2.0 Security BCP): tokens stored as digests only, no "plain" PKCE, iss in the response
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,  # http://127.0.0.1 callbacks are allowed for development apps
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+
+# django-oauth-toolkit's models are swappable; its migrations name them through these settings
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"

@@ -200,7 +200,7 @@ class StaffOtpMiddleware:
     * With ``DIGIGOV_STAFF_OTP=required``, staff without an authenticator are sent to enrol first.
     """
 
-    STAFF_PREFIXES = ("/workbench/", "/admin/", "/api/")
+    STAFF_PREFIXES = ("/workbench/", "/admin/", "/api/", "/oidc/authorize/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from digigov.core.accounts import actions as account_actions
+from digigov.core.accounts.models import LoginChannel
 from digigov.core.errors import DigiGovError
 from digigov.core.kpi.actions import board
 from digigov.core.rbac.checks import can
@@ -51,7 +52,9 @@ def login_view(request):
         if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
             next_url = "/workbench/" if can(user, "workbench.access") else "/"
         next_url = next_url or "/"
-        account_actions.record_login_event(user, account_actions.login_channel(next_url))
+        channel = account_actions.login_channel(next_url)
+        if channel != LoginChannel.CLIENT:  # a login for a third-party app is counted, with the app's name,
+            account_actions.record_login_event(user, channel)  # when the app is granted it (support.identity)
         return redirect(next_url)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/login.html", {"form": form, "next": next_url}, status=status)
