@@ -1,0 +1,1 @@
+from digigov.core import registry  # noqa: F401
