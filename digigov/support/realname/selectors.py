@@ -44,6 +44,13 @@ def level_label(level: int) -> str:
     return str(RealNameLevel(level).label) if level in RealNameLevel.values else "未登录"
 
 
+SHORT_LABELS = {0: "未登录", 1: "一级实名", 2: "二级实名", 3: "三级实名"}
+
+
+def short_label(level: int) -> str:
+    return SHORT_LABELS.get(level, "未登录")
+
+
 def verifications_for(user, limit: int = 20):
     return Verification.objects.filter(user=user).order_by("-at", "-pk")[:limit]
 

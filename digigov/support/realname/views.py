@@ -68,9 +68,9 @@ def my_realname(request):
     """我的实名认证: the account's level, this login's level, the steps and the verifications done."""
     return render(request, "realname/mine.html", {
         "account_level": request.user.realname_level,
-        "account_label": selectors.level_label(request.user.realname_level),
+        "account_label": selectors.short_label(request.user.realname_level),
         "session_level": selectors.session_level(request),
-        "session_label": selectors.level_label(selectors.session_level(request)),
+        "session_label": selectors.short_label(selectors.session_level(request)),
         "steps": _steps(request),
         "verifications": selectors.verifications_for(request.user),
         "staff_totp": getattr(request.user, "is_verified", lambda: False)(),
@@ -187,8 +187,8 @@ def h5_home(request):
     how strongly. Anonymous visitors go to the one login with next=/h5/, which counts an H5 login."""
     level = selectors.session_level(request)
     return render(request, "realname/h5.html", {
-        "account_label": selectors.level_label(request.user.realname_level),
-        "session_label": selectors.level_label(level),
+        "account_label": selectors.short_label(request.user.realname_level),
+        "session_label": selectors.short_label(level),
     })
 
 

@@ -35,7 +35,7 @@ def test_my_page_shows_levels_and_the_steps(citizen):
     assert r.status_code == 200
     html = r.content.decode()
     assert "我的实名认证" in html and "本次登录的实名等级" in html and "进行二级实名认证" in html
-    assert _level(client) == ("一级实名（口令）", "一级实名（口令）")
+    assert _level(client) == ("一级实名", "一级实名")
     assert 'data-portal-nav="realname"' in html  # the portal menu entry in the header
 
 
@@ -49,7 +49,7 @@ def test_step_up_to_level_2_by_sms_and_back_to_next(citizen):
     assert "验证码已发送至 139****5678" in r.content.decode() and 'id="code-form"' in r.content.decode()
     r = client.post("/realname/verify/code/", {"channel": "sms", "code": _code(), "level": "2", "next": "/h5/"})
     assert r.status_code == 302 and r["Location"] == "/h5/"
-    assert _level(client) == ("二级实名（短信/邮件验证码）", "二级实名（短信/邮件验证码）")
+    assert _level(client) == ("二级实名", "二级实名")
 
 
 def test_step_up_by_email(citizen):
@@ -58,7 +58,7 @@ def test_step_up_by_email(citizen):
     assert r.status_code == 302
     r = client.post("/realname/verify/code/", {"channel": "email", "code": _code("zs@example.cn"), "level": "2"})
     assert r.status_code == 302 and r["Location"].startswith("/realname/verify/")
-    assert _level(client)[0] == "二级实名（短信/邮件验证码）"
+    assert _level(client)[0] == "二级实名"
 
 
 def test_wrong_code_and_bad_email_are_field_errors(citizen):
@@ -71,7 +71,7 @@ def test_wrong_code_and_bad_email_are_field_errors(citizen):
     assert r.status_code == 422 and "验证码错误，还可尝试 4 次" in r.content.decode()
     r = client.post("/realname/verify/send/", {"channel": "sms", "level": "2"})
     assert r.status_code == 429 and "秒后再重新获取" in r.content.decode()
-    assert _level(client)[0] == "一级实名（口令）"
+    assert _level(client)[0] == "一级实名"
 
 
 def test_next_is_validated_like_the_login(citizen):
@@ -92,7 +92,7 @@ def test_face_page_says_it_is_a_development_verifier_and_verifies(citizen):
 
     r = client.post("/realname/verify/face/", {"level": "3", "next": "/realname/", "photo": SimpleUploadedFile("me.png", face.make_png(), "image/png")})
     assert r.status_code == 302 and r["Location"] == "/realname/"
-    assert _level(client) == ("三级实名（人脸核验）", "三级实名（人脸核验）")
+    assert _level(client) == ("三级实名", "三级实名")
 
 
 def test_face_refuses_a_non_image_in_chinese(citizen):
@@ -132,7 +132,7 @@ def test_a_new_login_starts_at_level_1(client, citizen):
     client.post("/realname/verify/code/", {"channel": "sms", "code": _code(), "level": "2"})
     assert _level(client)[0].startswith("二级")
     client.post("/accounts/login/", {"username": citizen.username, "password": PASSWORD})  # same browser, a new login
-    assert _level(client) == ("一级实名（口令）", "二级实名（短信/邮件验证码）")
+    assert _level(client) == ("一级实名", "二级实名")
 
 
 def test_session_level_function(citizen):
