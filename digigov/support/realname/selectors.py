@@ -75,7 +75,9 @@ def daily_active(day: dt.date, channels=None) -> int:
     events = LoginEvent.objects.filter(at__gte=start, at__lt=end)
     if channels is not None:
         events = events.filter(channel__in=list(channels))
-    return events.values("user_id").distinct().count()
+    # COUNT(DISTINCT user_id), not SELECT DISTINCT … : SQLite plans the latter as a skip-scan of the
+    # (user, at) index, one seek per account that ever logged in, instead of the day's range of (at, channel)
+    return events.aggregate(n=Count("user_id", distinct=True))["n"]
 
 
 def daily_active_series(last_day: dt.date, days: int = 30) -> dict:

@@ -69,7 +69,7 @@ def test_email_code_goes_to_the_address_entered(citizen):
     ("email", None, PHONE, "invalid_email"),
     ("email", 12345, PHONE, "invalid_email"),
     ("sms", "", "", "no_phone"),
-    ("sms", "", "0411-1234567", "no_phone"),
+    ("sms", "", "04111234567", "no_phone"),
     ("fax", "", PHONE, "invalid_channel"),
 ])
 def test_send_bad_input_is_422_and_writes_nothing(city, outbox, channel, email, phone, code):
