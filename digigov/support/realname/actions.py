@@ -239,3 +239,19 @@ def _verified(actor: User, level: int, method: str, *, destination_masked: str =
         record(actor, "realname.level.raise", actor, before={"realname_level": current}, after={"realname_level": level})
     actor.realname_level = max(actor.realname_level, level)
     return verification
+
+
+KEEP_CODES = dt.timedelta(days=2)
+
+
+def purge_codes(actor: User, *, now: dt.datetime | None = None) -> int:
+    """Delete one-time codes older than two days (the limits look back one local day at most). A nightly job
+    (``tasks.purge_old_codes``) under the system account."""
+    require(actor, "realname.purge")
+    now = now or timezone.now()
+    with transaction.atomic():
+        n, _ = OneTimeCode.objects.filter(created_at__lt=now - KEEP_CODES).delete()
+        if n:
+            record(actor, "realname.code.purge", object_type="realname.onetimecode", object_id="*", object_repr="过期验证码",
+                   after={"deleted": n})
+    return n

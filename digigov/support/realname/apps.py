@@ -19,6 +19,7 @@ class RealnameConfig(AppConfig):
         user_logged_in.connect(reset_on_login, dispatch_uid="realname.reset_on_login")
         registry.register_permission("realname.activity", "查看登录渠道日活跃情况",
                                      ("city_admin", "leader", "auditor", "security_officer"))
+        registry.register_permission("realname.purge", "清理过期验证码（系统作业）", ())
         # the citizen's own page: a portal menu entry (the workbench's 统一身份认证 entry belongs to support.identity)
         registry.register_nav(NavItem("realname", "实名认证", "realname:mine", "accounts.self", "support", area="portal", order=10))
         registry.register_urls("realname/", "digigov.support.realname.urls")

@@ -6,4 +6,5 @@ register_audit_events({
     "realname.code.send": "发送实名认证验证码",
     "realname.verify": "完成实名认证",
     "realname.level.raise": "提升账户实名等级",
+    "realname.code.purge": "清理过期验证码",
 })

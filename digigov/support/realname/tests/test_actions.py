@@ -352,3 +352,18 @@ def test_actions_need_the_permission(db, user_factory):
                  lambda: actions.verify_face(nobody, face.make_png())):
         with pytest.raises(Forbidden):
             call()
+
+
+def test_nightly_purge_keeps_two_days(citizen):
+    from digigov.core.rbac.system import system_account
+    from digigov.support.realname.tasks import purge_old_codes
+
+    actions.send_code(citizen, "sms", now=NOW - dt.timedelta(days=3))
+    actions.send_code(citizen, "sms", now=NOW - dt.timedelta(days=1))
+    assert actions.purge_codes(system_account(), now=NOW) == 1
+    assert OneTimeCode.objects.count() == 1
+    entry = AuditEntry.objects.filter(action="realname.code.purge").get()
+    assert entry.actor == "system"
+    with pytest.raises(Exception):
+        actions.purge_codes(citizen, now=NOW)
+    assert purge_old_codes.call_local() == 1 and not OneTimeCode.objects.exists()  # by the real clock the other is old too
