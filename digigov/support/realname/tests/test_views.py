@@ -211,3 +211,16 @@ def test_no_code_or_phone_in_the_log(citizen, caplog):
     assert "139****5678" in text
     assert PHONE not in text and code not in text
     assert OneTimeCode.objects.count() == 1
+
+
+def test_portal_menu_entries_are_separate_from_the_plans_systems(citizen, role_user):
+    from digigov.core.accounts.models import User
+    from digigov.core.registry import NAV
+    from digigov.core.web.context import build_nav, portal_nav
+
+    assert any(i.area == "portal" and i.url_name == "realname:mine" for i in NAV)
+    assert [link["url"] for link in portal_nav(citizen)] == ["/realname/"]
+    assert portal_nav(AnonymousUser()) == []
+    assert portal_nav(User.objects.create_user(username="norole", password=None, display_name="无角色")) == []  # no accounts.self
+    systems = {s["key"]: s for layer in build_nav(citizen) for s in layer["systems"]}
+    assert "realname" not in systems  # a portal entry is no system of the plan's navigation
