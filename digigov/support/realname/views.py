@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,10 +30,10 @@ from .uploads import BoundedMemoryUploadHandler
 PERMISSION = actions.PERMISSION
 
 LEVELS = [
-    (RealNameLevel.L1, _("一级实名"), _("用户名和密码登录。可浏览和查询公开服务、查看本人已办事项。")),
-    (RealNameLevel.L2, _("二级实名"), _("在一级基础上，通过发送到本人登记手机号的短信验证码，或发送到本人邮箱的邮件验证码，证明手机/邮箱为本人所有。"
-                                      "可在线申报一般事项。")),
-    (RealNameLevel.L3, _("三级实名"), _("在登录后进行人脸核验，确认是本人操作。可办理涉及个人重要信息、资金或需本人到场的事项。")),
+    (RealNameLevel.L1, gettext_lazy("一级实名"), gettext_lazy("用户名和密码登录。可浏览和查询公开服务、查看本人已办事项。")),
+    (RealNameLevel.L2, gettext_lazy("二级实名"), gettext_lazy("在一级基础上，通过发送到本人登记手机号的短信验证码，或发送到本人邮箱的邮件验证码，证明手机/邮箱为本人所有。"
+                                                "可在线申报一般事项。")),
+    (RealNameLevel.L3, gettext_lazy("三级实名"), gettext_lazy("在登录后进行人脸核验，确认是本人操作。可办理涉及个人重要信息、资金或需本人到场的事项。")),
 ]
 
 
