@@ -85,3 +85,25 @@ def test_h5_login_lands_on_the_mobile_entry(page, city):
     page.wait_for_url("**/h5/")
     assert page.locator("#h5-account-level").inner_text() == "一级实名"
     assert _fits(page)
+
+
+def test_activity_chart_draws(page, shot, city):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from digigov.core.accounts.models import LoginEvent
+    from digigov.core.testing import make_user
+
+    make_user("leader", username="leader9")
+    people = [make_user("citizen") for _ in range(3)]
+    for i, u in enumerate(people):
+        for d in range(i * 3 + 1):
+            LoginEvent.objects.create(user=u, channel=("portal", "h5", "h5")[i], at=timezone.now() - dt.timedelta(days=d))
+    login(page, "leader9", PASSWORD)
+    page.goto("/workbench/support/realname/activity/")
+    page.wait_for_selector("[data-chart=chart-dau] canvas")
+    assert page.locator("#dau-today").inner_text() == "4"  # three citizens and the leader signing in now
+    shot(page, "realname-activity")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _fits(page)

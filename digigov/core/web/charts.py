@@ -60,8 +60,8 @@ def count_lines(title: str, labels: list[str], series: list[tuple[str, list, str
     return {
         "title": {"text": title, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 24, "left": 10},
-        "grid": {"left": 50, "right": 20, "top": 60, "bottom": 40},
+        "legend": {"bottom": 0, "left": "center"},
+        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 70},
         "xAxis": {"type": "category", "data": labels, "boundaryGap": False},
         "yAxis": {"type": "value", "min": 0, "minInterval": 1, "name": unit},
         "series": [{"name": name, "type": "line", "showSymbol": True, "itemStyle": {"color": color}, "data": values}
