@@ -94,7 +94,7 @@ class NavItem:
     url_name: str
     permission: str
     layer: str
-    area: str = "workbench"  # workbench | portal
+    area: str = "workbench"  # workbench (the plan's systems, keyed by PLANNED_SYSTEMS) | portal (the header menu of signed-in users)
     order: int = 100
 
 

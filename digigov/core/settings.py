@@ -45,6 +45,20 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_SITE_URL  the site's public origin, e.g. https://gov.example.cn (default http://127.0.0.1:8000, the
                  development server): the OpenID Connect issuer (``iss``) and the base of every endpoint the
                  discovery document names. Relying parties compare it byte for byte: no trailing slash.
+  DIGIGOV_OUTBOX_DIR  where the development message sender writes each SMS/e-mail as one file (default var/outbox)
+  DIGIGOV_SMTP_URL  e-mail through SMTP with Django's e-mail framework, e.g. smtps://user:pass@mail.example.cn:465
+                 or smtp+tls://host:587 (default empty: e-mails go to the outbox)
+  DIGIGOV_MAIL_FROM  sender address of e-mails (default DigiGov <noreply@localhost>)
+  DIGIGOV_SMS_URL  an HTTP SMS gateway: each SMS is POSTed as JSON {"to", "text"} (default empty: SMS go to the outbox)
+  DIGIGOV_SMS_TOKEN  bearer token sent to that gateway (default none)
+  DIGIGOV_SMS_SENDER / DIGIGOV_EMAIL_SENDER  dotted path of another sender class (a provider adapter; see
+                 digigov/core/notify), overriding the choice above
+  DIGIGOV_OTP_KEY  hex key of the HMAC-SM3 under which one-time codes and their destinations are stored
+                 (>= 16 bytes); default: generated once into var/otp_key (0600)
+  DIGIGOV_OTP_DAILY_CAP  one-time codes per destination (phone/e-mail) and per account per day (default 10)
+  DIGIGOV_OTP_IP_HOURLY_CAP  one-time codes requested from one address per hour (default 30)
+  DIGIGOV_FACE_VERIFIER  dotted path of the face-verification adapter (default the development verifier,
+                 which does not compare faces and says so on screen)
 """
 
 from __future__ import annotations
@@ -103,6 +117,27 @@ def _audit_key() -> str:
 
 
 DIGIGOV_AUDIT_KEY = _audit_key()
+
+
+def _otp_key() -> str:
+    """The key one-time codes (and the phone/e-mail they went to) are stored under, as HMAC-SM3: a copy of
+    the database alone does not let anyone test the million possible codes. Same rules as the audit key."""
+    if os.environ.get("DIGIGOV_OTP_KEY"):
+        value = os.environ["DIGIGOV_OTP_KEY"].strip()
+        if len(bytes.fromhex(value)) < 16:
+            raise ValueError("DIGIGOV_OTP_KEY must be at least 16 bytes of hex")
+        return value
+    path = VAR_DIR / "otp_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+DIGIGOV_OTP_KEY = _otp_key()
 DIGIGOV_AUDIT_CHECKPOINT_FILE = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_FILE") or str(VAR_DIR / "audit" / "checkpoints.log")
 DIGIGOV_AUDIT_CHECKPOINT_MIRROR = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_MIRROR", "")
 DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "1")))
@@ -147,6 +182,7 @@ INSTALLED_APPS = [
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
+    "digigov.support.realname",
     # synthetic city (imports every layer)
     "digigov.democity",
 ]
@@ -391,3 +427,30 @@ OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+# --- notices (digigov.core.notify) and real-name verification (digigov.support.realname) ----------
+DIGIGOV_OUTBOX_DIR = os.environ.get("DIGIGOV_OUTBOX_DIR") or str(VAR_DIR / "outbox")
+DIGIGOV_SMTP_URL = os.environ.get("DIGIGOV_SMTP_URL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DIGIGOV_MAIL_FROM", "DigiGov <noreply@localhost>")
+if DIGIGOV_SMTP_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _smtp = urlsplit(DIGIGOV_SMTP_URL)
+    if _smtp.scheme not in {"smtp", "smtps", "smtp+tls"} or not _smtp.hostname:
+        raise ValueError("DIGIGOV_SMTP_URL must look like smtp://host:25, smtp+tls://host:587 or smtps://user:pass@host:465")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname
+    EMAIL_PORT = _smtp.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[_smtp.scheme]
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+tls"
+    EMAIL_TIMEOUT = 15
+DIGIGOV_SMS_URL = os.environ.get("DIGIGOV_SMS_URL", "")
+DIGIGOV_SMS_TOKEN = os.environ.get("DIGIGOV_SMS_TOKEN", "")
+DIGIGOV_SMS_SENDER = os.environ.get("DIGIGOV_SMS_SENDER") or (
+    "digigov.core.notify.senders.HttpSmsSender" if DIGIGOV_SMS_URL else "digigov.core.notify.senders.FileSender")
+DIGIGOV_EMAIL_SENDER = os.environ.get("DIGIGOV_EMAIL_SENDER") or (
+    "digigov.core.notify.senders.DjangoEmailSender" if DIGIGOV_SMTP_URL else "digigov.core.notify.senders.FileSender")
+DIGIGOV_OTP_DAILY_CAP = int(os.environ.get("DIGIGOV_OTP_DAILY_CAP", "10"))
+DIGIGOV_OTP_IP_HOURLY_CAP = int(os.environ.get("DIGIGOV_OTP_IP_HOURLY_CAP", "30"))
+DIGIGOV_FACE_VERIFIER = os.environ.get("DIGIGOV_FACE_VERIFIER", "digigov.support.realname.face.DevelopmentFaceVerifier")

@@ -53,3 +53,17 @@ def percent_lines(title: str, labels: list[str], series: list[tuple[str, list, s
         "series": [{"name": name, "type": "line", "showSymbol": False, "smooth": True, "itemStyle": {"color": color}, "data": values}
                    for name, values, color in series],
     }
+
+
+def count_lines(title: str, labels: list[str], series: list[tuple[str, list, str]], *, unit: str = "") -> dict:
+    """A time line chart of counts (people, events): ``series`` is ``[(name, values, color), ...]``."""
+    return {
+        "title": {"text": title, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0, "left": "center"},
+        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 70},
+        "xAxis": {"type": "category", "data": labels, "boundaryGap": False},
+        "yAxis": {"type": "value", "min": 0, "minInterval": 1, "name": unit},
+        "series": [{"name": name, "type": "line", "showSymbol": True, "itemStyle": {"color": color}, "data": values}
+                   for name, values, color in series],
+    }

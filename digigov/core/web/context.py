@@ -14,7 +14,8 @@ from .todos import todo_total
 def build_nav(user) -> list[dict]:
     by_key = {}
     for item in NAV:
-        by_key.setdefault(item.key, item)
+        if item.area == "workbench":  # portal entries are the header's (portal_nav), not the plan's systems
+            by_key.setdefault(item.key, item)
     layers = []
     for layer, label in LAYERS:
         systems = []
@@ -33,6 +34,21 @@ def build_nav(user) -> list[dict]:
     return layers
 
 
+def portal_nav(user) -> list[dict]:
+    """Portal menu entries (``NavItem(area="portal")``) the signed-in user may open, in ``order``."""
+    if not (user and user.is_authenticated):
+        return []
+    links = []
+    for item in sorted((i for i in NAV if i.area == "portal"), key=lambda i: i.order):
+        if not can(user, item.permission):
+            continue
+        try:
+            links.append({"key": item.key, "label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return links
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     is_staff_user = bool(user and user.is_authenticated and can(user, "workbench.access"))
@@ -42,4 +58,5 @@ def navigation(request):
         "nav_layers": build_nav(user) if request.path.startswith("/workbench") or request.path == "/" else [],
         "user_roles": [Role(r).label for r in sorted(roles_of(user))] if user and user.is_authenticated else [],
         "can_workbench": is_staff_user,
+        "portal_nav": portal_nav(user),
     }
