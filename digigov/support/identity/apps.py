@@ -9,7 +9,7 @@ class IdentityConfig(AppConfig):
     verbose_name = "统一身份认证"
 
     def ready(self):
-        from . import audit_events  # noqa: F401 — registers this app's audit labels
+        from . import assessment, audit_events  # noqa: F401 — the 密评 control; this app's audit labels
         from digigov.core import registry
         from digigov.core.registry import NavItem
 
