@@ -31,6 +31,7 @@ def overview(request):
         "issuer": settings.DIGIGOV_SITE_URL,
         "can_manage": can(request.user, "identity.client.manage"),
         "can_rotate": can(request.user, "identity.keys.rotate"),
+        "can_activity": can(request.user, "realname.activity"),
     })
 
 

@@ -18,3 +18,10 @@ def test_token_signing_control_catches_a_key_that_does_not_open(city):
     signing._private.clear()
     f = assessment.token_signing(None)
     assert f.status == "not_met" and "无法解封" in f.evidence
+
+
+def test_overview_links_the_login_activity_page_for_those_who_may_see_it(city, role_user):
+    from digigov.core.testing import logged_in_client
+
+    page = logged_in_client(role_user("city_admin")).get("/workbench/support/identity/").content.decode()
+    assert "/workbench/support/realname/activity/" in page
