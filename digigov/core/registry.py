@@ -10,6 +10,8 @@ Apps call these from ``AppConfig.ready()``:
   the app's actions pass to ``record``; each app keeps them in its own ``audit_events.py``, imported
   from ``ready()``. A test fails for any code in the code base without a label.
 * ``register_todo`` — something waiting for the signed-in user (the workbench home's to-do list).
+* ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
+  security layer's key store registers it; core only knows the interface).
 """
 
 from __future__ import annotations
@@ -163,6 +165,20 @@ def register_kpi(code: str, func: Callable) -> None:
 def register_todo(key: str, label: str, count: Callable, url: str | Callable, permission: str, *,
                   single_url: Callable | None = None, order: int = 100) -> None:
     TODOS[key] = Todo(key, label, count, url, permission, single_url, order)
+
+
+FIELD_CIPHER: list = []  # at most one: the object ``digigov.core.pii`` encrypts personal fields with
+
+
+def register_field_cipher(cipher) -> None:
+    """``cipher`` implements ``digigov.core.pii.FieldCipher`` (seal/unseal/sealer/blind_key)."""
+    FIELD_CIPHER[:] = [cipher]
+
+
+def field_cipher():
+    if not FIELD_CIPHER:
+        raise RuntimeError("没有注册个人信息字段的密码服务（digigov.security.keys 未加载）")
+    return FIELD_CIPHER[0]
 
 
 def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:

@@ -35,7 +35,7 @@ FORMAT = 1
 HEADER = struct.Struct(">BI")
 ACTIVE_TTL = 30.0
 
-__all__ = ["seal", "unseal", "blob_version", "active_key", "key", "flush_usage", "MasterKeyError", "CryptoError"]
+__all__ = ["seal", "unseal", "sealer", "blob_version", "active_key", "key", "flush_usage", "MasterKeyError", "CryptoError"]
 
 _lock = threading.RLock()
 _store: KeyStore | None = None
@@ -137,7 +137,10 @@ def key(purpose: str, version: int) -> bytes:
     if row is None:
         raise CryptoError(f"密钥 {purpose} 第 {version} 版不存在", code="unknown_key")
     value = _unwrap(row)
-    _remember(purpose, version, value, active=False)
+    # cached at once, even inside a transaction that may still roll back: this key only decrypts, and a
+    # stale one cannot decrypt wrongly (GCM's tag fails, ``unseal`` then drops it and reads the row again)
+    with _lock:
+        _keys[(purpose, version)] = value
     return value
 
 
@@ -158,12 +161,45 @@ def seal(purpose: str, plaintext: bytes, aad: bytes = b"") -> bytes:
     return header + sm4_gcm_encrypt(k, plaintext, purpose.encode() + b"\0" + header + aad)
 
 
+def sealer(purpose: str, aad: bytes = b""):
+    """``seal`` for many values under one key version, looked up once (bulk inserts, migrations,
+    re-encryption): returns ``f(plaintext) -> blob``. Each call still counts one use."""
+    version, k = active_key(purpose)
+    header = HEADER.pack(FORMAT, version)
+    full_aad = purpose.encode() + b"\0" + header + aad
+    uses = _uses
+    slot = (purpose, version)
+
+    def seal_one(plaintext: bytes) -> bytes:
+        uses[slot] += 1
+        return header + sm4_gcm_encrypt(k, plaintext, full_aad)
+
+    seal_one.version = version  # type: ignore[attr-defined]
+    return seal_one
+
+
+def active_version(purpose: str) -> int | None:
+    """The active version of ``purpose`` in the database (no key is made or unwrapped)."""
+    return DataKey.objects.filter(purpose=purpose, state=KeyState.ACTIVE).values_list("version", flat=True).first()
+
+
 def unseal(purpose: str, blob: bytes, aad: bytes = b"") -> bytes:
     blob = bytes(blob)
     version = blob_version(blob)
     k = key(purpose, version)
     _uses[(purpose, version)] += 1
-    return sm4_gcm_decrypt(k, blob[HEADER.size:], purpose.encode() + b"\0" + blob[:HEADER.size] + aad)
+    full_aad = purpose.encode() + b"\0" + blob[:HEADER.size] + aad
+    try:
+        return sm4_gcm_decrypt(k, blob[HEADER.size:], full_aad)
+    except CryptoError:
+        with _lock:  # a key cached from a transaction that rolled back: read the stored one and try once more
+            if _keys.get((purpose, version)) is not k:
+                raise
+            del _keys[(purpose, version)]
+        fresh = key(purpose, version)
+        if fresh == k:
+            raise
+        return sm4_gcm_decrypt(fresh, blob[HEADER.size:], full_aad)
 
 
 def pending_usage() -> dict[tuple[str, int], int]:

@@ -12,3 +12,7 @@ class KeysConfig(AppConfig):
 
         registry.register_permission("keys.view", "查看密钥与使用情况", ("security_officer", "auditor"))
         registry.register_permission("keys.manage", "生成、轮换与停用密钥", ("security_officer",))
+
+        from .fields import KeyStoreFieldCipher
+
+        registry.register_field_cipher(KeyStoreFieldCipher())
