@@ -215,6 +215,31 @@ def flush_usage() -> int:
             if _uses[k] <= 0:
                 del _uses[k]
     written = 0
-    for (purpose, version), n in taken.items():
-        written += n * DataKey.objects.filter(purpose=purpose, version=version).update(use_count=F("use_count") + n)
+    items = list(taken.items())
+    for i, ((purpose, version), n) in enumerate(items):
+        try:
+            written += n * DataKey.objects.filter(purpose=purpose, version=version).update(use_count=F("use_count") + n)
+        except Exception:
+            for k, rest in items[i:]:  # not written: counted again next time
+                _uses[k] += rest
+            raise
     return written
+
+
+FLUSH_EVERY = 60.0
+_last_flush = [time.monotonic()]
+
+
+def flush_usage_now_and_then(**_kwargs) -> None:
+    """``request_finished`` receiver: web workers add their counted uses to the database at most once a
+    minute (the Huey worker's periodic ``tasks.flush_key_usage`` covers itself)."""
+    now = time.monotonic()
+    if now - _last_flush[0] < FLUSH_EVERY or not _uses:
+        return
+    _last_flush[0] = now
+    try:
+        flush_usage()
+    except Exception:  # counting must never break a response; the uses stay counted for the next flush
+        import logging
+
+        logging.getLogger("digigov.keys").exception("key usage flush failed")
