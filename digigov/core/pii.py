@@ -146,7 +146,10 @@ class EncryptedTextField(models.BinaryField):
 
     @property
     def aad(self) -> bytes:
-        return aad_for(self.model._meta.db_table, self.column)
+        aad = self.__dict__.get("_aad")
+        if aad is None:
+            aad = self.__dict__["_aad"] = aad_for(self.model._meta.db_table, self.column)
+        return aad
 
     def get_internal_type(self):
         return "BinaryField"
@@ -222,9 +225,16 @@ class BlindIndexField(models.BinaryField):
         return digest
 
 
+_BIDX: dict = {}
+
+
 def _bidx_field(model, name: str) -> BlindIndexField:
+    found = _BIDX.get((model, name))
+    if found is not None:
+        return found
     for f in model._meta.concrete_fields:
         if isinstance(f, BlindIndexField) and f.source == name:
+            _BIDX[(model, name)] = f
             return f
     raise FieldError(f"{model.__name__}.{name} 没有盲索引，不能按值查找")
 
@@ -247,11 +257,16 @@ def encrypted_fields(model) -> list[EncryptedTextField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
 
 
+_ENCRYPTED_NAMES: dict = {}
+
+
 class EncryptedQuerySetMixin:
     """Refuse ordering by an encrypted field (the database would sort random ciphertext)."""
 
     def order_by(self, *field_names):
-        names = {f.name for f in encrypted_fields(self.model)} | {f.attname for f in encrypted_fields(self.model)}
+        names = _ENCRYPTED_NAMES.get(self.model)
+        if names is None:
+            names = _ENCRYPTED_NAMES[self.model] = frozenset(f.name for f in encrypted_fields(self.model))
         for n in field_names:
             if isinstance(n, str) and n.lstrip("-?") in names:
                 raise FieldError(f"不能按加密字段 {n.lstrip('-?')} 排序：数据库里只有密文")
