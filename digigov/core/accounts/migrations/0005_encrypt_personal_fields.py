@@ -69,6 +69,22 @@ def decrypt_rows(apps, schema_editor):
             cur.executemany(update, params)
 
 
+def _not_null(apply: bool):
+    """PostgreSQL: the new columns become NOT NULL like the model says (a scan, no rewrite). SQLite cannot
+    add NOT NULL without copying the whole table, so its columns stay nullable; the model never writes NULL."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for f in FIELDS:
+            schema_editor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN {f} {'SET' if apply else 'DROP'} NOT NULL")
+
+    return run
+
+
+UNIQUE_INDEX = "accounts_naturalperson_id_number_bidx_uniq"
+
+
 class Migration(migrations.Migration):
     atomic = False
 
@@ -79,15 +95,17 @@ class Migration(migrations.Migration):
         ("rbac", "0002_role_system"),
     ]
 
+    # Every step but the first is cheap on a full table: nullable columns are added with ALTER TABLE ADD
+    # COLUMN, plain columns dropped with DROP COLUMN, renamed with RENAME COLUMN, and the unique index of the
+    # blind index built once at the end. The first (dropping the ID number's inline UNIQUE) makes SQLite copy
+    # the table once.
     operations = [
+        # (nullable too: going back, the column is added again before its values are restored)
+        migrations.AlterField("naturalperson", "id_number", models.CharField(max_length=18, null=True, verbose_name="公民身份号码")),
         migrations.AddField("naturalperson", "id_number_ct", models.BinaryField(null=True)),
         migrations.AddField("naturalperson", "phone_ct", models.BinaryField(null=True)),
         migrations.AddField("naturalperson", "address_ct", models.BinaryField(null=True)),
         migrations.AddField("naturalperson", "id_number_bidx", models.BinaryField(null=True, editable=False)),
-        # clear columns: null allowed while they empty out (the reverse fills them again)
-        migrations.AlterField("naturalperson", "id_number", models.CharField(max_length=18, null=True, verbose_name="公民身份号码")),
-        migrations.AlterField("naturalperson", "phone", models.CharField(max_length=11, null=True, blank=True, verbose_name="手机号码")),
-        migrations.AlterField("naturalperson", "address", models.CharField(max_length=200, null=True, blank=True, verbose_name="住址")),
         migrations.RunPython(encrypt_rows, decrypt_rows, elidable=False),
         migrations.RemoveField("naturalperson", "id_number"),
         migrations.RemoveField("naturalperson", "phone"),
@@ -95,10 +113,18 @@ class Migration(migrations.Migration):
         migrations.RenameField("naturalperson", "id_number_ct", "id_number"),
         migrations.RenameField("naturalperson", "phone_ct", "phone"),
         migrations.RenameField("naturalperson", "address_ct", "address"),
-        migrations.AlterField("naturalperson", "id_number", digigov.core.pii.EncryptedTextField(
-            max_length=18, validators=[digigov.core.accounts.models.validate_resident_id], verbose_name="公民身份号码")),
-        migrations.AlterField("naturalperson", "phone", digigov.core.pii.EncryptedTextField(blank=True, max_length=11, verbose_name="手机号码")),
-        migrations.AlterField("naturalperson", "address", digigov.core.pii.EncryptedTextField(blank=True, max_length=200, verbose_name="住址")),
-        migrations.AlterField("naturalperson", "id_number_bidx", digigov.core.pii.BlindIndexField(
-            source="id_number", unique=True, verbose_name="公民身份号码盲索引")),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunPython(_not_null(True), _not_null(False)),
+                migrations.RunSQL(f"CREATE UNIQUE INDEX {UNIQUE_INDEX} ON {TABLE} (id_number_bidx)", f"DROP INDEX {UNIQUE_INDEX}"),
+            ],
+            state_operations=[
+                migrations.AlterField("naturalperson", "id_number", digigov.core.pii.EncryptedTextField(
+                    max_length=18, validators=[digigov.core.accounts.models.validate_resident_id], verbose_name="公民身份号码")),
+                migrations.AlterField("naturalperson", "phone", digigov.core.pii.EncryptedTextField(blank=True, max_length=11, verbose_name="手机号码")),
+                migrations.AlterField("naturalperson", "address", digigov.core.pii.EncryptedTextField(blank=True, max_length=200, verbose_name="住址")),
+                migrations.AlterField("naturalperson", "id_number_bidx", digigov.core.pii.BlindIndexField(
+                    source="id_number", unique=True, verbose_name="公民身份号码盲索引")),
+            ],
+        ),
     ]
