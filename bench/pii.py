@@ -51,15 +51,27 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _id_number(i: int) -> str:
-    """A distinct valid-looking GB 11643 number per ``i``: birth day (1950 on, every 7th day) and sequence."""
-    import datetime as dt
+_DAYS: list[tuple[str, int]] = []
+_SEQS: list[tuple[str, int]] = []
 
+
+def _id_number(i: int) -> str:
+    """A distinct valid GB 11643 number per ``i``: birth day (1950 on, every 7th day) and sequence number,
+    with the check digit from precomputed partial sums (2.2 million of them are made per run)."""
     from digigov.core.accounts.ids import ID_CHECK, ID_WEIGHTS
 
-    day = dt.date(1950, 1, 1) + dt.timedelta(days=(i // 1000) * 7)
-    first17 = f"210602{day:%Y%m%d}{i % 1000:03d}"
-    return first17 + ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+    if not _DAYS:
+        import datetime as dt
+
+        region = "210602"
+        base = sum(int(c) * w for c, w in zip(region, ID_WEIGHTS[:6]))
+        for k in range(3000):
+            digits = region + f"{dt.date(1950, 1, 1) + dt.timedelta(days=k * 7):%Y%m%d}"
+            _DAYS.append((digits, base + sum(int(c) * w for c, w in zip(digits[6:], ID_WEIGHTS[6:14]))))
+        _SEQS.extend((f"{q:03d}", sum(int(c) * w for c, w in zip(f"{q:03d}", ID_WEIGHTS[14:17]))) for q in range(1000))
+    day, day_sum = _DAYS[i // 1000]
+    seq, seq_sum = _SEQS[i % 1000]
+    return day + seq + ID_CHECK[(day_sum + seq_sum) % 11]
 
 
 def run(args) -> int:
@@ -89,6 +101,7 @@ def run(args) -> int:
     address = "辽宁省丹东市元宝区广济街道兴东社区{}号楼{}单元{}01室"
     with connection.cursor() as cur:
         cur.execute("PRAGMA synchronous = OFF")
+        cur.execute("PRAGMA cache_size = -262144")
         cur.execute("CREATE TABLE bench_plain_person (id integer PRIMARY KEY, public_id varchar(22) NOT NULL UNIQUE, created_at datetime NOT NULL, "
                     "updated_at datetime NOT NULL, voided_at datetime NULL, void_reason varchar(200) NOT NULL, voided_by_id bigint NULL, "
                     "id_number varchar(18) NOT NULL UNIQUE, name varchar(32) NOT NULL, gender varchar(1) NOT NULL, birth_date date NOT NULL, "

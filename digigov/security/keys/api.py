@@ -26,7 +26,8 @@ from collections import Counter
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from digigov.security.crypto import CryptoError, sm4_gcm_decrypt, sm4_gcm_encrypt
+from digigov.security.crypto import CryptoError
+from digigov.security.crypto.fast_sm4 import decrypt as sm4_gcm_decrypt, encrypt as sm4_gcm_encrypt
 
 from .models import DataKey, KeyState
 from .store import KeyStore, MasterKeyError, load_store
