@@ -10,7 +10,7 @@ before lookups could use the new key (see docs/security/keys.md).
 from __future__ import annotations
 
 from digigov.core.pii import BLIND_INDEX_PURPOSE
-from digigov.security.crypto import hmac_sm3
+from digigov.security.crypto.fast_sm4 import hmac_sm3_keyed
 
 from . import api
 
@@ -18,6 +18,9 @@ BLIND_KEY_BYTES = 32
 
 
 class KeyStoreFieldCipher:
+    def __init__(self):
+        self._macs: dict = {}  # blind-index key → its keyed HMAC (inner/outer states computed once)
+
     def seal(self, purpose: str, plaintext: bytes, aad: bytes) -> bytes:
         return api.seal(purpose, plaintext, aad)
 
@@ -32,9 +35,15 @@ class KeyStoreFieldCipher:
         uses = api._uses
         slot = (BLIND_INDEX_PURPOSE, version)
 
+        mac = self._macs.get(key)
+        if mac is None:
+            if len(self._macs) > 8:
+                self._macs.clear()
+            mac = self._macs[key] = hmac_sm3_keyed(key)
+
         def index(data: bytes) -> bytes:
             uses[slot] += 1
-            return hmac_sm3(key, data)
+            return mac(data)
 
         return index
 

@@ -42,3 +42,15 @@ def test_tampering_is_refused(tamper):
 def test_bad_keys_are_a_clear_error(key):
     with pytest.raises(CryptoError):
         fast_sm4.encrypt(key, b"x")
+
+
+def test_the_unchecked_gcm_mode_object_is_in_use():
+    assert fast_sm4._gcm is fast_sm4._bare_gcm
+
+
+@settings(max_examples=100, deadline=None)
+@given(key=st.binary(max_size=100), data=st.binary(max_size=200))
+def test_keyed_hmac_is_hmac_sm3(key, data):
+    from digigov.security.crypto import hmac_sm3
+
+    assert fast_sm4.hmac_sm3_keyed(key)(data) == hmac_sm3(key, data)
