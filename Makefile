@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python bench/democity.py
 	$(BIN)/python bench/audit_record.py
 	$(BIN)/python bench/sm2.py
+	$(BIN)/python bench/pii.py
 
 clean:
 	# the audit checkpoints belong to the database they checkpoint: a new database starts a new chain

@@ -57,3 +57,14 @@ def _fresh_key_cache():
     api.reset_caches()
     yield
     api.reset_caches()
+
+
+@pytest.fixture
+def pii_keys(db):
+    """The personal-data keys made up front: the first encrypted write makes them otherwise (two
+    ``keys.create`` audit entries by the system account), which tests counting audit entries must not see."""
+    from digigov.core.pii import BLIND_INDEX_PURPOSE, DEFAULT_PURPOSE
+    from digigov.security.keys import api
+
+    api.active_key(DEFAULT_PURPOSE)
+    api.active_key(BLIND_INDEX_PURPOSE, 32)

@@ -12,6 +12,8 @@ Apps call these from ``AppConfig.ready()``:
 * ``register_todo`` — something waiting for the signed-in user (the workbench home's to-do list).
 * ``register_assessment_control`` — a GB/T 39786 control the 密评 self-check page evaluates, with the live
   check that decides whether the platform meets it (never a fixed answer).
+* ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
+  security layer's key store registers it; core only knows the interface).
 """
 
 from __future__ import annotations
@@ -192,6 +194,20 @@ def register_todo(key: str, label: str, count: Callable, url: str | Callable, pe
 
 def register_assessment_control(control: AssessmentControl) -> None:
     ASSESSMENT_CONTROLS[control.code] = control
+
+
+FIELD_CIPHER: list = []  # at most one: the object ``digigov.core.pii`` encrypts personal fields with
+
+
+def register_field_cipher(cipher) -> None:
+    """``cipher`` implements ``digigov.core.pii.FieldCipher`` (seal/unseal/sealer/blind_key)."""
+    FIELD_CIPHER[:] = [cipher]
+
+
+def field_cipher():
+    if not FIELD_CIPHER:
+        raise RuntimeError("没有注册个人信息字段的密码服务（digigov.security.keys 未加载）")
+    return FIELD_CIPHER[0]
 
 
 def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:

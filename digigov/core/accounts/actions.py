@@ -16,6 +16,7 @@ from digigov.core import validators
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.crypto import hmac_sm3_hex
 from digigov.core.errors import Conflict, DigiGovError, RateLimited, ValidationFailed
+from digigov.core.pii import blind
 from digigov.core.rbac.checks import WHOLE_CITY, require
 from digigov.core.records import stamp_void
 from digigov.core.text import clean_text
@@ -258,11 +259,16 @@ def register_person(actor, *, id_number: str, name: str, division, phone: str = 
     phone = validators.clean_phone(phone)
     address = validators.clean_name(address, "address", "住址", 200, required=False, letter=False,
                                      code="invalid_text", too_long_code="too_long")
-    if NaturalPerson.objects.filter(id_number=id_number).exists():
+    # exact lookup of an encrypted field: its blind index (unique, indexed)
+    if NaturalPerson.objects.filter(blind(NaturalPerson, "id_number", id_number)).exists():
         raise Conflict("该身份证号码已登记", code="person_exists")
     birth, gender = birth_and_gender(id_number)
-    person = NaturalPerson.objects.create(id_number=id_number, name=name, gender=gender, birth_date=birth,
-                                          phone=phone, address=address, division=division)
+    try:
+        with transaction.atomic():  # a parallel registration of the same number loses on the unique blind index
+            person = NaturalPerson.objects.create(id_number=id_number, name=name, gender=gender, birth_date=birth,
+                                                  phone=phone, address=address, division=division)
+    except IntegrityError:
+        raise Conflict("该身份证号码已登记", code="person_exists") from None
     record(actor, "accounts.person.register", person, after=snapshot(person))
     return person
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
+from digigov.core.pii import blind
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.admin_base import MAX_SEARCH_TERM, ActionAdmin, ReadOnlyAdmin, register
 
@@ -105,7 +106,7 @@ class NaturalPersonAdmin(ReadOnlyAdmin):
         if len(term) == 18 and ids.resident_id_error(term) is None:
             if not can(request.user, "accounts.pii.view"):
                 return queryset.none(), False
-            found = list(_division_scope(request, "accounts.pii.view", queryset).filter(id_number=term)[:1])
+            found = list(_division_scope(request, "accounts.pii.view", queryset).filter(blind(NaturalPerson, "id_number", term))[:1])
             if found:
                 from digigov.core.audit.actions import record_pii_read
 

@@ -19,7 +19,7 @@ from itertools import accumulate
 
 from django.contrib.auth.hashers import make_password
 
-from digigov.core import registry
+from digigov.core import pii, registry
 from digigov.core.demo import chinese_names
 from digigov.core.rbac.models import Role, RoleAssignment
 
@@ -107,7 +107,7 @@ _LEGAL_KINDS = (
 )
 
 PERSON_COLUMNS = ("id", "public_id", "created_at", "updated_at", "voided_at", "void_reason", "voided_by",
-                  "id_number", "name", "gender", "birth_date", "phone", "address", "division")
+                  "id_number", "id_number_bidx", "name", "gender", "birth_date", "phone", "address", "division")
 LEGAL_COLUMNS = ("id", "public_id", "created_at", "updated_at", "voided_at", "void_reason", "voided_by",
                  "uscc", "name", "kind", "legal_representative", "division", "address", "established_on")
 
@@ -140,7 +140,14 @@ def _places():
 
 
 def _person_batches(ctx, n: int, first_id: int, villages: list[dict], n_counties: int, births: array, taken: set):
-    """Yield lists of person rows; ``births`` receives every person's birth-day index."""
+    """Yield lists of person rows; ``births`` receives every person's birth-day index.
+
+    Rows go straight to the table, so the personal fields are encrypted here (``pii.BulkSealer``: one key
+    lookup for all rows) and the ID number's blind index computed; ``taken`` holds the blind index values
+    of the people already in the database (their numbers are only stored encrypted)."""
+    table = NaturalPerson._meta.db_table
+    seal_id, seal_phone, seal_address = (pii.BulkSealer(table, c) for c in ("id_number", "phone", "address"))
+    index = pii.BulkBlindIndex(table, "id_number")
     rng = ctx.rng
     weights = [v["weight"] * rng.uniform(0.6, 1.4) for v in villages]
     v_cum = list(accumulate(weights))
@@ -181,7 +188,8 @@ def _person_batches(ctx, n: int, first_id: int, villages: list[dict], n_counties
                     seq = 1 + 2 * ((used + off) % 499) if male else 2 + 2 * ((used + off) % 499)
                     first17 = v_region[vi] + day_digits[di] + seq_digits[seq]
                     id_number = first17 + ID_CHECK[(region_sum[vi] + day_sum[di] + seq_sum[seq]) % 11]
-                    if not taken or id_number not in taken:
+                    digest = index(id_number)
+                    if not taken or digest not in taken:
                         break
                 else:
                     di = (di + 1) % _N_DAYS
@@ -192,7 +200,8 @@ def _person_batches(ctx, n: int, first_id: int, villages: list[dict], n_counties
                 address = f"{v_prefix[vi]}{(r >> 32) % 60 + 1}号楼{(r >> 38) % 6 + 1}单元{(r >> 41) % 18 + 1}{(r >> 46) % 4 + 1:02d}室"
             else:
                 address = f"{v_prefix[vi]}{(r >> 32) % 9 + 1}组{(r >> 38) % 120 + 1}号"
-            rows.append((pk + i, pids[i], now, now, None, "", None, id_number, names[i], genders[i], day_iso[di], phone, address, v_id[vi]))
+            rows.append((pk + i, pids[i], now, now, None, "", None, seal_id(id_number), digest, names[i], genders[i], day_iso[di],
+                         seal_phone(phone), seal_address(address), v_id[vi]))
         made += k
         yield rows
 
@@ -295,7 +304,7 @@ def generate(ctx) -> None:
     ctx.describe("accounts: 自然人")
     n_persons = ctx.n(PERSONS_FULL)
     first_person = ctx.next_id(NaturalPerson)
-    taken = set(NaturalPerson.objects.values_list("id_number", flat=True)) if first_person > 1 else set()
+    taken = set(map(bytes, NaturalPerson.objects.values_list("id_number_bidx", flat=True))) if first_person > 1 else set()
     births = array("H")
     ctx.insert_rows(NaturalPerson, PERSON_COLUMNS, _person_batches(ctx, n_persons, first_person, villages, len(county_codes), births, taken))
     del taken

@@ -1,7 +1,8 @@
 """Accounts: natural persons, legal persons and their agents, staff logins, API clients.
 
-Personal fields (``PII_FIELDS``) are shown masked except to roles holding ``accounts.pii.view``;
-each unmasked read is written to the audit log. The OIDC provider (later issue) sits on ``User``.
+Personal fields (``PII_FIELDS``) are stored SM4-GCM encrypted (``digigov.core.pii``), looked up by ID
+number through a blind index (``blind(NaturalPerson, "id_number", value)``), and shown masked except to
+roles holding ``accounts.pii.view``; each unmasked read is written to the audit log. The OIDC provider (later issue) sits on ``User``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digigov.core.models import PublicModel, VoidableModel
+from digigov.core.models import PublicModel, VoidableModel, VoidableQuerySet
+from digigov.core.pii import BlindIndexField, EncryptedQuerySetMixin, EncryptedTextField
 
 from . import ids
 
@@ -104,16 +106,24 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class PersonQuerySet(EncryptedQuerySetMixin, VoidableQuerySet):
+    pass
+
+
 class NaturalPerson(VoidableModel):
     PII_FIELDS = ("id_number", "phone", "address")
 
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[validate_resident_id])
+    # encrypted at rest; the unique constraint is on the blind index (find a person with pii.blind)
+    id_number = EncryptedTextField(_("公民身份号码"), max_length=18, validators=[validate_resident_id])
+    id_number_bidx = BlindIndexField(_("公民身份号码盲索引"), source="id_number", unique=True)
     name = models.CharField(_("姓名"), max_length=32)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
-    phone = models.CharField(_("手机号码"), max_length=11, blank=True)
-    address = models.CharField(_("住址"), max_length=200, blank=True)
+    phone = EncryptedTextField(_("手机号码"), max_length=11, blank=True)
+    address = EncryptedTextField(_("住址"), max_length=200, blank=True)
     division = models.ForeignKey("org.Division", on_delete=models.PROTECT, related_name="+", verbose_name=_("户籍区划"))
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("自然人")

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digigov.core import validators
 from digigov.core.errors import DigiGovError, get_or_404
+from digigov.core.pii import blind
 from digigov.core.rbac.checks import can, scope_queryset
 from digigov.core.web.decorators import requires
 from digigov.core.web.forms import bind, keep_invalid
@@ -23,7 +24,7 @@ def persons(request):
     if q:
         # exact ID number (typed in full-width digits too) or name prefix: both indexed
         id_number = validators.search_identifier(q)
-        qs = qs.filter(id_number=id_number) if id_number else qs.filter(name__startswith=validators.normalize_name(q)[:32])
+        qs = qs.filter(blind(NaturalPerson, "id_number", id_number)) if id_number else qs.filter(name__startswith=validators.normalize_name(q)[:32])
     return render(request, "accounts/persons.html", {"q": q, "can_register": can(request.user, "accounts.person.manage"),
                                                      **paginate(request, qs.order_by("id"), count=False)})
 

@@ -43,15 +43,18 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
-    """JSON-safe copy of a model's concrete fields; personal fields (``PII_FIELDS``) are masked."""
+    """JSON-safe copy of a model's concrete fields; personal fields (``PII_FIELDS`` and every encrypted
+    field) are masked; blind indexes and other binary columns are left out (an index value would let the
+    log be joined to the table)."""
     from digigov.core.accounts.ids import mask_text
+    from digigov.core.pii import EncryptedTextField
 
-    pii = set(getattr(obj, "PII_FIELDS", ()))
+    pii = set(getattr(obj, "PII_FIELDS", ())) | {f.name for f in obj._meta.concrete_fields if isinstance(f, EncryptedTextField)}
     out = {}
     for f in obj._meta.concrete_fields:
         if fields is not None and f.name not in fields:
             continue
-        if f.name in {"password", "key_hash"}:
+        if f.name in {"password", "key_hash"} or (isinstance(f, models.BinaryField) and f.name not in pii):
             continue
         value = getattr(obj, f.attname)
         if f.name in pii and value:

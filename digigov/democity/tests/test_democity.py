@@ -127,7 +127,7 @@ def test_generated_identifiers_are_valid(db):
         assert ids.is_valid_uscc(lp.uscc), lp.uscc
         assert lp.uscc[2:8] == lp.division.code[:6]
     firms[0].full_clean()
-    assert NaturalPerson.objects.values("id_number").distinct().count() == NaturalPerson.objects.count()
+    assert NaturalPerson.objects.values("id_number_bidx").distinct().count() == NaturalPerson.objects.count()
     assert LegalPerson.objects.filter(legal_representative__isnull=False).exists()
     assert AgentAuthorization.objects.count() >= 20
 

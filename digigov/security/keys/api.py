@@ -26,7 +26,8 @@ from collections import Counter
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from digigov.security.crypto import CryptoError, sm4_gcm_decrypt, sm4_gcm_encrypt
+from digigov.security.crypto import CryptoError
+from digigov.security.crypto.fast_sm4 import decrypt as sm4_gcm_decrypt, encrypt as sm4_gcm_encrypt
 
 from .models import DataKey, KeyState
 from .store import KeyStore, MasterKeyError, load_store
@@ -35,7 +36,7 @@ FORMAT = 1
 HEADER = struct.Struct(">BI")
 ACTIVE_TTL = 30.0
 
-__all__ = ["seal", "unseal", "blob_version", "active_key", "key", "flush_usage", "MasterKeyError", "CryptoError"]
+__all__ = ["seal", "unseal", "sealer", "blob_version", "active_key", "key", "flush_usage", "MasterKeyError", "CryptoError"]
 
 _lock = threading.RLock()
 _store: KeyStore | None = None
@@ -137,7 +138,10 @@ def key(purpose: str, version: int) -> bytes:
     if row is None:
         raise CryptoError(f"密钥 {purpose} 第 {version} 版不存在", code="unknown_key")
     value = _unwrap(row)
-    _remember(purpose, version, value, active=False)
+    # cached at once, even inside a transaction that may still roll back: this key only decrypts, and a
+    # stale one cannot decrypt wrongly (GCM's tag fails, ``unseal`` then drops it and reads the row again)
+    with _lock:
+        _keys[(purpose, version)] = value
     return value
 
 
@@ -158,12 +162,45 @@ def seal(purpose: str, plaintext: bytes, aad: bytes = b"") -> bytes:
     return header + sm4_gcm_encrypt(k, plaintext, purpose.encode() + b"\0" + header + aad)
 
 
+def sealer(purpose: str, aad: bytes = b""):
+    """``seal`` for many values under one key version, looked up once (bulk inserts, migrations,
+    re-encryption): returns ``f(plaintext) -> blob``. Each call still counts one use."""
+    version, k = active_key(purpose)
+    header = HEADER.pack(FORMAT, version)
+    full_aad = purpose.encode() + b"\0" + header + aad
+    uses = _uses
+    slot = (purpose, version)
+
+    def seal_one(plaintext: bytes) -> bytes:
+        uses[slot] += 1
+        return header + sm4_gcm_encrypt(k, plaintext, full_aad)
+
+    seal_one.version = version  # type: ignore[attr-defined]
+    return seal_one
+
+
+def active_version(purpose: str) -> int | None:
+    """The active version of ``purpose`` in the database (no key is made or unwrapped)."""
+    return DataKey.objects.filter(purpose=purpose, state=KeyState.ACTIVE).values_list("version", flat=True).first()
+
+
 def unseal(purpose: str, blob: bytes, aad: bytes = b"") -> bytes:
     blob = bytes(blob)
     version = blob_version(blob)
     k = key(purpose, version)
     _uses[(purpose, version)] += 1
-    return sm4_gcm_decrypt(k, blob[HEADER.size:], purpose.encode() + b"\0" + blob[:HEADER.size] + aad)
+    full_aad = purpose.encode() + b"\0" + blob[:HEADER.size] + aad
+    try:
+        return sm4_gcm_decrypt(k, blob[HEADER.size:], full_aad)
+    except CryptoError:
+        with _lock:  # a key cached from a transaction that rolled back: read the stored one and try once more
+            if _keys.get((purpose, version)) is not k:
+                raise
+            del _keys[(purpose, version)]
+        fresh = key(purpose, version)
+        if fresh == k:
+            raise
+        return sm4_gcm_decrypt(fresh, blob[HEADER.size:], full_aad)
 
 
 def pending_usage() -> dict[tuple[str, int], int]:
@@ -179,6 +216,31 @@ def flush_usage() -> int:
             if _uses[k] <= 0:
                 del _uses[k]
     written = 0
-    for (purpose, version), n in taken.items():
-        written += n * DataKey.objects.filter(purpose=purpose, version=version).update(use_count=F("use_count") + n)
+    items = list(taken.items())
+    for i, ((purpose, version), n) in enumerate(items):
+        try:
+            written += n * DataKey.objects.filter(purpose=purpose, version=version).update(use_count=F("use_count") + n)
+        except Exception:
+            for k, rest in items[i:]:  # not written: counted again next time
+                _uses[k] += rest
+            raise
     return written
+
+
+FLUSH_EVERY = 60.0
+_last_flush = [time.monotonic()]
+
+
+def flush_usage_now_and_then(**_kwargs) -> None:
+    """``request_finished`` receiver: web workers add their counted uses to the database at most once a
+    minute (the Huey worker's periodic ``tasks.flush_key_usage`` covers itself)."""
+    now = time.monotonic()
+    if now - _last_flush[0] < FLUSH_EVERY or not _uses:
+        return
+    _last_flush[0] = now
+    try:
+        flush_usage()
+    except Exception:  # counting must never break a response; the uses stay counted for the next flush
+        import logging
+
+        logging.getLogger("digigov.keys").exception("key usage flush failed")

@@ -12,3 +12,16 @@ class KeysConfig(AppConfig):
 
         registry.register_permission("keys.view", "查看密钥与使用情况", ("security_officer", "auditor"))
         registry.register_permission("keys.manage", "生成、轮换与停用密钥", ("security_officer",))
+
+        registry.register_nav(registry.NavItem("security.crypto", "密钥管理", "keys:index", "keys.view", "security", order=20))
+        registry.register_urls("workbench/security/keys/", "digigov.security.keys.urls")
+
+        from django.core.signals import request_finished
+
+        from . import api
+
+        request_finished.connect(api.flush_usage_now_and_then, dispatch_uid="keys.flush_usage")
+
+        from .fields import KeyStoreFieldCipher
+
+        registry.register_field_cipher(KeyStoreFieldCipher())

@@ -43,7 +43,7 @@ def test_action_is_recorded_with_actor_role_ip_and_request_id(clerk, city):
     assert entry.before is None and entry.after["name"] == "张三"
 
 
-def test_chain_links_every_entry_to_its_predecessor(clerk, city):
+def test_chain_links_every_entry_to_its_predecessor(clerk, city, pii_keys):
     start = ChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first() or 0
     with acting_as(clerk):
         for _ in range(3):
@@ -163,7 +163,7 @@ def test_audit_entry_cannot_be_saved_again_or_deleted(clerk, city):
     assert verify_chain().ok
 
 
-def test_rolled_back_action_leaves_no_audit_entry(clerk, city):
+def test_rolled_back_action_leaves_no_audit_entry(clerk, city, pii_keys):
     before = AuditEntry.objects.count()
     head_before = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
     with pytest.raises(RuntimeError):

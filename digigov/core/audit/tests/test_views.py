@@ -32,7 +32,7 @@ def test_audit_list_query_count_does_not_grow(client, role_user, n, django_asser
     assert total >= n and r.content.decode().count('<tr class="audit-row">') == min(total, 50)
 
 
-def test_audit_page_filters(client, role_user, city):
+def test_audit_page_filters(client, role_user, city, pii_keys):
     clerk = role_user("window_clerk", division=city.county_a)
     with acting_as(clerk, request_id="filterreq0000000000000000000001"):
         person = accounts.register_person(clerk, id_number=resident_id(), name="周九", division=city.village_a)
