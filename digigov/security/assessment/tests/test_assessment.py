@@ -101,3 +101,59 @@ def test_non_repudiation_runs_the_sm2_service(db, monkeypatch):
     monkeypatch.setattr(sm2.SM2PublicKey, "verify", lambda self, sig, data, **kw: True)  # accepts a tampered message
     f = controls.non_repudiation(None)
     assert f.status == controls.NOT_MET and "自检失败" in f.evidence
+
+
+def _people(city, n=3):
+    from digigov.core.accounts import actions as accounts
+    from digigov.core.accounts.ids import resident_id_check_char
+    from digigov.core.context import acting_as
+
+    out = []
+    with acting_as(city.system):
+        for i in range(n):
+            first17 = f"21020419900101{i:03d}"
+            out.append(accounts.register_person(city.system, id_number=first17 + resident_id_check_char(first17), name=f"测试{i}",
+                                                division=city.county_a, phone=f"1380000000{i}", address=f"大连市某路{i}号"))
+    return out
+
+
+def test_storage_confidentiality_counts_encrypted_rows_and_catches_clear_text(city):
+    from django.db import connection
+
+    from digigov.core.accounts.models import NaturalPerson
+
+    people = _people(city)
+    total = NaturalPerson.objects.count()
+    f = controls.storage_confidentiality(None)
+    assert f.status == controls.MET and f"{total:,} / {total:,} 行" in f.evidence
+    with connection.cursor() as cur:  # someone writes a clear value past the field
+        cur.execute(f"UPDATE {NaturalPerson._meta.db_table} SET phone = %s WHERE id = %s",
+                    [connection.Database.Binary(b"13800000000"), people[0].pk])
+    f = controls.storage_confidentiality(None)
+    assert f.status == controls.NOT_MET and f"{total - 1:,} / {total:,} 行" in f.evidence and "1 行含非密文的值" in f.evidence
+
+
+def test_a_personal_field_in_clear_is_named(city, monkeypatch):
+    from digigov.core.accounts.models import LegalPerson
+
+    monkeypatch.setattr(LegalPerson, "PII_FIELDS", ("address",), raising=False)
+    f = controls.storage_confidentiality(None)
+    assert f.status == controls.NOT_MET and "以明文存储的个人信息字段：法人·住所" in f.evidence
+
+
+def test_storage_integrity_opens_a_sample_and_catches_a_flipped_byte(city):
+    from digigov.core.accounts.models import NaturalPerson
+
+    people = _people(city)
+    f = controls.storage_integrity(None)
+    assert f.status == controls.MET and "完整性校验失败 0 个" in f.evidence
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT address FROM {NaturalPerson._meta.db_table} WHERE id = %s", [people[-1].pk])
+        blob = bytearray(cur.fetchone()[0])
+        blob[-1] ^= 1
+        cur.execute(f"UPDATE {NaturalPerson._meta.db_table} SET address = %s WHERE id = %s",
+                    [connection.Database.Binary(bytes(blob)), people[-1].pk])
+    f = controls.storage_integrity(None)
+    assert f.status == controls.NOT_MET and "完整性校验失败 1 个" in f.evidence
