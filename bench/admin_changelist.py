@@ -20,22 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from _timing import timed  # noqa: E402
 
-def timed(fn, repeat: int) -> float:
-    fn()  # warm the page cache and Django's own caches
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - started) * 1000)
-    return statistics.median(runs)
+
 
 
 def main() -> int:

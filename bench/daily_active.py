@@ -19,22 +19,15 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+from _timing import timed  # noqa: E402
 
-def timed(fn, repeat: int) -> float:
-    fn()
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - started) * 1000)
-    return statistics.median(runs)
+
 
 
 def main() -> int:

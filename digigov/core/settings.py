@@ -97,37 +97,15 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 
-def _audit_key() -> str:
-    """The audit chain's MAC key (hex). Not in the database: a database administrator who can
-    rewrite rows cannot recompute the chain without it. Created with O_EXCL so two processes
-    starting together agree on one key."""
-    if os.environ.get("DIGIGOV_AUDIT_KEY"):
-        value = os.environ["DIGIGOV_AUDIT_KEY"].strip()
-        if len(bytes.fromhex(value)) < 16:  # a malformed key fails at start-up, not at the first write
-            raise ValueError("DIGIGOV_AUDIT_KEY must be at least 16 bytes of hex")
-        return value
-    path = VAR_DIR / "audit_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
-
-
-DIGIGOV_AUDIT_KEY = _audit_key()
-
-
-def _otp_key() -> str:
-    """The key one-time codes (and the phone/e-mail they went to) are stored under, as HMAC-SM3: a copy of
-    the database alone does not let anyone test the million possible codes. Same rules as the audit key."""
-    if os.environ.get("DIGIGOV_OTP_KEY"):
-        value = os.environ["DIGIGOV_OTP_KEY"].strip()
+def _var_secret(env: str, filename: str) -> str:
+    """A hex key from ``env``, else generated once into ``var/<filename>`` (0600). Created with O_EXCL so two
+    processes starting together agree on one key; a malformed key fails at start-up, not at first use."""
+    if os.environ.get(env):
+        value = os.environ[env].strip()
         if len(bytes.fromhex(value)) < 16:
-            raise ValueError("DIGIGOV_OTP_KEY must be at least 16 bytes of hex")
+            raise ValueError(f"{env} must be at least 16 bytes of hex")
         return value
-    path = VAR_DIR / "otp_key"
+    path = VAR_DIR / filename
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -137,7 +115,12 @@ def _otp_key() -> str:
     return path.read_text().strip()
 
 
-DIGIGOV_OTP_KEY = _otp_key()
+# The audit chain's MAC key. Not in the database: a database administrator who can rewrite rows cannot
+# recompute the chain without it.
+DIGIGOV_AUDIT_KEY = _var_secret("DIGIGOV_AUDIT_KEY", "audit_key")
+# The key one-time codes (and the phone/e-mail they went to) are stored under, as HMAC-SM3: a copy of the
+# database alone does not let anyone test the million possible codes.
+DIGIGOV_OTP_KEY = _var_secret("DIGIGOV_OTP_KEY", "otp_key")
 DIGIGOV_AUDIT_CHECKPOINT_FILE = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_FILE") or str(VAR_DIR / "audit" / "checkpoints.log")
 DIGIGOV_AUDIT_CHECKPOINT_MIRROR = os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_MIRROR", "")
 DIGIGOV_AUDIT_CHECKPOINT_EVERY = max(1, int(os.environ.get("DIGIGOV_AUDIT_CHECKPOINT_EVERY", "1")))

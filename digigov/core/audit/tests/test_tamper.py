@@ -208,15 +208,15 @@ def test_audit_key_is_generated_once_with_owner_only_permissions(monkeypatch, tm
 
     monkeypatch.delenv("DIGIGOV_AUDIT_KEY", raising=False)
     monkeypatch.setattr(project_settings, "VAR_DIR", tmp_path)
-    key = project_settings._audit_key()
+    key = project_settings._var_secret("DIGIGOV_AUDIT_KEY", "audit_key")
     assert len(bytes.fromhex(key)) == 32
     assert (tmp_path / "audit_key").stat().st_mode & 0o777 == 0o600
-    assert project_settings._audit_key() == key
+    assert project_settings._var_secret("DIGIGOV_AUDIT_KEY", "audit_key") == key
     monkeypatch.setenv("DIGIGOV_AUDIT_KEY", "cd" * 32)
-    assert project_settings._audit_key() == "cd" * 32
+    assert project_settings._var_secret("DIGIGOV_AUDIT_KEY", "audit_key") == "cd" * 32
     monkeypatch.setenv("DIGIGOV_AUDIT_KEY", "xyz")
     with pytest.raises(ValueError):
-        project_settings._audit_key()
+        project_settings._var_secret("DIGIGOV_AUDIT_KEY", "audit_key")
 
 
 def test_head_rewound_without_deleting_rows_is_detected(db):
