@@ -6,7 +6,7 @@ from pathlib import Path
 import digigov.core.settings as settings_module
 
 ROOT = Path(__file__).resolve().parents[3]
-READS = re.compile(r"""(?:os\.environ\.get|os\.environ\[|_env_bool|os\.getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
+READS = re.compile(r"""(?:os\.environ\.get|os\.environ\[|_env_bool|_var_secret|os\.getenv)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
 def _read_in_code() -> set[str]:
