@@ -6,6 +6,8 @@ BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 VAR=${DIGIGOV_VAR_DIR:-var}
+# the OpenID Connect issuer: the address this server answers on unless the deployment names its public one
+export DIGIGOV_SITE_URL=${DIGIGOV_SITE_URL:-http://$HOST:$PORT}
 # the web workers' Prometheus counters, summed by /metrics; emptied at each start (stale files
 # from a previous run's worker ids would otherwise be added in)
 METRICS_DIR=${PROMETHEUS_MULTIPROC_DIR:-$VAR/prometheus}
