@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from _timing import timed  # noqa: E402
+from _common import timed  # noqa: E402
 
 
 

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import scratch_database
 
 
 def main() -> int:
@@ -33,16 +31,8 @@ def main() -> int:
     parser.add_argument("--every", type=int, default=1, help="a checkpoint every K entries (default 1: every transaction)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="digigov-bench-audit-")
-    os.environ["DIGIGOV_VAR_DIR"] = tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["DIGIGOV_AUDIT_CHECKPOINT_EVERY"] = str(args.every)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digigov.core.settings")
-    sys.path.insert(0, str(ROOT))
-    try:
+    with scratch_database("digigov-bench-audit-", env={"DIGIGOV_AUDIT_CHECKPOINT_EVERY": str(args.every)}):
         return run(args)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run(args) -> int:

@@ -17,15 +17,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import scratch_database
+
+
 BATCH = 5000
 
 
@@ -37,18 +35,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="digigov-bench-")
-    os.environ["DIGIGOV_VAR_DIR"] = tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digigov.core.settings")
-    sys.path.insert(0, str(ROOT))
-    try:
+    with scratch_database("digigov-bench-", keep=args.keep) as tmp:
         return run(args, tmp)
-    finally:
-        if args.keep:
-            print(f"数据库保留在 {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run(args, tmp: str) -> int:

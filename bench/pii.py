@@ -23,13 +23,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import scratch_database
 
 
 def main() -> int:
@@ -39,16 +36,9 @@ def main() -> int:
     parser.add_argument("--lookups", type=int, default=5000, help="lookups per round (default 5000)")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="digigov-bench-pii-")
-    os.environ["DIGIGOV_VAR_DIR"] = tmp
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.pop("DIGIGOV_MASTER_KEY", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digigov.core.settings")
-    sys.path.insert(0, str(ROOT))
-    try:
+    with scratch_database("digigov-bench-pii-"):
         return run(args)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 _DAYS: list[tuple[str, int]] = []
