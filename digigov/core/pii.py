@@ -68,11 +68,6 @@ def aad_for(table: str, column: str) -> bytes:
     return f"{table}.{column}".encode()
 
 
-def blind_input(table: str, column: str, value: str) -> bytes:
-    """The column is part of what is hashed: equal values in two columns get unrelated index values."""
-    return f"{table}.{column}\0{normalize(value)}".encode()
-
-
 def seal_text(table: str, column: str, value: str, purpose: str = DEFAULT_PURPOSE) -> bytes:
     if not value:
         return b""
@@ -89,9 +84,7 @@ def unseal_text(table: str, column: str, blob, purpose: str = DEFAULT_PURPOSE) -
 
 
 def blind_digest(table: str, column: str, value: str) -> bytes | None:
-    if not value:
-        return None
-    return cipher().blind_indexer()(blind_input(table, column, value))
+    return BulkBlindIndex(table, column)(value)
 
 
 class BulkSealer:
@@ -105,6 +98,9 @@ class BulkSealer:
 
 
 class BulkBlindIndex:
+    """The blind index of one column's values, the key looked up once. The only place its input is formed:
+    the column is part of what is hashed, so equal values in two columns get unrelated index values."""
+
     def __init__(self, table: str, column: str):
         self._hmac = cipher().blind_indexer()
         self._prefix = f"{table}.{column}\0"

@@ -155,11 +155,13 @@ def blob_version(blob: bytes) -> int:
     return HEADER.unpack_from(blob)[1]
 
 
+def _bound(purpose: str, header: bytes, aad: bytes) -> bytes:
+    """The associated data a blob is sealed under: its purpose, its own header and the caller's context."""
+    return purpose.encode() + b"\0" + header + aad
+
+
 def seal(purpose: str, plaintext: bytes, aad: bytes = b"") -> bytes:
-    version, k = active_key(purpose)
-    header = HEADER.pack(FORMAT, version)
-    _uses[(purpose, version)] += 1
-    return header + sm4_gcm_encrypt(k, plaintext, purpose.encode() + b"\0" + header + aad)
+    return sealer(purpose, aad)(plaintext)
 
 
 def sealer(purpose: str, aad: bytes = b""):
@@ -167,7 +169,7 @@ def sealer(purpose: str, aad: bytes = b""):
     re-encryption): returns ``f(plaintext) -> blob``. Each call still counts one use."""
     version, k = active_key(purpose)
     header = HEADER.pack(FORMAT, version)
-    full_aad = purpose.encode() + b"\0" + header + aad
+    full_aad = _bound(purpose, header, aad)
     uses = _uses
     slot = (purpose, version)
 
@@ -189,7 +191,7 @@ def unseal(purpose: str, blob: bytes, aad: bytes = b"") -> bytes:
     version = blob_version(blob)
     k = key(purpose, version)
     _uses[(purpose, version)] += 1
-    full_aad = purpose.encode() + b"\0" + blob[:HEADER.size] + aad
+    full_aad = _bound(purpose, blob[:HEADER.size], aad)
     try:
         return sm4_gcm_decrypt(k, blob[HEADER.size:], full_aad)
     except CryptoError:
