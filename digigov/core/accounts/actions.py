@@ -115,6 +115,17 @@ def uses_staff_login(user) -> bool:
     return getattr(user, "kind", "") == UserKind.STAFF or bool(roles_of(user) & STAFF_ROLES)
 
 
+def staff_login_accounts():
+    """The active accounts ``uses_staff_login`` is true for, as one query (counts, e.g. TOTP coverage in the
+    密评 self-check): staff accounts and any other account holding a staff role; service accounts never log in."""
+    from django.db.models import Q
+
+    from digigov.core.rbac.models import STAFF_ROLES, RoleAssignment
+
+    holders = RoleAssignment.objects.active().filter(role__in=STAFF_ROLES).values("user_id")
+    return User.objects.filter(is_active=True).exclude(kind=UserKind.SERVICE).filter(Q(kind=UserKind.STAFF) | Q(pk__in=holders))
+
+
 def _audit_attempt(username: str, *, user: User | None = None, failure: str = "") -> None:
     """Write the attempt to the audit log (never the password)."""
     from django.contrib.auth.models import AnonymousUser

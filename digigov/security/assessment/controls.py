@@ -46,23 +46,13 @@ def transport(request) -> Finding:
     return Finding(NOT_MET, facts)
 
 
-def _staff_accounts():
-    """Accounts the staff login policy applies to (as ``accounts.actions.uses_staff_login``): staff
-    accounts and any person account holding a staff role; service accounts cannot log in."""
-    from django.db.models import Q
-
-    from digigov.core.accounts.models import User, UserKind
-    from digigov.core.rbac.models import STAFF_ROLES, RoleAssignment
-
-    staff_role_users = RoleAssignment.objects.active().filter(role__in=STAFF_ROLES).values("user_id")
-    return User.objects.filter(is_active=True).exclude(kind=UserKind.SERVICE).filter(Q(kind=UserKind.STAFF) | Q(pk__in=staff_role_users))
-
-
 def staff_authentication(request) -> Finding:
     """Identity of administrators (设备和计算安全·身份鉴别): staff sign in with password + TOTP."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    staff = _staff_accounts()
+    from digigov.core.accounts.actions import staff_login_accounts
+
+    staff = staff_login_accounts()
     total = staff.count()
     enrolled = staff.filter(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user_id")).count()
     required = getattr(settings, "DIGIGOV_STAFF_OTP", "") == "required"

@@ -305,3 +305,18 @@ def test_api_client_requires_permission(role_user):
     with acting_as(clerk), pytest.raises(Forbidden):
         actions.create_api_client(clerk, name="越权应用", user=clerk)
     assert not ApiClient.objects.exists()
+
+
+def test_staff_login_accounts_is_the_query_form_of_uses_staff_login(city):
+    from digigov.core.accounts.actions import staff_login_accounts, uses_staff_login
+    from digigov.core.accounts.models import User, UserKind
+    from digigov.core.testing import make_user
+
+    make_user("dept_admin", department=city.bureau)
+    make_user("citizen")
+    make_user("auditor", kind=UserKind.PERSON)  # a person account holding a staff role
+    make_user(None, kind=UserKind.STAFF)
+    inactive = make_user(None, kind=UserKind.STAFF)
+    User.objects.filter(pk=inactive.pk).update(is_active=False)
+    expected = {u.pk for u in User.objects.filter(is_active=True) if uses_staff_login(u)}
+    assert set(staff_login_accounts().values_list("pk", flat=True)) == expected and len(expected) >= 3

@@ -30,7 +30,9 @@ def test_staff_totp_coverage_is_counted(city, role_user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     a, b = role_user("dept_admin"), role_user("city_admin")
-    staff = controls._staff_accounts()
+    from digigov.core.accounts.actions import staff_login_accounts
+
+    staff = staff_login_accounts()
     total = staff.count()
     assert {a.pk, b.pk} <= set(staff.values_list("pk", flat=True))
     f = controls.staff_authentication(None)
