@@ -10,6 +10,8 @@ Apps call these from ``AppConfig.ready()``:
   the app's actions pass to ``record``; each app keeps them in its own ``audit_events.py``, imported
   from ``ready()``. A test fails for any code in the code base without a label.
 * ``register_todo`` — something waiting for the signed-in user (the workbench home's to-do list).
+* ``register_key_purpose`` — the Chinese name of a key-store purpose an app seals data under (the key page
+  shows it instead of the code).
 * ``register_assessment_control`` — a GB/T 39786 control the 密评 self-check page evaluates, with the live
   check that decides whether the platform meets it (never a fixed answer).
 * ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
@@ -190,6 +192,18 @@ def register_kpi(code: str, func: Callable) -> None:
 def register_todo(key: str, label: str, count: Callable, url: str | Callable, permission: str, *,
                   single_url: Callable | None = None, order: int = 100) -> None:
     TODOS[key] = Todo(key, label, count, url, permission, single_url, order)
+
+
+KEY_PURPOSES: dict[str, str] = {}  # key-store purpose → Chinese label
+UNREGISTERED_KEY_PURPOSE = "其他用途"
+
+
+def register_key_purpose(purpose: str, label: str) -> None:
+    KEY_PURPOSES[purpose] = label
+
+
+def key_purpose_label(purpose: str) -> str:
+    return KEY_PURPOSES.get(purpose, UNREGISTERED_KEY_PURPOSE)
 
 
 def register_assessment_control(control: AssessmentControl) -> None:

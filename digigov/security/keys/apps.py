@@ -22,6 +22,10 @@ class KeysConfig(AppConfig):
 
         request_finished.connect(api.flush_usage_now_and_then, dispatch_uid="keys.flush_usage")
 
+        from digigov.core.pii import BLIND_INDEX_PURPOSE, DEFAULT_PURPOSE
+
         from .fields import KeyStoreFieldCipher
 
         registry.register_field_cipher(KeyStoreFieldCipher())
+        registry.register_key_purpose(DEFAULT_PURPOSE, "个人信息字段加密（身份证号码、手机号码、住址）")
+        registry.register_key_purpose(BLIND_INDEX_PURPOSE, "个人信息盲索引（按身份证号码精确查找）")

@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from digigov.core.pii import BLIND_INDEX_PURPOSE
+from digigov.core.registry import key_purpose_label
 
 from . import api, reencrypt
 from .models import DataKey, KeyState, Reencryption
 
-PURPOSE_LABELS = {
-    "pii": "个人信息字段加密（身份证号码、手机号码、住址）",
-    BLIND_INDEX_PURPOSE: "个人信息盲索引（按身份证号码精确查找）",
-}
-
-
 def purpose_label(purpose: str) -> str:
-    return PURPOSE_LABELS.get(purpose, purpose)
+    """The purpose's registered Chinese name (``registry.register_key_purpose``), never its code."""
+    return key_purpose_label(purpose)
 
 
 def latest_job(purpose: str) -> Reencryption | None:

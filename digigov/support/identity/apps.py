@@ -19,5 +19,6 @@ class IdentityConfig(AppConfig):
         registry.register_nav(NavItem("support.identity", "统一身份认证", "identity:overview", "identity.view", "support", order=10))
         registry.register_urls("workbench/support/identity/", "digigov.support.identity.urls")
         registry.register_urls("", "digigov.support.identity.oidc_urls")
+        registry.register_key_purpose("oidc.signing", "统一身份认证令牌签名私钥（RS256）")
 
         from . import demo  # noqa: F401  registers the demo generator

@@ -140,3 +140,16 @@ def test_checks_pass_with_the_right_master_key(db, master):
     api.seal("t.pii", b"x")
     api.reset_caches()
     assert run_checks(databases=["default"], tags=["startup"]) == []
+
+
+def test_every_purpose_in_use_has_a_chinese_name(city):
+    """The key page names purposes in Chinese: each app registers its own (registry.register_key_purpose;
+    the identity provider's is checked in its own tests)."""
+    from digigov.core.pii import BLIND_INDEX_PURPOSE, DEFAULT_PURPOSE
+    from digigov.core.registry import UNREGISTERED_KEY_PURPOSE
+    from digigov.security.keys import selectors
+
+    for purpose in (DEFAULT_PURPOSE, BLIND_INDEX_PURPOSE):
+        label = selectors.purpose_label(purpose)
+        assert label != UNREGISTERED_KEY_PURPOSE and purpose not in label
+    assert selectors.purpose_label("no.such.purpose") == UNREGISTERED_KEY_PURPOSE

@@ -25,3 +25,14 @@ def test_overview_links_the_login_activity_page_for_those_who_may_see_it(city, r
 
     page = logged_in_client(role_user("city_admin")).get("/workbench/support/identity/").content.decode()
     assert "/workbench/support/realname/activity/" in page
+
+
+def test_the_signing_key_purpose_has_a_chinese_name_on_the_key_page(city, role_user):
+    from digigov.core.testing import logged_in_client
+
+    signing.active_key()
+    import re
+
+    page = logged_in_client(role_user("security_officer")).get("/workbench/security/keys/").content.decode()
+    visible = re.sub(r"<[^>]+>", " ", page)  # the code may stand in attributes (form values), not in the text
+    assert "统一身份认证令牌签名私钥" in visible and "oidc.signing" not in visible
