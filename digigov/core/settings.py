@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     # infrastructure layer
     "digigov.infra.cloud",
     "digigov.infra.network",
+    "digigov.data.catalog",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",

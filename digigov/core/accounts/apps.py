@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from digigov.core import registry
         from digigov.core.registry import NavItem
 
-        staff = ("window_clerk", "approver", "dept_admin", "data_admin", "city_admin", "leader", "auditor", "security_officer")
+        staff = ("window_clerk", "approver", "dept_admin", "data_admin", "data_authority", "city_admin", "leader", "auditor", "security_officer")
         registry.register_permission("accounts.person.view", "查看自然人与法人（脱敏）", ("window_clerk", "approver", "city_admin", "auditor", "security_officer"))
         registry.register_permission("accounts.pii.view", "查看个人信息明文", ("window_clerk", "approver"))
         registry.register_permission("accounts.person.manage", "登记自然人与法人", ("window_clerk", "city_admin"))

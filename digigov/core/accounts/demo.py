@@ -31,10 +31,10 @@ LEGAL_PERSONS_FULL = 150_000
 AGENTS_FULL = 2_500
 AUTHORIZATIONS_FULL = 3_000
 
-# The ten demo accounts, one per role, all with DEMO_PASSWORD (documented: it is printed by
+# The eleven demo accounts, one per role, all with DEMO_PASSWORD (documented: it is printed by
 # ``manage.py demo_accounts``). Department roles are scoped to 营商局（大数据管理局）; the service-hall
 # clerk and approver serve the whole city's people, so their reach is the city's division subtree
-# (``CITY_DIVISION``); the four city-wide roles are not scoped. Staff accounts get a StaffMember row
+# (``CITY_DIVISION``); the five city-wide roles are not scoped. Staff accounts get a StaffMember row
 # in the unit named last.
 CITY_DIVISION = "@city"
 DEMO_PASSWORD = "Demo@2026city"
@@ -46,6 +46,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None, str | None], ...] = (
     ("approver", Role.APPROVER, UserKind.STAFF, CITY_DIVISION, "CITY-GSC"),
     ("deptadmin", Role.DEPT_ADMIN, UserKind.STAFF, "CITY-BDB", "CITY-BDB"),
     ("dataadmin", Role.DATA_ADMIN, UserKind.STAFF, "CITY-BDB", "CITY-BDC"),
+    ("dataauthority", Role.DATA_AUTHORITY, UserKind.STAFF, None, "CITY-BDB"),
     ("cityadmin", Role.CITY_ADMIN, UserKind.STAFF, None, "CITY-BDC"),
     ("leader", Role.LEADER, UserKind.STAFF, None, "CITY-GOV"),
     ("auditor", Role.AUDITOR, UserKind.STAFF, None, "CITY-AUD"),

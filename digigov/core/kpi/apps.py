@@ -11,7 +11,7 @@ class KpiConfig(AppConfig):
         from digigov.core import registry
         from digigov.core.registry import NavItem
 
-        registry.register_permission("kpi.view", "查看主要指标", ("dept_admin", "data_admin", "city_admin", "leader", "auditor", "security_officer"))
+        registry.register_permission("kpi.view", "查看主要指标", ("dept_admin", "data_admin", "data_authority", "city_admin", "leader", "auditor", "security_officer"))
         registry.register_permission("kpi.recompute", "重新计算指标", ("data_admin", "city_admin"))
         registry.register_nav(NavItem("core.kpi", "主要指标（表1）", "kpi:list", "kpi.view", "core", order=30))
         registry.register_urls("workbench/kpi/", "digigov.core.kpi.urls")

@@ -13,7 +13,7 @@ class OrgConfig(AppConfig):
 
         registry.register_permission(
             "org.view", "查看区划与组织机构",
-            ("window_clerk", "approver", "dept_admin", "data_admin", "city_admin", "leader", "auditor", "security_officer"),
+            ("window_clerk", "approver", "dept_admin", "data_admin", "data_authority", "city_admin", "leader", "auditor", "security_officer"),
         )
         registry.register_permission("org.manage", "维护组织机构与人员", ("dept_admin", "city_admin"))
         registry.register_nav(NavItem("core.org", "行政区划与组织机构", "org:departments", "org.view", "core", order=10))

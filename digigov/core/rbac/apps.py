@@ -13,5 +13,5 @@ class RbacConfig(AppConfig):
         registry.register_permission("rbac.manage", "分配角色", ("dept_admin", "city_admin"))
         registry.register_permission(
             "workbench.access", "进入工作台",
-            ("window_clerk", "approver", "dept_admin", "data_admin", "city_admin", "leader", "auditor", "security_officer"),
+            ("window_clerk", "approver", "dept_admin", "data_admin", "data_authority", "city_admin", "leader", "auditor", "security_officer"),
         )

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("审批人员")
     DEPT_ADMIN = "dept_admin", _("部门管理员")
     DATA_ADMIN = "data_admin", _("数据管理员")
+    DATA_AUTHORITY = "data_authority", _("数据主管部门")
     CITY_ADMIN = "city_admin", _("市级管理员")
     LEADER = "leader", _("领导")
     AUDITOR = "auditor", _("审计员")
@@ -24,7 +25,7 @@ class Role(models.TextChoices):
 
 
 # roles whose reach is the whole city unless an assignment narrows it
-CITY_WIDE_ROLES = {Role.CITY_ADMIN, Role.LEADER, Role.AUDITOR, Role.SECURITY_OFFICER}
+CITY_WIDE_ROLES = {Role.CITY_ADMIN, Role.DATA_AUTHORITY, Role.LEADER, Role.AUDITOR, Role.SECURITY_OFFICER}
 # roles of the public (no workbench, no second factor); every other role but SYSTEM is a staff role
 PUBLIC_ROLES = {Role.CITIZEN, Role.ENTERPRISE_AGENT}
 STAFF_ROLES = set(Role.values) - PUBLIC_ROLES - {Role.SYSTEM}
