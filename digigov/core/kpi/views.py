@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from digigov.core.errors import NotFound
 from digigov.core.rbac.checks import WHOLE_CITY, can
-from digigov.core.registry import KPI_COMPUTERS
+from digigov.core.registry import KPI_COMPUTERS, NAV
 from digigov.core.web import charts
 from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
@@ -30,6 +30,15 @@ def _definition(code):
     return d
 
 
+def _source_link(user, computer) -> str:
+    """The source system's page, only for a viewer who may open it (its menu entry's permission)."""
+    url_name = computer.source_url_name if computer else ""
+    if not url_name:
+        return ""
+    perms = [n.permission for n in NAV if n.url_name == url_name]
+    return url_name if perms and any(can(user, p) for p in perms) else ""
+
+
 @requires("kpi.view")
 def kpi_detail(request, code):
     """The city figure, and the breakdown parts inside the viewer's reach (each links to its rows)."""
@@ -48,7 +57,7 @@ def kpi_detail(request, code):
     computer = KPI_COMPUTERS.get(code)
     return render(request, "kpi/detail.html", {
         "d": definition, "snap": snap, "breakdown": breakdown, "connected": computer is not None, "charts": chart_opts,
-        "history": history, "source_url_name": computer.source_url_name if computer else "",
+        "history": history, "source_url_name": _source_link(request.user, computer),
         # the button only for those whose press would work: a city indicator needs an unscoped grant
         "can_recompute": computer is not None and can(request.user, "kpi.recompute", WHOLE_CITY),
     })
