@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
@@ -151,7 +151,7 @@ def create_proposals(request, payload: GradingProposeIn):
         lines.append({"item": items[line.item] if line.item is not None else None, "level": line.level, "personal": line.personal,
                       "basis": line.basis, "source": line.source})
     created = actions.propose_levels(request.auth, entry, lines, reason=payload.reason, basis=payload.basis)
-    return 201, [proposal_out(selectors.proposals(request.auth).get(pk=p.pk)) for p in created]
+    return Status(201, [proposal_out(selectors.proposals(request.auth).get(pk=p.pk)) for p in created])
 
 
 @router.get("/proposals/{public_id}", response=GradingProposalOut, summary="分级建议详情")
