@@ -73,7 +73,6 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     "security": [
         ("security.crypto", "商用密码服务（SM2/SM3/SM4）"),
         ("security.assessment", "密码应用安全性评估（密评自查）"),
-        ("security.classification", "数据分类分级"),
         ("security.incidents", "网络安全事件"),
     ],
     "core": [

@@ -103,4 +103,7 @@ def generate(ctx):
     ctx.describe(f"分级建议 {len(proposals)} 条（待确认 {pending} 条），分级变更记录 {len(rows)} 条")
 
 
-register_demo("grading", generate, after=("catalog",) if "catalog" in DEMO_GENERATORS else ("org",))
+# Without the catalog's generator there is nothing to grade: registered only after it (the catalog app's
+# ready() runs first, INSTALLED_APPS order), so a demo city never runs a generator that can only yield nothing.
+if "catalog" in DEMO_GENERATORS:
+    register_demo("grading", generate, after=("catalog",))
