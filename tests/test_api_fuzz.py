@@ -121,12 +121,21 @@ def world(city):
     point = network.create_access_point(admin, division=city.village_a, department=city.bureau, bandwidth_mbps=100)
     person = accounts.register_person(admin, id_number=resident_id("210602", "19800101"), name="王一", division=city.village_a)
     legal = accounts.register_legal_person(admin, uscc=uscc("210602"), name="示范科技有限公司", division=city.county_a)
+    from digigov.data.grading import actions as grading
+    from digigov.data.grading.testing import create_dataset, make_entry
+
+    data_admin = make_user("data_admin", department=city.bureau)
+    entry = make_entry(city.bureau)
+    create_dataset(entry, [{"xm": "王一", "sfzh": resident_id("210602", "19800101"), "sjhm": "13812345678", "sqmc": "兴东社区"}], user=data_admin)
+    proposal = grading.propose_levels(data_admin, entry, [{"item": None, "level": 2, "personal": 2}], reason="含敏感个人信息")[0]
     return {
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,
         "/api/v1/infra/cloud/systems/": system.public_id, "/api/v1/infra/cloud/requests/": request.public_id,
         "/api/v1/infra/network/access-points/": point.public_id,
+        "/api/v1/data/grading/proposals/": proposal.public_id, "/api/v1/data/grading/entries/": entry.code,
+        "/api/v1/data/datasets/": entry.code,
     }
 
 

@@ -39,6 +39,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     "infra": [("infra.cloud", "政务云"), ("infra.network", "电子政务外网")],
     "data": [
         ("data.catalog", "数据资源目录（编目/挂载）"),
+        ("data.grading", "数据分类分级"),
         ("data.registries", "基础数据库（人口/法人/信用/证照/空间）"),
         ("data.themes", "主题库与专题库"),
         ("data.governance", "数据治理与质量"),
@@ -72,7 +73,6 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     "security": [
         ("security.crypto", "商用密码服务（SM2/SM3/SM4）"),
         ("security.assessment", "密码应用安全性评估（密评自查）"),
-        ("security.classification", "数据分类分级"),
         ("security.incidents", "网络安全事件"),
     ],
     "core": [
