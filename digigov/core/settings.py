@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "digigov.infra.cloud",
     "digigov.infra.network",
     "digigov.data.catalog",
+    "digigov.data.quality",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
