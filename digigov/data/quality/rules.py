@@ -48,12 +48,12 @@ def _only(params: dict, allowed: set[str]) -> None:
         _fail(f"该类规则不接受参数：{'、'.join(sorted(extra))}")
 
 
-def _field_of(entry, name, what: str, items=None):
+def _field_of(entry, name, what: str, items=None, field: str = "params"):
     if not isinstance(name, str) or not name:
-        _fail(f"请填写{what}")
+        _fail(f"请填写{what}", field)
     items = items if items is not None else {i.field_name: i for i in entry.items.all()}
     if name not in items:
-        _fail(f"{what}“{name}”不是本条目的信息项")
+        _fail(f"{what}“{name}”不是{'被参照条目' if field == 'field' else '本条目'}的信息项", field)
     return items[name]
 
 
@@ -142,7 +142,7 @@ def clean_params(entry, item, rule_type: str, params) -> dict:
             _fail("不能参照本条目自身", field="entry")
         if not target.mounts.filter(kind=MountKind.TABLE, voided_at__isnull=True).exclude(table_name="").exists():
             _fail("被参照的目录条目没有挂载数据表", field="entry")
-        ref = _field_of(target, params.get("field"), "被参照字段")
+        ref = _field_of(target, params.get("field"), "被参照字段", field="field")
         if ref.personal >= 1:
             _fail("被参照字段是个人信息项，以密文存储，不能参照", field="field")
         return {"entry": target.code, "field": ref.field_name}
@@ -154,7 +154,7 @@ def clean_params(entry, item, rule_type: str, params) -> dict:
         items = {i.field_name: i for i in entry.items.all()}
         names = []
         for name in others:
-            other = _field_of(entry, name, "组合字段", items)
+            other = _field_of(entry, name, "组合字段", items, field="with")
             if other.pk == item.pk or other.field_name in names:
                 _fail("组合字段不能重复", field="with")
             names.append(other.field_name)
@@ -172,7 +172,7 @@ def clean_params(entry, item, rule_type: str, params) -> dict:
         return {"max_age_days": days}
     # consistency
     _only(params, {"other", "op"})
-    other = _field_of(entry, params.get("other"), "比较字段")
+    other = _field_of(entry, params.get("other"), "比较字段", field="other")
     if other.pk == item.pk:
         _fail("比较字段不能是本信息项", field="other")
     if sealed or other.personal >= 1:
