@@ -29,7 +29,11 @@ LOWEST = 10
 def _trend_chart(points, title) -> dict | None:
     if not points:
         return None
-    return charts.percent_lines(title, [p.day.strftime("%m-%d") for p in points], [(_("质量得分"), [float(p.score) for p in points], charts.BLUE)])
+    opts = charts.percent_lines(title, [p.day.strftime("%m-%d") for p in points], [(_("质量得分"), [float(p.score) for p in points], charts.BLUE)])
+    if len(points) < 30:  # a few daily points: show them (a lone point has no line to show it)
+        for series in opts["series"]:
+            series["showSymbol"] = True
+    return opts
 
 
 @requires("quality.view")

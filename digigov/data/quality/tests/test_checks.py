@@ -88,18 +88,20 @@ def test_reference_unique_composite_consistency_regex_and_timeliness(city, autho
         {"name": "企业代码", "field_name": "qydm"}, {"name": "证号", "field_name": "zh"},
         {"name": "开始", "field_name": "ks", "data_type": "D"}, {"name": "结束", "field_name": "js", "data_type": "D"},
         {"name": "邮箱", "field_name": "yx", "format": "email"}])
+    today = timezone.localdate()
+    day = lambda n: (today - dt.timedelta(days=n)).isoformat()  # noqa: E731 — dates relative to today, so the test does not age
     make_table(lic, [
-        {"qydm": codes[0], "zh": "A1", "ks": "2026-01-01", "js": "2026-12-31", "yx": "a@b.cn"},
-        {"qydm": codes[1], "zh": "A1", "ks": "2026-05-01", "js": "2026-04-01", "yx": "bad"},
-        {"qydm": "91999999999999999X", "zh": "A2", "ks": "2026-01-01", "js": "2026-02-01", "yx": None},
-        {"qydm": codes[0], "zh": "A1", "ks": "2020-01-01", "js": "2026-02-01", "yx": "x@y.gov.cn"},
+        {"qydm": codes[0], "zh": "A1", "ks": day(300), "js": day(10), "yx": "a@b.cn"},
+        {"qydm": codes[1], "zh": "A1", "ks": day(100), "js": day(120), "yx": "bad"},
+        {"qydm": "91999999999999999X", "zh": "A2", "ks": day(300), "js": day(200), "yx": None},
+        {"qydm": codes[0], "zh": "A1", "ks": day(2500), "js": day(200), "yx": "x@y.gov.cn"},
     ], user=authority)
     ref = actions.create_rule(authority, lic, item="qydm", rule_type="reference", params={"entry": org.code, "field": "tyshxydm"})
     uq = actions.create_rule(authority, lic, item="qydm", rule_type="unique", params={"with": ["zh"]})
     cons = actions.create_rule(authority, lic, item="ks", rule_type="consistency", params={"other": "js", "op": "le"})
     rx = actions.create_rule(authority, lic, item="zh", rule_type="format", params={"format": "regex", "pattern": "A[0-9]"})
     mail = actions.create_rule(authority, lic, item="yx", rule_type="format", params={"format": "email"})
-    # 730 days back from now (2026) keeps 2026 dates and refuses the 2020 one
+    # 730 days back keeps the dates of the last year and refuses the one 2500 days old
     fresh = actions.create_rule(authority, lic, item="ks", rule_type="timeliness", params={"max_age_days": 730})
     stale = actions.create_rule(authority, lic, item="ks", rule_type="timeliness", params={"max_age_days": 1})
     report = checks.check_entry(lic, [ref, uq, cons, rx, mail, fresh, stale])
