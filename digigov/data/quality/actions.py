@@ -106,7 +106,7 @@ def create_rule(actor, entry, *, item=None, rule_type: str, params=None, severit
 @transaction.atomic
 def update_rule(actor, rule: QualityRule, *, params=None, severity=None, weight=None, enabled=None, description=None) -> QualityRule:
     require(actor, "quality.manage", rule)
-    rule = QualityRule.objects.select_for_update().select_related("item__code_list", "entry").get(pk=rule.pk)
+    rule = QualityRule.objects.select_for_update(of=("self",)).select_related("item__code_list", "entry").get(pk=rule.pk)
     if rule.voided_at is not None:
         raise Conflict("该规则已删除", code="rule_voided")
     before = snapshot(rule)
@@ -252,7 +252,7 @@ def _follow_up_tasks(actor, entry, run, results, now) -> None:
 
 
 def _lock_task(task, allowed, verb: str) -> RectificationTask:
-    task = RectificationTask.objects.select_for_update().select_related("entry", "department__division").get(pk=task.pk)
+    task = RectificationTask.objects.select_for_update(of=("self",)).select_related("entry", "department__division").get(pk=task.pk)
     if task.voided_at is not None:
         raise Conflict("该整改任务已作废", code="task_voided")
     if task.status not in allowed:
