@@ -198,7 +198,7 @@ class Checker:
             return Report(table, 0, [], "挂载的数据表尚未归集，暂无数据可检查")
         w, p = self.where()
         self.total = int(self.scalar(f"SELECT COUNT(*) FROM {q(table)}{w}", p) or 0)
-        outcomes, streamed = [], []
+        outcomes, streamed, sealed_unique = [], [], []
         for rule in self.rules:
             o = Outcome(rule)
             outcomes.append(o)
@@ -224,15 +224,19 @@ class Checker:
             elif rule.rule_type == RuleType.CODE_LIST and not self.sealed(item):
                 self.sql_code_list(o, item)
             elif rule.rule_type == RuleType.UNIQUE:
-                self.unique(o, item)
+                items = [item] + [self.by_field[f] for f in rule.params.get("with", [])]
+                if any(self.sealed(i) for i in items):
+                    sealed_unique.append((o, items))  # hashed in the streamed pass, grouped by SQL
+                else:
+                    self.unique(o, item)
             elif rule.rule_type == RuleType.REFERENCE:
                 self.sql_reference(o, item)
             elif rule.rule_type in (RuleType.RANGE, RuleType.TIMELINESS) and not self.sealed(item) and self._typed(item):
                 self.sql_range(o, item)
             else:
                 streamed.append((o, item))
-        if streamed and self.total:
-            self.stream(streamed)
+        if (streamed or sealed_unique) and self.total:
+            self.stream(streamed, sealed_unique)
         return Report(table, self.total, outcomes)
 
     def _typed(self, item) -> bool:
@@ -303,9 +307,6 @@ class Checker:
 
     def unique(self, o, item):
         fields = [item.field_name, *o.rule.params.get("with", [])]
-        items = [self.by_field[f] for f in fields]
-        if any(self.sealed(i) for i in items):
-            return self.unique_sealed(o, items)
         table = q(self.table)
         cols = ", ".join(q(f) for f in fields)
         not_null = " AND ".join(f"{q(f)} IS NOT NULL" for f in fields)
@@ -324,38 +325,13 @@ class Checker:
             for row_no, value in self.rows(sql, params):
                 o.sample(row_no, masked(_text(value), item), "与其他行重复")
 
-    def unique_sealed(self, o, items):
-        """Each row's key (sealed values unsealed) hashed with the blind-index key into a temporary
-        table, duplicates counted by SQL: memory stays one chunk, no value is written in clear."""
-        temp = q(f"_quality_keys_{o.rule.pk or 0}")
-        digest = pii.BulkBlindIndex(self.table, "_quality_unique:" + ",".join(i.field_name for i in items))
-        cols = ", ".join(q(i.field_name) for i in items)
-        w, wp = self.where()
-        with connection.cursor() as c:
-            c.execute(f"DROP TABLE IF EXISTS {temp}")
-            c.execute(f"CREATE TEMPORARY TABLE {temp} (row_no BIGINT, k VARCHAR(128))")
-        try:
-            with connection.chunked_cursor() as src:
-                src.execute(f"SELECT {q(ROW_COLUMN)}, {cols} FROM {q(self.table)}{w} ORDER BY {q(ROW_COLUMN)}", wp)
-                while batch := src.fetchmany(CHUNK):
-                    out = []
-                    for row in batch:
-                        values = [self._plain(i, v) for i, v in zip(items, row[1:])]
-                        if any(v is None or v == "" for v in values):
-                            continue
-                        out.append((row[0], digest("\x1f".join(values)).hex()))
-                    if out:
-                        with connection.cursor() as c:
-                            c.executemany(f"INSERT INTO {temp} (row_no, k) VALUES (%s, %s)", out)
-            o.checked = self.total
-            groups = f"SELECT k, COUNT(*) AS n FROM {temp} GROUP BY k HAVING COUNT(*) > 1"
-            o.failed = int(self.scalar(f"SELECT COALESCE(SUM(n - 1), 0) FROM ({groups}) g") or 0)
-            if o.failed:
-                for (row_no,) in self.rows(f"SELECT row_no FROM {temp} WHERE k IN (SELECT k FROM ({groups}) g) ORDER BY row_no LIMIT {SAMPLES_PER_RULE}"):
-                    o.sample(row_no, "", "与其他行重复（个人信息，不显示值）")
-        finally:
-            with connection.cursor() as c:
-                c.execute(f"DROP TABLE IF EXISTS {temp}")
+    def _finish_sealed_unique(self, o, temp):
+        o.checked = self.total
+        groups = f"SELECT k, COUNT(*) AS n FROM {temp} GROUP BY k HAVING COUNT(*) > 1"
+        o.failed = int(self.scalar(f"SELECT COALESCE(SUM(n - 1), 0) FROM ({groups}) g") or 0)
+        if o.failed:
+            for (row_no,) in self.rows(f"SELECT row_no FROM {temp} WHERE k IN (SELECT k FROM ({groups}) g) ORDER BY row_no LIMIT {SAMPLES_PER_RULE}"):
+                o.sample(row_no, "", "与其他行重复（个人信息，不显示值）")
 
     def _plain(self, item, value) -> str | None:
         if _is_blank(value):
@@ -384,46 +360,87 @@ class Checker:
             o.sample(0, when, f"超过更新周期（{self.entry.get_update_cycle_display()}）未更新")
 
     # --- streamed rules ---
-    def stream(self, streamed):
+    def stream(self, streamed, sealed_unique=()):
+        """One ordered pass over the columns the streamed rules need, ``CHUNK`` rows at a time. Uniqueness
+        over sealed columns rides along: each row's key (values unsealed) is hashed with the blind-index key
+        into a temporary table, and SQL counts the duplicates — memory stays one chunk, no value is
+        written in clear."""
         fields = []
         for o, item in streamed:
             for f in [item.field_name] + ([o.rule.params["other"]] if o.rule.rule_type == RuleType.CONSISTENCY else []):
                 if f not in fields:
                     fields.append(f)
+        for o, items in sealed_unique:
+            for i in items:
+                if i.field_name not in fields:
+                    fields.append(i.field_name)
         idx = {f: n + 1 for n, f in enumerate(fields)}
         checks = [(o, item, self._evaluator(o, item)) for o, item in streamed]
+        keyed = []
+        for o, items in sealed_unique:
+            temp = q(f"_quality_keys_{len(keyed)}")
+            digest = pii.BulkBlindIndex(self.table, "_quality_unique:" + ",".join(i.field_name for i in items))
+            keyed.append((o, items, temp, digest, []))
         w, wp = self.where()
         cols = ", ".join(q(f) for f in fields)
-        with connection.chunked_cursor() as src:
-            src.execute(f"SELECT {q(ROW_COLUMN)}, {cols} FROM {q(self.table)}{w} ORDER BY {q(ROW_COLUMN)}", wp)
-            while batch := src.fetchmany(CHUNK):
-                for row in batch:
-                    plain = {}
-                    for o, item, check in checks:
-                        f = item.field_name
-                        if f not in plain:
-                            try:
-                                plain[f] = self._plain(item, row[idx[f]])
-                            except Exception:  # noqa: BLE001 — a damaged ciphertext is a finding, not a crash
-                                plain[f] = None
-                                o.checked += 1
-                                o.failed += 1
-                                o.sample(row[0], "", "密文无法解密")
-                                continue
-                        value = plain[f]
-                        if value is None:
-                            continue
-                        other = None
-                        if o.rule.rule_type == RuleType.CONSISTENCY:
-                            other_item = self.by_field[o.rule.params["other"]]
-                            other = self._plain(other_item, row[idx[other_item.field_name]])
-                            if other is None:
-                                continue
-                        o.checked += 1
-                        reason = check(value, other)
-                        if reason:
-                            o.failed += 1
-                            o.sample(row[0], masked(value, item), reason)
+        try:
+            with connection.cursor() as c:
+                for _o, _items, temp, _d, _b in keyed:
+                    c.execute(f"DROP TABLE IF EXISTS {temp}")
+                    c.execute(f"CREATE TEMPORARY TABLE {temp} (row_no BIGINT, k VARCHAR(128))")
+            with connection.chunked_cursor() as src:
+                src.execute(f"SELECT {q(ROW_COLUMN)}, {cols} FROM {q(self.table)}{w} ORDER BY {q(ROW_COLUMN)}", wp)
+                while batch := src.fetchmany(CHUNK):
+                    for row in batch:
+                        self._stream_row(row, idx, checks, keyed)
+                    for _o, _items, temp, _d, buf in keyed:
+                        if buf:
+                            with connection.cursor() as c:
+                                c.executemany(f"INSERT INTO {temp} (row_no, k) VALUES (%s, %s)", buf)
+                            buf.clear()
+            for o, _items, temp, _d, _b in keyed:
+                self._finish_sealed_unique(o, temp)
+        finally:
+            with connection.cursor() as c:
+                for _o, _items, temp, _d, _b in keyed:
+                    c.execute(f"DROP TABLE IF EXISTS {temp}")
+
+    def _stream_row(self, row, idx, checks, keyed):
+        plain, broken = {}, set()
+
+        def value_of(item):
+            f = item.field_name
+            if f not in plain:
+                try:
+                    plain[f] = self._plain(item, row[idx[f]])
+                except Exception:  # noqa: BLE001 — a damaged ciphertext is a finding, not a crash
+                    plain[f] = None
+                    broken.add(f)
+            return plain[f]
+
+        for o, item, check in checks:
+            value = value_of(item)
+            if item.field_name in broken:
+                o.checked += 1
+                o.failed += 1
+                o.sample(row[0], "", "密文无法解密")
+                continue
+            if value is None:
+                continue
+            other = None
+            if o.rule.rule_type == RuleType.CONSISTENCY:
+                other = value_of(self.by_field[o.rule.params["other"]])
+                if other is None:
+                    continue
+            o.checked += 1
+            reason = check(value, other)
+            if reason:
+                o.failed += 1
+                o.sample(row[0], masked(value, item), reason)
+        for _o, items, _temp, digest, buf in keyed:
+            values = [value_of(i) for i in items]
+            if all(v for v in values):
+                buf.append((row[0], digest("\x1f".join(values)).hex()))
 
     def _evaluator(self, o, item):
         p = o.rule.params or {}

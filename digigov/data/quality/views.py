@@ -20,7 +20,7 @@ from digigov.core.web.listing import paginate
 
 from . import actions, selectors
 from .forms import ConfirmForm, DueForm, NoteForm, RuleForm
-from .models import OPEN_STATUSES, FailureSample, QualityRule, QualityRun, RuleResult, ScoreScope, TaskStatus
+from .models import OPEN_STATUSES, FailureSample, QualityRule, RuleResult, ScoreScope, TaskStatus
 
 TREND_DAYS = 90
 LOWEST = 10

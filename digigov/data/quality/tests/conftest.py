@@ -4,7 +4,7 @@ import pytest
 
 from digigov.core.testing import logged_in_client, make_user
 from digigov.data.catalog.models import CodeList, CodeListValue
-from digigov.data.quality.testing import make_entry, make_table
+from digigov.data.quality.testing import make_entry
 
 
 @pytest.fixture
