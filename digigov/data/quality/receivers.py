@@ -19,8 +19,9 @@ def on_dataset_loaded(sender, entry=None, mount=None, batch_id=None, rows=0, **k
     try:
         from . import actions
 
-        actions.note_load(entry, batch_id, rows)
         entry_id = entry.pk
+        with transaction.atomic():  # a savepoint: a failure here must not break the sender's transaction (PostgreSQL aborts it)
+            actions.note_load(entry, batch_id, rows)
 
         def enqueue():
             from .tasks import check_loaded_dataset

@@ -170,3 +170,51 @@ def test_scheduled_checks_skip_recent_runs(people, authority):
     system = system_account()
     assert actions.scheduled_checks(system) == 1
     assert actions.scheduled_checks(system) == 0
+
+
+def test_a_failing_receiver_leaves_the_senders_transaction_usable(people, authority, monkeypatch):
+    """On PostgreSQL an error inside a transaction aborts it: the receiver's write runs in a savepoint."""
+    from django.db import transaction
+
+    from digigov.data.quality import actions as quality_actions
+
+    def broken(*args, **kwargs):
+        QualityRule.objects.create(entry=people, rule_type="required", created_by=authority)  # written, then undone
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(quality_actions, "note_load", broken)
+    with transaction.atomic():
+        dataset_loaded.send(sender=None, entry=people, mount=None, batch_id=1, rows=1)
+        assert QualityRule.objects.filter(entry=people).count() == 0  # the savepoint rolled back; the connection still works
+
+
+ROLE_STEPS = {  # role → (may manage rules/run, may rectify, may verify) over 营商局's dataset
+    "data_admin": (True, True, False),
+    "data_authority": (True, False, True),
+    "dept_admin": (False, False, False),
+    "city_admin": (False, False, False),
+    "leader": (False, False, False),
+    "auditor": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_STEPS))
+def test_permissions_per_role(role, people, authority, city):
+    from digigov.core.rbac.checks import can
+    from digigov.core.testing import role_scope
+
+    make_table(people, _bad_people(), user=authority)
+    actions.run_now(authority, people)
+    task = RectificationTask.objects.get(entry=people)
+    user = make_user(role, **role_scope(role, city))
+    manage, rectify, verify = ROLE_STEPS[role]
+    assert can(user, "quality.view", task) is True
+    assert (can(user, "quality.manage", people), can(user, "quality.rectify", task), can(user, "quality.verify", task)) == (manage, rectify, verify)
+    if not rectify:
+        with pytest.raises(Forbidden):
+            actions.start_task(user, task)
+    else:
+        assert actions.start_task(user, task).status == TaskStatus.IN_PROGRESS
+    if not manage:
+        with pytest.raises(Forbidden):
+            actions.run_now(user, people)
