@@ -291,7 +291,9 @@ def verify_task(actor, task: RectificationTask) -> RectificationTask:
     """The data authority re-runs the checks: no problems closes the task, problems reopen it."""
     require(actor, "quality.verify", task)
     task = _lock_task(task, (TaskStatus.SUBMITTED,), "核验")
-    _execute(actor, task.entry, RunTrigger.VERIFY)
+    run = _execute(actor, task.entry, RunTrigger.VERIFY)
+    if run.score is None:  # nothing could be checked: no verdict, and nothing of this attempt is kept
+        raise Conflict(f"无法复检：{run.message or '没有可检查的数据'}", code="nothing_to_verify")
     return RectificationTask.objects.get(pk=task.pk)
 
 

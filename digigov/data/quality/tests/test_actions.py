@@ -218,3 +218,18 @@ def test_permissions_per_role(role, people, authority, city):
     if not manage:
         with pytest.raises(Forbidden):
             actions.run_now(user, people)
+
+
+def test_verification_without_data_is_refused_and_leaves_nothing(people, authority, bureau_data_admin):
+    make_table(people, _bad_people(), user=authority)
+    actions.run_now(authority, people)
+    task = RectificationTask.objects.get(entry=people)
+    actions.submit_task(bureau_data_admin, task, "已修正")
+    with connection.cursor() as c:
+        c.execute(f"DROP TABLE {connection.ops.quote_name(target_table_name(people))}")
+    runs, audits = QualityRun.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(Conflict) as exc:
+        actions.verify_task(authority, task)
+    assert "尚未归集" in exc.value.message
+    task.refresh_from_db()
+    assert task.status == TaskStatus.SUBMITTED and (QualityRun.objects.count(), AuditEntry.objects.count()) == (runs, audits)
