@@ -121,7 +121,19 @@ def world(city):
     point = network.create_access_point(admin, division=city.village_a, department=city.bureau, bandwidth_mbps=100)
     person = accounts.register_person(admin, id_number=resident_id("210602", "19800101"), name="王一", division=city.village_a)
     legal = accounts.register_legal_person(admin, uscc=uscc("210602"), name="示范科技有限公司", division=city.county_a)
+    from digigov.data.quality import actions as quality
+    from digigov.data.quality.models import RectificationTask
+    from digigov.data.quality.testing import make_entry, make_table
+
+    authority = make_user("data_authority")
+    entry = make_entry(city.bureau, [{"name": "名称", "field_name": "mc", "required": True, "is_key": True}])
+    make_table(entry, [{"mc": "甲"}, {"mc": "甲"}, {"mc": ""}], user=authority)
+    run = quality.run_now(authority, entry)
+    rule = entry.quality_rules.first()
+    task = RectificationTask.objects.get(entry=entry)
     return {
+        "/api/v1/data/quality/entries/": entry.public_id, "/api/v1/data/quality/rules/": rule.public_id,
+        "/api/v1/data/quality/runs/": run.public_id, "/api/v1/data/quality/tasks/": task.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,
