@@ -128,7 +128,19 @@ def world(city):
     entry = make_entry(city.bureau)
     create_dataset(entry, [{"xm": "王一", "sfzh": resident_id("210602", "19800101"), "sjhm": "13812345678", "sqmc": "兴东社区"}], user=data_admin)
     proposal = grading.propose_levels(data_admin, entry, [{"item": None, "level": 2, "personal": 2}], reason="含敏感个人信息")[0]
+    from digigov.data.quality import actions as quality
+    from digigov.data.quality.models import RectificationTask
+    from digigov.data.quality.testing import make_entry as make_quality_entry, make_table
+
+    authority = make_user("data_authority")
+    q_entry = make_quality_entry(city.bureau, [{"name": "名称", "field_name": "mc", "required": True, "is_key": True}])
+    make_table(q_entry, [{"mc": "甲"}, {"mc": "甲"}, {"mc": ""}], user=authority)
+    run = quality.run_now(authority, q_entry)
+    rule = q_entry.quality_rules.first()
+    task = RectificationTask.objects.get(entry=q_entry)
     return {
+        "/api/v1/data/quality/entries/": q_entry.public_id, "/api/v1/data/quality/rules/": rule.public_id,
+        "/api/v1/data/quality/runs/": run.public_id, "/api/v1/data/quality/tasks/": task.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,

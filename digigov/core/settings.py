@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "digigov.infra.network",
     "digigov.data.catalog",
     "digigov.data.grading",
+    "digigov.data.quality",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
