@@ -39,6 +39,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     "infra": [("infra.cloud", "政务云"), ("infra.network", "电子政务外网")],
     "data": [
         ("data.catalog", "数据资源目录（编目/挂载）"),
+        ("data.aggregation", "数据归集"),
         ("data.registries", "基础数据库（人口/法人/信用/证照/空间）"),
         ("data.themes", "主题库与专题库"),
         ("data.governance", "数据治理与质量"),
