@@ -130,6 +130,8 @@ class CsvReader(Reader):
         self.delimiter = dialect.delimiter
         try:
             header = next(self._reader)
+            while not header or header == [""]:
+                header = next(self._reader)  # blank lines before the header
         except StopIteration:
             raise SchemaMismatch("文件为空：没有表头行", code="empty_file") from None
         except (csv.Error, UnicodeDecodeError) as exc:
