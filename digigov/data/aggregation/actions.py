@@ -133,7 +133,8 @@ def _clean_source(entry: CatalogEntry, data: dict) -> dict:
             if v and not re.match(r"^[A-Za-z_][A-Za-z0-9_.\-]*$", v):
                 raise ValidationFailed(f"{label}只能包含字母、数字和下划线", code="invalid_param", detail={"field": f})
             out[f] = v
-        size = data.get("http_page_size") or 500
+        size = data.get("http_page_size")
+        size = 500 if size is None else size
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10000:
             raise ValidationFailed("每页条数应在 1 到 10000 之间", code="invalid_page_size", detail={"field": "http_page_size"})
         out["http_page_size"] = size

@@ -20,6 +20,7 @@ from digigov.core.rbac.checks import can
 from digigov.core.web import charts
 from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
+from digigov.data.catalog.models import CodeListValue
 
 from . import actions, kpis, selectors
 from .forms import SourceForm, UploadForm
@@ -189,6 +190,31 @@ def quarantine_csv(request, public_id):
     return response
 
 
+def _display(item, value, labels: dict) -> str:
+    """A stored value as a reader sees it: 是/否, the code list's label, dates as dates — never a raw token."""
+    if value is None or value == "":
+        return "—"
+    if item.data_type == "B":
+        return _("是") if value in (True, 1, "1") else _("否")
+    if item.data_type == "N":
+        text = str(value)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if item.data_type == "D":
+        return str(value)[:10]
+    if item.data_type == "T":
+        from django.utils.dateparse import parse_datetime
+
+        at = value if not isinstance(value, str) else parse_datetime(value)
+        if at is None:
+            return str(value)
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at, timezone.utc)
+        return timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S")
+    if item.code_list_id:
+        return f"{labels.get((item.code_list_id, value), value)}"
+    return str(value)
+
+
 @requires("aggregation.view")
 def batch_detail(request, public_id):
     batch = get_or_404(selectors.batches(request.user), public_id=public_id)
@@ -199,9 +225,11 @@ def batch_detail(request, public_id):
             have = target.existing_columns(batch.target_table)
             shown = [i for i in items if i.field_name in have]
             clear = [i for i in shown if not i.personal and i.data_type != "BLOB"]
+            labels = {(v.code_list_id, v.value): v.label for v in CodeListValue.objects.filter(code_list_id__in={i.code_list_id for i in clear if i.code_list_id})}
             for row in target.sample_rows(batch.target_table, [i.field_name for i in clear], batch.pk):
                 values = dict(zip([i.field_name for i in clear], row[:-1]))
-                sample.append((row[-1], [values.get(i.field_name) if i in clear else _("（个人信息，已加密存储）") for i in shown]))
+                sample.append((row[-1], [_display(i, values.get(i.field_name), labels) if i in clear else _("（个人信息，已加密存储）")
+                                         for i in shown]))
             items = shown
         else:
             problem = _("目标库表尚未建立")
