@@ -48,6 +48,10 @@ class Bad(Exception):
 
 
 def clean_text(value: Any) -> str:
+    if value.__class__ is str:
+        if value.isascii():  # ASCII is its own NFKC form: skip the normalisation (the common case)
+            return value.strip()
+        return unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -82,6 +86,11 @@ def parse_date(value: Any, text: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if len(text) in (8, 10) and text.isascii():
+        try:
+            return dt.date.fromisoformat(text)  # 2024-01-31 and 20240131, in C
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -130,7 +139,7 @@ def parse_bool(value: Any, text: str) -> bool:
 
 def check_format(fmt: str, text: str) -> str:
     if fmt == "resident_id":
-        text = _IDENT.sub("", text).upper()
+        text = (text if text.isalnum() else _IDENT.sub("", text)).upper()
         error = resident_id_error(text)
     elif fmt == "uscc":
         text = _IDENT.sub("", text).upper()
