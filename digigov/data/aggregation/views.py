@@ -149,11 +149,26 @@ def _job(request, public_id):
     return get_or_404(selectors.jobs(request.user), public_id=public_id)
 
 
+def column_labels(source) -> dict[str, str]:
+    """Source column → the data item's Chinese name (users read 公民身份号码, not id_number)."""
+    items = {i.field_name: i.name for i in source.entry.items.all()}
+    labels = {}
+    for f, name in items.items():
+        labels[f] = labels[name] = name
+    for col, f in (source.mapping or {}).items():
+        if f in items:
+            labels[col] = items[f]
+    return labels
+
+
 @requires("aggregation.view")
 def job_detail(request, public_id):
     job = _job(request, public_id)
     batch = Batch.objects.filter(job=job).first()
-    return render(request, "aggregation/job_detail.html", {"job": job, "batch": batch, **paginate(request, selectors.quarantine(job))})
+    page = paginate(request, selectors.quarantine(job))
+    labels = column_labels(job.source)
+    rows = [(q, [(labels.get(k, k), v) for k, v in q.raw.items()]) for q in page["object_list"]]
+    return render(request, "aggregation/job_detail.html", {"job": job, "batch": batch, "rows": rows, **page})
 
 
 @requires("aggregation.view")
@@ -177,11 +192,13 @@ def quarantine_csv(request, public_id):
         text = "" if value is None else str(value)
         return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
+    labels = column_labels(job.source)
+
     def rows():
         writer = csv.writer(Echo())
         yield "\ufeff" + writer.writerow(["行号", "原因", "原始值"])
         for q in selectors.quarantine(job).iterator(chunk_size=2000):
-            values = "；".join(f"{k}={v}" for k, v in q.raw.items())
+            values = "；".join(f"{labels.get(k, k)}={v}" for k, v in q.raw.items())
             yield writer.writerow([cell(q.row_no), cell(q.reason_text), cell(values)])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
