@@ -101,7 +101,7 @@ def wsgi_app():
 
 
 @pytest.fixture
-def world(city):
+def world(city, settings, tmp_path):
     """One real object of each kind an operation's path can name."""
     from decimal import Decimal
 
@@ -121,7 +121,22 @@ def world(city):
     point = network.create_access_point(admin, division=city.village_a, department=city.bureau, bandwidth_mbps=100)
     person = accounts.register_person(admin, id_number=resident_id("210602", "19800101"), name="王一", division=city.village_a)
     legal = accounts.register_legal_person(admin, uscc=uscc("210602"), name="示范科技有限公司", division=city.county_a)
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # uploaded files the fuzzer sends stay out of var/
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from digigov.data.aggregation import actions as aggregation
+    from digigov.data.aggregation.pipeline import engine
+    from digigov.data.aggregation.testing import HEADER, good_row, make_entry
+
+    data_admin = make_user("data_admin", department=city.bureau)
+    source = aggregation.create_source(data_admin, entry=make_entry(city.bureau), name="补贴名册")
+    content = ("\n".join([",".join(HEADER), ",".join(good_row(1))]) + "\n").encode()
+    job, _ = aggregation.submit_upload(data_admin, source, SimpleUploadedFile("a.csv", content), enqueue=False)
+    engine.run(job.pk)
+    job.refresh_from_db()
     return {
+        "/api/v1/data/aggregation/sources/": source.public_id, "/api/v1/data/aggregation/jobs/": job.public_id,
+        "/api/v1/data/aggregation/batches/": job.batch.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,

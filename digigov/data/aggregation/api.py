@@ -234,7 +234,8 @@ def void_source(request, public_id: str, payload: VoidIn):
 @router.post("/sources/{public_id}/upload", response={200: JobOut, 202: JobOut},
              summary="上传文件归集（multipart，字段 file；同一内容重复上传返回原任务 200，不重复导入）")
 @permission("aggregation.run")
-def upload(request, public_id: str, file: File[UploadedFile]):
+def upload(request, public_id: str, file: UploadedFile | None = File(None, description="数据文件：CSV、XLSX、JSON 或 JSON Lines")):
+    # optional in the signature so that a missing file gets the action's own answer (file_required, naming the field)
     source = get_or_404(selectors.sources(request.auth, "aggregation.run"), public_id=public_id)
     job, created = actions.submit_upload(request.auth, source, file)
     job.refresh_from_db()

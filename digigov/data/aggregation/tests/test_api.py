@@ -105,3 +105,10 @@ def test_update_and_void(data_admin, entry):
     assert_error(post(c, f"{BASE}/sources/{sid}/void", {"reason": ""}), 422)
     assert post(c, f"{BASE}/sources/{sid}/void", {"reason": "停用"}).json()["voided"] is True
     assert_error(post(c, f"{BASE}/sources/{sid}/void", {"reason": "停用"}), 409, "source_voided")
+
+
+def test_upload_without_a_file_names_the_field(data_admin, entry):
+    c = logged_in_client(data_admin)
+    sid = post(c, f"{BASE}/sources", {"entry": entry.public_id, "name": "名册"}).json()["public_id"]
+    body = assert_error(c.post(f"{BASE}/sources/{sid}/upload", {"file": "not a file"}), 422, "file_required")
+    assert body["detail"]["field"] == "file" and not Job.objects.exists()
