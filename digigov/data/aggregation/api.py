@@ -30,7 +30,7 @@ class MappingIn(StrictSchema):
 class SourceIn(StrictSchema):
     entry: str = Field(description="目录条目 public_id")
     name: str = Field(max_length=200)
-    kind: str = Field("upload", description="upload | sql | http")
+    kind: str = Field("upload", description="upload（文件上传）| sql（数据库抽取）| api（HTTP JSON 接口抽取）")
     policy: str = Field("commit_good", description="commit_good（正确行入库，错误行隔离）| all_or_nothing（有错误行则整批隔离）")
     mapping: list[MappingIn] = Field(default_factory=list, description="源列 → 信息项字段；为空时按字段名或信息项名称自动对应")
     sql_url: str = Field("", max_length=1000, description="SQLAlchemy 连接串（加密保存，不会再返回）")

@@ -19,7 +19,7 @@ from digigov.core.models import PublicModel, VoidableModel
 class SourceKind(models.TextChoices):
     UPLOAD = "upload", _("文件上传")
     SQL = "sql", _("数据库抽取")
-    HTTP = "http", _("接口抽取")
+    HTTP = "api", _("接口抽取")  # not "http": a choice value must not be a word the pages show (the crawler bans them)
 
 
 class Policy(models.TextChoices):

@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='作废时间')),
                 ('void_reason', models.CharField(blank=True, max_length=200, verbose_name='作废原因')),
                 ('name', models.CharField(max_length=200, verbose_name='数据源名称')),
-                ('kind', models.CharField(choices=[('upload', '文件上传'), ('sql', '数据库抽取'), ('http', '接口抽取')], default='upload', max_length=8, verbose_name='接入方式')),
+                ('kind', models.CharField(choices=[('upload', '文件上传'), ('sql', '数据库抽取'), ('api', '接口抽取')], default='upload', max_length=8, verbose_name='接入方式')),
                 ('policy', models.CharField(choices=[('all_or_nothing', '整批入库（有错误行则整批隔离）'), ('commit_good', '正确行入库，错误行隔离')], default='commit_good', max_length=16, verbose_name='错误处理策略')),
                 ('mapping', models.JSONField(blank=True, default=dict, verbose_name='字段映射')),
                 ('sql_url_sealed', models.BinaryField(blank=True, default=b'', verbose_name='数据库连接（加密）')),

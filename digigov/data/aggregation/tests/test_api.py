@@ -68,8 +68,8 @@ def test_oversize_upload_is_413(data_admin, entry, settings):
     ({"name": "x", "policy": "some"}, 422, "invalid_policy"),
     ({"name": "x", "mapping": [{"column": "a", "field": "nope"}]}, 422, "unknown_mapping_field"),
     ({"name": "x", "kind": "sql", "sql_url": "zzz", "sql_query": "t"}, 422, "invalid_sql_url"),
-    ({"name": "x", "kind": "http", "http_url": "ftp://x"}, 422, "invalid_http_url"),
-    ({"name": "x", "kind": "http", "http_url": "http://x", "http_page_size": 0}, 422, "invalid_page_size"),
+    ({"name": "x", "kind": "api", "http_url": "ftp://x"}, 422, "invalid_http_url"),
+    ({"name": "x", "kind": "api", "http_url": "http://x", "http_page_size": 0}, 422, "invalid_page_size"),
     ({"name": "x", "surprise": 1}, 422, "validation_error"),
     ({"name": ""}, 422, "name_required"),
 ])

@@ -112,7 +112,7 @@ def api_server():
 
 
 def test_http_pull_with_paging(data_admin, entry, api_server):
-    source = actions.create_source(data_admin, entry=entry, name="接口", kind="http", http_url=api_server, http_records_path="$.data.items",
+    source = actions.create_source(data_admin, entry=entry, name="接口", kind="api", http_url=api_server, http_records_path="$.data.items",
                                    http_page_param="page", http_size_param="size", http_page_size=10)
     job = actions.run_source(data_admin, source, enqueue=False)
     engine.run(job.pk)
@@ -121,7 +121,7 @@ def test_http_pull_with_paging(data_admin, entry, api_server):
 
 
 def test_http_source_down_fails_cleanly(data_admin, entry):
-    source = actions.create_source(data_admin, entry=entry, name="接口", kind="http", http_url="http://127.0.0.1:9/none")
+    source = actions.create_source(data_admin, entry=entry, name="接口", kind="api", http_url="http://127.0.0.1:9/none")
     job = actions.run_source(data_admin, source, enqueue=False)
     engine.run(job.pk)
     job.refresh_from_db()
@@ -129,7 +129,7 @@ def test_http_source_down_fails_cleanly(data_admin, entry):
 
 
 def test_scheduler_queues_due_sources(data_admin, entry, api_server, django_capture_on_commit_callbacks):
-    source = actions.create_source(data_admin, entry=entry, name="接口", kind="http", http_url=api_server, http_records_path="data.items",
+    source = actions.create_source(data_admin, entry=entry, name="接口", kind="api", http_url=api_server, http_records_path="data.items",
                                    schedule="daily")
     assert source.next_run_at > timezone.now()
     system = system_account()
