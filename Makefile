@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/audit_record.py
 	$(BIN)/python bench/sm2.py
 	$(BIN)/python bench/pii.py
+	$(BIN)/python bench/aggregate.py
 
 clean:
 	# the audit checkpoints belong to the database they checkpoint: a new database starts a new chain

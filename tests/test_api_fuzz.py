@@ -101,7 +101,7 @@ def wsgi_app():
 
 
 @pytest.fixture
-def world(city):
+def world(city, settings, tmp_path):
     """One real object of each kind an operation's path can name."""
     from decimal import Decimal
 
@@ -138,7 +138,21 @@ def world(city):
     run = quality.run_now(authority, q_entry)
     rule = q_entry.quality_rules.first()
     task = RectificationTask.objects.get(entry=q_entry)
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # uploaded files the fuzzer sends stay out of var/
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from digigov.data.aggregation import actions as aggregation
+    from digigov.data.aggregation.pipeline import engine
+    from digigov.data.aggregation.testing import HEADER, good_row, make_entry as make_aggregation_entry
+
+    source = aggregation.create_source(data_admin, entry=make_aggregation_entry(city.bureau), name="补贴名册")
+    content = ("\n".join([",".join(HEADER), ",".join(good_row(1))]) + "\n").encode()
+    job, _ = aggregation.submit_upload(data_admin, source, SimpleUploadedFile("a.csv", content), enqueue=False)
+    engine.run(job.pk)
+    job.refresh_from_db()
     return {
+        "/api/v1/data/aggregation/sources/": source.public_id, "/api/v1/data/aggregation/jobs/": job.public_id,
+        "/api/v1/data/aggregation/batches/": job.batch.public_id,
         "/api/v1/data/quality/entries/": q_entry.public_id, "/api/v1/data/quality/rules/": rule.public_id,
         "/api/v1/data/quality/runs/": run.public_id, "/api/v1/data/quality/tasks/": task.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,

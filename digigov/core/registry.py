@@ -40,6 +40,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
     "data": [
         ("data.catalog", "数据资源目录（编目/挂载）"),
         ("data.grading", "数据分类分级"),
+        ("data.aggregation", "数据归集"),
         ("data.registries", "基础数据库（人口/法人/信用/证照/空间）"),
         ("data.themes", "主题库与专题库"),
         ("data.governance", "数据治理与质量"),

@@ -36,6 +36,8 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_ALLOWED_HOSTS  comma-separated host names served (default 127.0.0.1,localhost,testserver)
   DIGIGOV_CSRF_TRUSTED_ORIGINS  comma-separated origins trusted for CSRF behind a proxy (default none)
   DIGIGOV_MAX_BODY_BYTES  largest request body (default 2 MiB; larger answers 413)
+  DIGIGOV_AGGREGATION_MAX_FILE_BYTES  largest file one aggregation upload may be (default 512 MiB; larger is
+                 refused with a 413 and a Chinese message before anything is read into the target table)
   DIGIGOV_LOG_LEVEL  default INFO (JSON lines, personal data masked)
   DIGIGOV_SCALE  the demo city's scale make run builds into an empty database (default 0.05)
   DIGIGOV_VAR_DIR  where the database, keys, checkpoints and static files live (default ./var)
@@ -164,6 +166,7 @@ INSTALLED_APPS = [
     "digigov.infra.network",
     "digigov.data.catalog",
     "digigov.data.grading",
+    "digigov.data.aggregation",
     "digigov.data.quality",
     # application support layer
     "oauth2_provider",
@@ -307,6 +310,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DIGIGOV_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# uploaded files are not part of the body limit above (Django streams them to a temporary file)
+DIGIGOV_AGGREGATION_MAX_FILE_BYTES = int(os.environ.get("DIGIGOV_AGGREGATION_MAX_FILE_BYTES", str(512 * 1024 * 1024)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
