@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "digigov.core.rbac",
     "digigov.core.audit",
     "digigov.core.kpi",
+    "digigov.core.search",
     # security layer
     "digigov.security.keys",
     "digigov.security.assessment",
