@@ -1,7 +1,7 @@
 """Full-text search for any app: one interface over the database's own full-text engine.
 
 * ``index(kind, key, fields, filters, ref=)`` — (re)index one object. ``fields`` maps ``name``,
-  ``items`` and ``body`` to plain text (weighted in that order: a hit in the name ranks far above a
+  ``items`` and ``body`` to plain text (or a list of texts, segmented one by one) (weighted in that order: a hit in the name ranks far above a
   hit in the items, which ranks above one in the body); ``filters`` are values ``query`` can
   narrow on (strings or integers).
 * ``index_many(kind, docs)`` — the same in bulk (a demo, a reindex command).
@@ -21,7 +21,7 @@ from typing import Iterable
 
 from django.db import transaction
 
-from .text import index_text, query_tokens
+from .text import index_pieces, query_tokens
 
 FIELDS = ("name", "items", "body")
 _KEY_MAX = 64
@@ -45,7 +45,7 @@ def _document(kind: str, doc: Doc):
     if not key or len(key) > _KEY_MAX:
         raise ValueError("search key must be 1-64 characters")
     return SearchDocument(kind=kind, key=key, ref=doc.ref, filters=dict(doc.filters or {}),
-                          **{f: index_text(doc.fields.get(f) or "") for f in FIELDS})
+                          **{f: index_pieces(doc.fields.get(f) or "") for f in FIELDS})
 
 
 def index(kind: str, key, fields: dict[str, str], filters: dict | None = None, *, ref: int | None = None) -> None:

@@ -1,6 +1,7 @@
 """Chinese text → index tokens with jieba, the same way for documents and queries.
 
-Documents are cut with ``cut_for_search`` (the words and the shorter dictionary words inside them:
+Documents are cut with ``cut_for_search`` (the words and the shorter dictionary words inside them, without jieba's HMM guessing of new
+words — it is slow and would cut a document and a query of the same words differently:
 “统一社会信用代码” also yields “统一”“社会”“信用”“代码”), queries with the precise cut; every token
 of the query must then be among a document's tokens, so “信用代码” finds “统一社会信用代码”.
 Latin letters are lower-cased (both back ends compare tokens as given). jieba's dictionary is loaded
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from functools import lru_cache
 
 import jieba
 
@@ -59,11 +61,20 @@ def tokens_for_index(text: str) -> list[str]:
     if not text:
         return []
     _load()
-    return [t.lower() for t in jieba.cut_for_search(_SPACE.sub(" ", text)) if _keep(t)]
+    return [t.lower() for t in jieba.cut_for_search(_SPACE.sub(" ", text), HMM=False) if _keep(t)]
 
 
+@lru_cache(maxsize=50_000)
 def index_text(text: str) -> str:
+    """The token string stored for ``text`` (cached: item, department and category names repeat a lot)."""
     return " ".join(tokens_for_index(text))
+
+
+def index_pieces(pieces) -> str:
+    """A field given as several pieces (e.g. one per data item) is tokenized piece by piece."""
+    if isinstance(pieces, str):
+        return index_text(pieces)
+    return " ".join(t for t in (index_text(p) for p in pieces if p) if t)
 
 
 def query_tokens(text: str) -> list[str]:
@@ -72,7 +83,7 @@ def query_tokens(text: str) -> list[str]:
         return []
     _load()
     out: list[str] = []
-    for t in jieba.cut(_SPACE.sub(" ", text[:200])):
+    for t in jieba.cut(_SPACE.sub(" ", text[:200]), HMM=False):
         t = t.lower()
         if _keep(t) and t not in out:
             out.append(t)

@@ -51,9 +51,9 @@ def document(entry: CatalogEntry, item_names: Iterable[str], paths: dict[int, st
         key=str(entry.pk),
         ref=entry.pk,
         fields={
-            "name": f"{entry.name} {entry.code}",
-            "items": " ".join(item_names),
-            "body": " ".join([entry.abstract, dept.name, dept.short_name, category_names(paths, cat_names, entry.category_id)]),
+            "name": [entry.name, entry.code],
+            "items": list(item_names),
+            "body": [entry.abstract, dept.name, dept.short_name, category_names(paths, cat_names, entry.category_id)],
         },
         filters={
             "status": entry.status, "level": entry.level, "personal": entry.personal,

@@ -54,6 +54,7 @@ def test_full_catalog_at_any_scale(user_factory):
     assert rows and all("人口" in e.name for e in rows[:3])
 
 
+@pytest.mark.slow
 def test_deterministic_per_seed(django_db_reset_sequences):
     _run(seed=3)
     first = _fingerprint()
