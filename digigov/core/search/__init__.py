@@ -8,7 +8,8 @@
 * ``remove(kind, key)``, ``clear(kind)``.
 * ``query(kind, text, filters, limit, after, within=) -> [(key, score)]`` — best first; ``after`` is
   ``cursor(last hit)`` of the previous page (keyset: no duplicates, no gaps). ``within`` restricts to
-  objects whose ``ref`` is in a queryset of primary keys (e.g. what the viewer may see).
+  objects whose ``ref`` is in a queryset of primary keys (e.g. what the viewer may see); ``either``
+  keeps objects matching stored filter values or in a (small) queryset.
 
 Back end by database vendor (``backends``): SQLite FTS5 with bm25, PostgreSQL ``tsvector`` ('simple')
 with ts_rank. Text is segmented by jieba first (``text``), so both see the same Chinese words.
@@ -114,11 +115,15 @@ def parse_cursor(after: str | None) -> tuple[float, str] | None:
 
 
 def query(kind: str, text: str, filters: dict | None = None, limit: int | None = 20, after: str | None = None,
-          *, within=None) -> list[tuple[str, float]]:
-    """Matching ``(key, score)`` best first. Empty text (or text without a word) matches nothing."""
+          *, within=None, either: tuple[dict, object] | None = None) -> list[tuple[str, float]]:
+    """Matching ``(key, score)`` best first. Empty text (or text without a word) matches nothing.
+
+    ``either=(filters, queryset)``: keep documents matching those filters *or* whose ``ref`` is in the
+    queryset — cheaper than ``within`` when most documents pass by a stored value (e.g. “published, or
+    one of the few unpublished ones in my scope”)."""
     tokens = query_tokens(text)
     if not tokens:
         return []
     from . import backends
 
-    return backends.run_query(kind, tokens, filters or {}, within, limit, parse_cursor(after))
+    return backends.run_query(kind, tokens, filters or {}, within, limit, parse_cursor(after), either)

@@ -68,7 +68,7 @@ def _filter_sql(filters: dict, vendor: str) -> tuple[list[str], list]:
     return where, params
 
 
-def match_sql(kind: str, tokens: list[str], filters: dict, within) -> tuple[str, list]:
+def match_sql(kind: str, tokens: list[str], filters: dict, within, either=None) -> tuple[str, list]:
     """SQL for all matching ``(key, score)`` of ``kind`` (no order, no limit) and its parameters."""
     vendor = connection.vendor
     where, params = _filter_sql(filters, vendor)
@@ -76,6 +76,12 @@ def match_sql(kind: str, tokens: list[str], filters: dict, within) -> tuple[str,
         sub_sql, sub_params = within.query.sql_with_params()
         where.append(f"d.ref IN ({sub_sql})")
         params.extend(sub_params)
+    if either is not None:
+        either_filters, either_qs = either
+        fw, fp = _filter_sql(either_filters, vendor)
+        sub_sql, sub_params = either_qs.query.sql_with_params()
+        where.append(f"(({' AND '.join(fw) or '1 = 1'}) OR d.ref IN ({sub_sql}))")
+        params.extend([*fp, *sub_params])
     extra = "".join(f" AND {w}" for w in where)
     if vendor == "sqlite":
         expr = " ".join('"' + t.replace('"', '""') + '"' for t in tokens)
@@ -92,8 +98,8 @@ def match_sql(kind: str, tokens: list[str], filters: dict, within) -> tuple[str,
 
 
 def run_query(kind: str, tokens: list[str], filters: dict, within, limit: int | None,
-              after: tuple[float, str] | None) -> list[tuple[str, float]]:
-    inner, params = match_sql(kind, tokens, filters, within)
+              after: tuple[float, str] | None, either=None) -> list[tuple[str, float]]:
+    inner, params = match_sql(kind, tokens, filters, within, either)
     sql = f"SELECT key, score FROM ({inner}) m"
     if after is not None:
         sql += " WHERE (m.score < %s OR (m.score = %s AND m.key > %s))"

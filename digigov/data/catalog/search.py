@@ -24,7 +24,7 @@ from digigov.core.org.models import Department
 
 from . import selectors
 from .index import KIND, category_paths
-from .models import CatalogEntry
+from .models import CatalogEntry, EntryStatus
 
 CODE_RE = re.compile(r"^[0-9A-Za-z]+(?:[/-][0-9A-Za-z]+)*/?$")
 MAX_LIMIT = 200
@@ -107,13 +107,14 @@ def search_entries(user, q: str = "", filters: SearchFilters | None = None, *, a
     if not q:
         return _by_code(qs, after, limit)
 
-    within = None if scope is not None and not scope else base.values("pk")
     if scope is None:
         return [], None
+    # a scoped viewer: published entries (a value the index holds) or its own few unpublished ones
+    either = None if not scope else ({"status": EntryStatus.PUBLISHED.value}, base.exclude(status=EntryStatus.PUBLISHED).values("pk"))
     if (filters.department_id and not dept_path) or (filters.category_id and cat_path is None):
         return [], None
     try:
-        hits = fulltext.query(KIND, q, _index_filters(filters, dept_path, cat_path), limit + 1, after, within=within)
+        hits = fulltext.query(KIND, q, _index_filters(filters, dept_path, cat_path), limit + 1, after, either=either)
     except ValueError:
         raise _bad_cursor() from None
     page = hits[:limit]

@@ -89,3 +89,11 @@ def test_a_malformed_cursor_is_a_value_error(cursor):
 def test_unknown_fields_are_refused():
     with pytest.raises(ValueError):
         search.index(K, "a", {"title": "x"})
+
+
+def test_either_keeps_documents_by_filter_value_or_by_queryset():
+    search.index(K, "pub", {"name": "电子证照"}, {"status": "published"}, ref=1)
+    search.index(K, "mine", {"name": "电子证照"}, {"status": "draft"}, ref=2)
+    search.index(K, "theirs", {"name": "电子证照"}, {"status": "draft"}, ref=3)
+    mine = SearchDocument.objects.filter(key="mine").values("ref")
+    assert {k for k, _ in search.query(K, "电子证照", either=({"status": "published"}, mine))} == {"pub", "mine"}
