@@ -119,7 +119,7 @@ def query(kind: str, text: str, filters: dict | None = None, limit: int | None =
     """Matching ``(key, score)`` best first. Empty text (or text without a word) matches nothing.
 
     ``either=(filters, queryset)``: keep documents matching those filters *or* whose ``ref`` is in the
-    queryset — cheaper than ``within`` when most documents pass by a stored value (e.g. “published, or
+    queryset (or list of refs) — cheaper than ``within`` when most documents pass by a stored value (e.g. “published, or
     one of the few unpublished ones in my scope”)."""
     tokens = query_tokens(text)
     if not tokens:

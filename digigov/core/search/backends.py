@@ -79,7 +79,10 @@ def match_sql(kind: str, tokens: list[str], filters: dict, within, either=None) 
     if either is not None:
         either_filters, either_qs = either
         fw, fp = _filter_sql(either_filters, vendor)
-        sub_sql, sub_params = either_qs.query.sql_with_params()
+        if isinstance(either_qs, (list, tuple)):  # already evaluated: literal ids, no subquery per match
+            sub_sql, sub_params = (", ".join(["%s"] * len(either_qs)) or "NULL"), list(either_qs)
+        else:
+            sub_sql, sub_params = either_qs.query.sql_with_params()
         where.append(f"(({' AND '.join(fw) or '1 = 1'}) OR d.ref IN ({sub_sql}))")
         params.extend([*fp, *sub_params])
     extra = "".join(f" AND {w}" for w in where)

@@ -28,6 +28,7 @@ from .models import CatalogEntry, EntryStatus
 
 CODE_RE = re.compile(r"^[0-9A-Za-z]+(?:[/-][0-9A-Za-z]+)*/?$")
 MAX_LIMIT = 200
+OWN_IDS_INLINE = 500  # a scoped viewer's unpublished entries passed to the index as literal ids up to this many
 
 
 @dataclass
@@ -110,7 +111,13 @@ def search_entries(user, q: str = "", filters: SearchFilters | None = None, *, a
     if scope is None:
         return [], None
     # a scoped viewer: published entries (a value the index holds) or its own few unpublished ones
-    either = None if not scope else ({"status": EntryStatus.PUBLISHED.value}, base.exclude(status=EntryStatus.PUBLISHED).values("pk"))
+    either = None
+    if scope:
+        # evaluated first when small (a department's drafts and entries in review): a list of ids costs
+        # the index nothing per match, where a subquery made scoped searches ten times slower
+        own = base.exclude(status=EntryStatus.PUBLISHED).values_list("pk", flat=True)
+        ids = list(own[:OWN_IDS_INLINE + 1])
+        either = ({"status": EntryStatus.PUBLISHED.value}, ids if len(ids) <= OWN_IDS_INLINE else own)
     if (filters.department_id and not dept_path) or (filters.category_id and cat_path is None):
         return [], None
     try:

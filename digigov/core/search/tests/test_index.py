@@ -97,3 +97,11 @@ def test_either_keeps_documents_by_filter_value_or_by_queryset():
     search.index(K, "theirs", {"name": "电子证照"}, {"status": "draft"}, ref=3)
     mine = SearchDocument.objects.filter(key="mine").values("ref")
     assert {k for k, _ in search.query(K, "电子证照", either=({"status": "published"}, mine))} == {"pub", "mine"}
+
+
+def test_either_accepts_a_list_of_refs():
+    search.index(K, "pub", {"name": "电子证照"}, {"status": "published"}, ref=1)
+    search.index(K, "mine", {"name": "电子证照"}, {"status": "draft"}, ref=2)
+    search.index(K, "theirs", {"name": "电子证照"}, {"status": "draft"}, ref=3)
+    assert {k for k, _ in search.query(K, "电子证照", either=({"status": "published"}, [2]))} == {"pub", "mine"}
+    assert {k for k, _ in search.query(K, "电子证照", either=({"status": "published"}, []))} == {"pub"}

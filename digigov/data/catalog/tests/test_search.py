@@ -150,3 +150,13 @@ def test_catalog_reindex_command_rebuilds_from_the_tables(city, tree, role_user)
     assert search_entries(role_user("city_admin"), "残疾人")[0] == []
     call_command("catalog_reindex", verbosity=0)
     assert search_entries(role_user("city_admin"), "残疾人")[0] == [e]
+
+
+def test_scoping_holds_when_the_own_unpublished_entries_go_as_a_subquery(city, tree, role_user, monkeypatch):
+    from digigov.data.catalog import search as catalog_search
+
+    monkeypatch.setattr(catalog_search, "OWN_IDS_INLINE", 0)
+    mine = entry(city.bureau, tree["people"], "营业执照草稿", status=EntryStatus.DRAFT)
+    entry(city.other_bureau, tree["people"], "营业执照审核中", status=EntryStatus.AUTHORITY_REVIEW)
+    public = entry(city.other_bureau, tree["people"], "营业执照信息")
+    assert set(search_entries(role_user("dept_admin"), "营业执照")[0]) == {mine, public}
