@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "digigov.core.rbac",
     "digigov.core.audit",
     "digigov.core.kpi",
+    "digigov.core.search",
     # security layer
     "digigov.security.keys",
     "digigov.security.assessment",
