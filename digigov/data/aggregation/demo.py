@@ -210,6 +210,4 @@ def generate(ctx) -> None:
     ctx.describe(f"归集 {len(chosen)}/{len(entries)} 个被需求的目录条目，入库 {written:,} 行")
 
 
-# after the catalog's generator when it is registered (its app is installed before this one); on a
-# branch without it the generator still runs (and finds no demands)
-registry.register_demo("aggregation", generate, after=("catalog",) if "catalog" in registry.DEMO_GENERATORS else ("accounts",))
+registry.register_demo("aggregation", generate, after=("catalog",))

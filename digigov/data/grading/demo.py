@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from digigov.core.rbac.models import RoleAssignment
 from digigov.core.rbac.system import system_account
-from digigov.core.registry import DEMO_GENERATORS, register_demo
+from digigov.core.registry import register_demo
 from digigov.data.catalog.models import CatalogEntry, DataItem
 
 from . import policy, suggest
@@ -103,7 +103,4 @@ def generate(ctx):
     ctx.describe(f"分级建议 {len(proposals)} 条（待确认 {pending} 条），分级变更记录 {len(rows)} 条")
 
 
-# Without the catalog's generator there is nothing to grade: registered only after it (the catalog app's
-# ready() runs first, INSTALLED_APPS order), so a demo city never runs a generator that can only yield nothing.
-if "catalog" in DEMO_GENERATORS:
-    register_demo("grading", generate, after=("catalog",))
+register_demo("grading", generate, after=("catalog",))

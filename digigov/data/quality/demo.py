@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
@@ -108,12 +107,4 @@ def generate(ctx):
                  f"{RectificationTask.objects.count()} 个整改任务（整改中 {moved['in_progress']}，已提交 {moved['submitted']}）")
 
 
-def _after() -> tuple[str, ...]:
-    """Runs after aggregation (whose demo makes the tables it checks). Without the aggregation app
-    installed there is nothing to check, and a dependency on an unregistered generator would stop
-    the whole demo city: then it is not registered at all."""
-    return ("aggregation",)
-
-
-if any(config.label == "aggregation" for config in apps.get_app_configs()):
-    register_demo("quality", generate, after=_after())
+register_demo("quality", generate, after=("aggregation",))
