@@ -9,6 +9,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "数据资源目录"
 
     def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
 
         registry.register_permission("catalog.view", "查看数据资源目录", VIEW_ROLES)
