@@ -16,3 +16,9 @@ class CatalogConfig(AppConfig):
         registry.register_permission("catalog.edit", "编制目录、挂载资源、维护责任清单和提出数据需求", ("data_admin",))
         registry.register_permission("catalog.dept_review", "部门审核目录", ("dept_admin",))
         registry.register_permission("catalog.authority_review", "数据主管部门审核并发布目录", ("data_authority",))
+
+        from digigov.core.api import register_router
+
+        from . import api
+
+        register_router("/data/catalog/", api.router)
