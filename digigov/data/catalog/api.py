@@ -28,7 +28,7 @@ router = Router(tags=["data.catalog 数据资源目录"])
 
 
 # --- schemas ---------------------------------------------------------------------------------------
-class ItemIn(StrictSchema):
+class DataItemIn(StrictSchema):
     name: str
     field_name: str
     data_type: str = Field("C", description="C 字符型 | N 数值型 | D 日期型 | T 日期时间型 | B 布尔型 | BLOB 二进制")
@@ -40,7 +40,7 @@ class ItemIn(StrictSchema):
     description: str = ""
 
 
-class EntryFieldsIn(StrictSchema):
+class CatalogEntryFieldsIn(StrictSchema):
     name: str | None = None
     abstract: str | None = None
     category: str | None = Field(None, description="资源分类代码")
@@ -51,10 +51,10 @@ class EntryFieldsIn(StrictSchema):
     open_type: str | None = Field(None, description="unconditional | conditional | none")
     open_condition: str | None = None
     update_cycle: str | None = None
-    items: list[ItemIn] | None = Field(None, description="给出则整体替换信息项（按顺序编号）")
+    items: list[DataItemIn] | None = Field(None, description="给出则整体替换信息项（按顺序编号）")
 
 
-class EntryIn(EntryFieldsIn):
+class CatalogEntryIn(CatalogEntryFieldsIn):
     department: str = Field(description="资源提供方 public_id")
     code: str
     name: str
@@ -62,16 +62,16 @@ class EntryIn(EntryFieldsIn):
     category: str
 
 
-class OpinionIn(StrictSchema):
+class ReviewOpinionIn(StrictSchema):
     approve: bool
     opinion: str = ""
 
 
-class ReasonIn(StrictSchema):
+class CatalogReasonIn(StrictSchema):
     reason: str
 
 
-class MountIn(StrictSchema):
+class CatalogMountIn(StrictSchema):
     kind: str = Field(description="table | api（文件资源用 /mounts/file 上传）")
     name: str
     endpoint: str = ""
@@ -93,26 +93,26 @@ class ResponsibilityEditIn(StrictSchema):
     update_cycle: str = "monthly"
 
 
-class LinkIn(StrictSchema):
+class ResponsibilityLinkIn(StrictSchema):
     entry: str | None = Field(description="目录条目 public_id；null 取消关联")
 
 
-class DemandIn(StrictSchema):
+class DataDemandIn(StrictSchema):
     requester: str = Field(description="需求部门 public_id")
     provider: str | None = Field(None, description="提供部门 public_id（针对目录条目时可省略）")
     entry: str | None = Field(None, description="目录条目 public_id")
     title: str = ""
-    items: str = ""
+    wanted_items: str = Field("", description="所需信息项")
     purpose: str
     basis: str = ""
 
 
-class ReplyIn(StrictSchema):
+class DemandReplyIn(StrictSchema):
     reply: str = ""
     entry: str | None = Field(None, description="满足需求的目录条目 public_id（仅 meet）")
 
 
-class ItemOut(Schema):
+class DataItemOut(Schema):
     seq: int
     name: str
     field_name: str
@@ -131,7 +131,7 @@ class ItemOut(Schema):
     personal_label: str
 
 
-class EntryOut(Schema):
+class CatalogEntryOut(Schema):
     public_id: str
     code: str
     name: str
@@ -156,7 +156,7 @@ class EntryOut(Schema):
     personal_label: str
 
 
-class MountOut(Schema):
+class CatalogMountOut(Schema):
     public_id: str
     kind: str
     kind_label: str
@@ -169,14 +169,36 @@ class MountOut(Schema):
     mounted_at: datetime
 
 
-class PendingOut(Schema):
+class PendingItemOut(Schema):
+    seq: int
+    name: str
+    field_name: str
+    data_type: str
+    length: int | None
+    format: str
+    code_list: int | None = Field(description="代码表内部编号")
+    required: bool
+    is_key: bool
+    description: str
+
+
+class PendingVersionOut(Schema):
     status: str
     status_label: str
-    fields: dict
-    items: list[dict]
+    name: str
+    abstract: str
+    category: str = Field(description="资源分类代码")
+    resource_format: str
+    sharing_type: str
+    sharing_condition: str
+    sharing_basis: str
+    open_type: str
+    open_condition: str
+    update_cycle: str
+    data_items: list[PendingItemOut]
 
 
-class EntryDetailOut(EntryOut):
+class CatalogEntryDetailOut(CatalogEntryOut):
     abstract: str
     resource_format: str
     resource_format_label: str
@@ -185,17 +207,17 @@ class EntryDetailOut(EntryOut):
     open_condition: str
     update_cycle: str
     update_cycle_label: str
-    items: list[ItemOut]
-    mounts: list[MountOut]
-    pending: PendingOut | None = Field(description="进行中的变更（已发布条目的下一版本）；读者看到的仍是已发布版本")
+    items: list[DataItemOut]
+    mounts: list[CatalogMountOut]
+    pending: PendingVersionOut | None = Field(description="进行中的变更（已发布条目的下一版本）；读者看到的仍是已发布版本")
 
 
-class EntryPageOut(Schema):
-    items: list[EntryOut]
+class CatalogEntryPageOut(Schema):
+    items: list[CatalogEntryOut]
     next_cursor: str | None = Field(description="下一页的 after 参数；没有下一页为 null")
 
 
-class RevisionOut(Schema):
+class EntryRevisionOut(Schema):
     version: int
     status: str
     status_label: str
@@ -220,7 +242,7 @@ class ResponsibilityOut(Schema):
     catalogued: bool
 
 
-class DemandOut(Schema):
+class DataDemandOut(Schema):
     public_id: str
     requester: str
     requester_name: str
@@ -228,7 +250,7 @@ class DemandOut(Schema):
     provider_name: str
     entry: str | None
     title: str
-    items: str
+    wanted_items: str = Field(description="所需信息项")
     purpose: str
     basis: str
     status: str
@@ -237,7 +259,7 @@ class DemandOut(Schema):
     created_at: datetime
 
 
-class CodeValueOut(Schema):
+class CodeListValueOut(Schema):
     value: str
     label: str
 
@@ -246,10 +268,10 @@ class CodeListOut(Schema):
     code: str
     name: str
     standard: str
-    values: list[CodeValueOut]
+    values: list[CodeListValueOut]
 
 
-class CategoryOut(Schema):
+class CatalogCategoryOut(Schema):
     code: str
     name: str
     kind: str
@@ -289,8 +311,12 @@ def mount_out(m: MountedResource) -> dict:
 def entry_detail(e: CatalogEntry) -> dict:
     pending = None
     if e.pending is not None:
-        pending = {"status": e.pending_status, "status_label": e.get_pending_status_display(),
-                   "fields": e.pending["fields"], "items": e.pending["items"]}
+        f = e.pending["fields"]
+        cat = Category.objects.filter(pk=f["category"]).values_list("code", flat=True).first() or ""
+        pending = {"status": e.pending_status, "status_label": e.get_pending_status_display(), "category": cat,
+                   **{k: f[k] for k in ("name", "abstract", "resource_format", "sharing_type", "sharing_condition", "sharing_basis",
+                                        "open_type", "open_condition", "update_cycle")},
+                   "data_items": [{k: i[k] for k in PendingItemOut.model_fields} for i in e.pending["items"]]}
     return entry_out(e) | {
         "abstract": e.abstract, "resource_format": e.resource_format, "resource_format_label": e.get_resource_format_display(),
         "sharing_condition": e.sharing_condition, "sharing_basis": e.sharing_basis, "open_condition": e.open_condition,
@@ -310,7 +336,7 @@ def responsibility_out(r: ResponsibilityItem) -> dict:
 def demand_out(d: DataDemand) -> dict:
     return {"public_id": d.public_id, "requester": d.requester.public_id, "requester_name": d.requester.name,
             "provider": d.provider.public_id, "provider_name": d.provider.name, "entry": d.entry.public_id if d.entry_id else None,
-            "title": d.title, "items": d.items, "purpose": d.purpose, "basis": d.basis, "status": d.status,
+            "title": d.title, "wanted_items": d.items, "purpose": d.purpose, "basis": d.basis, "status": d.status,
             "status_label": d.get_status_display(), "reply": d.reply, "created_at": d.created_at}
 
 
@@ -333,7 +359,7 @@ def _category(code: str | None) -> Category | None:
     return cat
 
 
-def _items(items: list[ItemIn] | None) -> list[dict] | None:
+def _items(items: list[DataItemIn] | None) -> list[dict] | None:
     if items is None:
         return None
     codes = {i.code_list for i in items if i.code_list}
@@ -349,7 +375,7 @@ def _items(items: list[ItemIn] | None) -> list[dict] | None:
     return out
 
 
-def _fields(payload: EntryFieldsIn) -> dict:
+def _fields(payload: CatalogEntryFieldsIn) -> dict:
     data = payload.model_dump(exclude_unset=True, exclude={"items", "department", "code"})
     if "category" in data:
         data["category"] = _category(data["category"]).pk
@@ -361,7 +387,7 @@ def _entry(request, public_id: str) -> CatalogEntry:
 
 
 # --- entries ---------------------------------------------------------------------------------------
-@router.get("/entries", response=EntryPageOut, summary="检索目录条目（关键词 + 筛选，游标分页）")
+@router.get("/entries", response=CatalogEntryPageOut, summary="检索目录条目（关键词 + 筛选，游标分页）")
 @permission("catalog.view")
 def list_entries(request, q: str = "", department: str | None = None, category_kind: str | None = None,
                  sharing_type: str | None = None, open_type: str | None = None, level: int | None = None,
@@ -377,10 +403,10 @@ def list_entries(request, q: str = "", department: str | None = None, category_k
     return {"items": [entry_out(e) for e in rows], "next_cursor": cursor}
 
 
-@router.post("/entries", response={200: EntryDetailOut, 201: EntryDetailOut}, summary="编制目录条目（草稿，可安全重试）")
+@router.post("/entries", response={200: CatalogEntryDetailOut, 201: CatalogEntryDetailOut}, summary="编制目录条目（草稿，可安全重试）")
 @permission("catalog.edit")
 @errors(404)
-def create_entry(request, payload: EntryIn):
+def create_entry(request, payload: CatalogEntryIn):
     dept = _department(payload.department, "department")
     fields = _fields(payload)
     items = _items(payload.items) or []
@@ -402,28 +428,28 @@ def create_entry(request, payload: EntryIn):
     return Status(201, entry_detail(entry))
 
 
-@router.get("/entries/{public_id}", response=EntryDetailOut, summary="目录条目详情（元数据、信息项、挂载资源、进行中的变更）")
+@router.get("/entries/{public_id}", response=CatalogEntryDetailOut, summary="目录条目详情（元数据、信息项、挂载资源、进行中的变更）")
 @permission("catalog.view")
 def get_entry(request, public_id: str):
     return entry_detail(_entry(request, public_id))
 
 
-@router.patch("/entries/{public_id}", response=EntryDetailOut, summary="编辑草稿或进行中的变更")
+@router.patch("/entries/{public_id}", response=CatalogEntryDetailOut, summary="编辑草稿或进行中的变更")
 @permission("catalog.edit")
-def update_entry(request, public_id: str, payload: EntryFieldsIn):
+def update_entry(request, public_id: str, payload: CatalogEntryFieldsIn):
     entry = _entry(request, public_id)
     entry = actions.update_entry(request.auth, entry, items=_items(payload.items), **_fields(payload))
     return entry_detail(CatalogEntry.objects.get(pk=entry.pk))
 
 
-@router.get("/entries/{public_id}/items", response=list[ItemOut], summary="目录条目的信息项（已发布版本）")
+@router.get("/entries/{public_id}/items", response=list[DataItemOut], summary="目录条目的信息项（已发布版本）")
 @permission("catalog.view")
 def list_items(request, public_id: str):
     entry = _entry(request, public_id)
     return [item_out(i) for i in entry.items.select_related("code_list").order_by("seq")]
 
 
-@router.get("/entries/{public_id}/revisions", response=list[RevisionOut], summary="变更记录")
+@router.get("/entries/{public_id}/revisions", response=list[EntryRevisionOut], summary="变更记录")
 @permission("catalog.view")
 def list_revisions(request, public_id: str):
     entry = _entry(request, public_id)
@@ -436,53 +462,53 @@ def _after(entry: CatalogEntry) -> dict:
     return entry_detail(CatalogEntry.objects.select_related("department", "category").get(pk=entry.pk))
 
 
-@router.post("/entries/{public_id}/submit", response=EntryDetailOut, summary="提交部门审核")
+@router.post("/entries/{public_id}/submit", response=CatalogEntryDetailOut, summary="提交部门审核")
 @permission("catalog.edit")
 def submit(request, public_id: str):
     return _after(actions.submit_entry(request.auth, _entry(request, public_id)))
 
 
-@router.post("/entries/{public_id}/dept-review", response=EntryDetailOut, summary="部门审核（通过报数据主管部门 / 退回须填意见）")
+@router.post("/entries/{public_id}/dept-review", response=CatalogEntryDetailOut, summary="部门审核（通过报数据主管部门 / 退回须填意见）")
 @permission("catalog.dept_review")
-def dept_review(request, public_id: str, payload: OpinionIn):
+def dept_review(request, public_id: str, payload: ReviewOpinionIn):
     return _after(actions.dept_review(request.auth, _entry(request, public_id), approve=payload.approve, opinion=payload.opinion))
 
 
-@router.post("/entries/{public_id}/authority-review", response=EntryDetailOut, summary="数据主管部门审核（通过即发布 / 退回须填意见）")
+@router.post("/entries/{public_id}/authority-review", response=CatalogEntryDetailOut, summary="数据主管部门审核（通过即发布 / 退回须填意见）")
 @permission("catalog.authority_review")
-def authority_review(request, public_id: str, payload: OpinionIn):
+def authority_review(request, public_id: str, payload: ReviewOpinionIn):
     return _after(actions.authority_review(request.auth, _entry(request, public_id), approve=payload.approve, opinion=payload.opinion))
 
 
-@router.post("/entries/{public_id}/revise", response=EntryDetailOut, summary="对已发布条目发起变更（新版本走同样的审核流程）")
+@router.post("/entries/{public_id}/revise", response=CatalogEntryDetailOut, summary="对已发布条目发起变更（新版本走同样的审核流程）")
 @permission("catalog.edit")
 def revise(request, public_id: str):
     return _after(actions.revise_entry(request.auth, _entry(request, public_id)))
 
 
-@router.post("/entries/{public_id}/withdraw", response=EntryDetailOut, summary="撤销进行中的变更或已发布的条目")
+@router.post("/entries/{public_id}/withdraw", response=CatalogEntryDetailOut, summary="撤销进行中的变更或已发布的条目")
 @permission("catalog.edit")
-def withdraw(request, public_id: str, payload: ReasonIn):
+def withdraw(request, public_id: str, payload: CatalogReasonIn):
     return _after(actions.withdraw_entry(request.auth, _entry(request, public_id), payload.reason))
 
 
-@router.post("/entries/{public_id}/void", response=EntryOut, summary="作废未发布的条目")
+@router.post("/entries/{public_id}/void", response=CatalogEntryOut, summary="作废未发布的条目")
 @permission("catalog.edit")
-def void(request, public_id: str, payload: ReasonIn):
+def void(request, public_id: str, payload: CatalogReasonIn):
     entry = actions.void_entry(request.auth, _entry(request, public_id), payload.reason)
     return entry_out(CatalogEntry.objects.select_related("department", "category").get(pk=entry.pk))
 
 
 # --- mounts ----------------------------------------------------------------------------------------
-@router.get("/entries/{public_id}/mounts", response=list[MountOut], summary="挂载的资源")
+@router.get("/entries/{public_id}/mounts", response=list[CatalogMountOut], summary="挂载的资源")
 @permission("catalog.view")
 def list_mounts(request, public_id: str):
     return [mount_out(m) for m in selectors.mounts_of(_entry(request, public_id))]
 
 
-@router.post("/entries/{public_id}/mounts", response={201: MountOut}, summary="挂载库表或接口资源")
+@router.post("/entries/{public_id}/mounts", response={201: CatalogMountOut}, summary="挂载库表或接口资源")
 @permission("catalog.edit")
-def add_mount(request, public_id: str, payload: MountIn):
+def add_mount(request, public_id: str, payload: CatalogMountIn):
     if payload.kind == "file":
         raise ValidationFailed("文件资源请使用 /mounts/file 上传", code="use_file_upload", detail={"field": "kind"})
     m = actions.mount_resource(request.auth, _entry(request, public_id), kind=payload.kind, name=payload.name,
@@ -490,16 +516,16 @@ def add_mount(request, public_id: str, payload: MountIn):
     return Status(201, mount_out(m))
 
 
-@router.post("/entries/{public_id}/mounts/file", response={201: MountOut}, summary="上传并挂载文件资源")
+@router.post("/entries/{public_id}/mounts/file", response={201: CatalogMountOut}, summary="上传并挂载文件资源")
 @permission("catalog.edit")
 def add_file_mount(request, public_id: str, name: Form[str], file: File[UploadedFile]):
     m = actions.mount_resource(request.auth, _entry(request, public_id), kind="file", name=name, upload=file)
     return Status(201, mount_out(m))
 
 
-@router.post("/mounts/{public_id}/unmount", response=MountOut, summary="取消挂载")
+@router.post("/mounts/{public_id}/unmount", response=CatalogMountOut, summary="取消挂载")
 @permission("catalog.edit")
-def unmount(request, public_id: str, payload: ReasonIn):
+def unmount(request, public_id: str, payload: CatalogReasonIn):
     m = MountedResource.objects.filter(public_id=public_id, voided_at__isnull=True,
                                        entry__in=selectors.visible_entries(request.auth)).select_related("entry").first()
     if m is None:
@@ -546,14 +572,14 @@ def edit_responsibility(request, public_id: str, payload: ResponsibilityEditIn):
 
 @router.post("/responsibilities/{public_id}/link", response=ResponsibilityOut, summary="关联（或取消关联）目录条目")
 @permission("catalog.edit")
-def link_responsibility(request, public_id: str, payload: LinkIn):
+def link_responsibility(request, public_id: str, payload: ResponsibilityLinkIn):
     entry = _entry(request, payload.entry) if payload.entry else None
     return responsibility_out(actions.link_responsibility(request.auth, _line(request, public_id), entry))
 
 
 @router.post("/responsibilities/{public_id}/void", response=ResponsibilityOut, summary="作废责任清单事项")
 @permission("catalog.edit")
-def void_responsibility(request, public_id: str, payload: ReasonIn):
+def void_responsibility(request, public_id: str, payload: CatalogReasonIn):
     return responsibility_out(actions.void_responsibility(request.auth, _line(request, public_id), payload.reason))
 
 
@@ -565,7 +591,7 @@ def _demand(request, public_id: str) -> DataDemand:
     return d
 
 
-@router.get("/demands", response=Page[DemandOut], summary="需求目录（本单位提出的和收到的）")
+@router.get("/demands", response=Page[DataDemandOut], summary="需求目录（本单位提出的和收到的）")
 @permission("catalog.view")
 def list_demands(request, status: str | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.demands(request.auth).order_by("-created_at", "-pk")
@@ -576,32 +602,32 @@ def list_demands(request, status: str | None = None, page: int = 1, page_size: i
     return paginate(qs, page, page_size, demand_out)
 
 
-@router.post("/demands", response={201: DemandOut}, summary="提出数据需求")
+@router.post("/demands", response={201: DataDemandOut}, summary="提出数据需求")
 @permission("catalog.edit")
 @errors(404)
-def file_demand(request, payload: DemandIn):
+def file_demand(request, payload: DataDemandIn):
     entry = _entry(request, payload.entry) if payload.entry else None
     d = actions.file_demand(request.auth, requester=_department(payload.requester, "requester"),
                             provider=_department(payload.provider, "provider"), entry=entry, title=payload.title,
-                            items=payload.items, purpose=payload.purpose, basis=payload.basis)
+                            items=payload.wanted_items, purpose=payload.purpose, basis=payload.basis)
     return Status(201, demand_out(d))
 
 
-@router.post("/demands/{public_id}/accept", response=DemandOut, summary="受理数据需求")
+@router.post("/demands/{public_id}/accept", response=DataDemandOut, summary="受理数据需求")
 @permission("catalog.edit")
-def accept_demand(request, public_id: str, payload: ReplyIn):
+def accept_demand(request, public_id: str, payload: DemandReplyIn):
     return demand_out(actions.accept_demand(request.auth, _demand(request, public_id), payload.reply))
 
 
-@router.post("/demands/{public_id}/reject", response=DemandOut, summary="不予满足（须说明理由）")
+@router.post("/demands/{public_id}/reject", response=DataDemandOut, summary="不予满足（须说明理由）")
 @permission("catalog.edit")
-def reject_demand(request, public_id: str, payload: ReplyIn):
+def reject_demand(request, public_id: str, payload: DemandReplyIn):
     return demand_out(actions.reject_demand(request.auth, _demand(request, public_id), payload.reply))
 
 
-@router.post("/demands/{public_id}/meet", response=DemandOut, summary="标记需求已满足")
+@router.post("/demands/{public_id}/meet", response=DataDemandOut, summary="标记需求已满足")
 @permission("catalog.edit")
-def meet_demand(request, public_id: str, payload: ReplyIn):
+def meet_demand(request, public_id: str, payload: DemandReplyIn):
     entry = _entry(request, payload.entry) if payload.entry else None
     return demand_out(actions.meet_demand(request.auth, _demand(request, public_id), entry, payload.reply))
 
@@ -614,7 +640,7 @@ def list_code_lists(request):
             for c in CodeList.objects.prefetch_related("values").order_by("code")]
 
 
-@router.get("/categories", response=list[CategoryOut], summary="资源分类（基础/主题/部门）")
+@router.get("/categories", response=list[CatalogCategoryOut], summary="资源分类（基础/主题/部门）")
 @permission("catalog.view")
 def list_categories(request):
     return [{"code": c.code, "name": c.name, "kind": c.kind, "kind_label": c.get_kind_display(), "parent": c.parent.code if c.parent_id else None}

@@ -38,7 +38,7 @@ def file_demand(actor, *, requester, provider=None, entry: CatalogEntry | None =
     return demand
 
 
-def _answer(actor, demand: DataDemand, status: str, allowed: tuple, action: str, reply: str = "", entry=None) -> DataDemand:
+def _answer(actor, demand: DataDemand, status: str, allowed: tuple, reply: str = "", entry=None) -> DataDemand:
     require(actor, "catalog.edit", demand)  # scoped to the provider
     demand = DataDemand.objects.select_for_update(of=("self",)).select_related("provider__division").get(pk=demand.pk)
     if demand.voided_at is not None:
@@ -52,20 +52,26 @@ def _answer(actor, demand: DataDemand, status: str, allowed: tuple, action: str,
     if entry is not None:
         demand.entry = entry
     demand.save()
-    record(actor, action, demand, before=before, after=snapshot(demand, FIELDS))
+    after = snapshot(demand, FIELDS)
+    if status == DemandStatus.ACCEPTED:
+        record(actor, "catalog.demand.accept", demand, before=before, after=after)
+    elif status == DemandStatus.REJECTED:
+        record(actor, "catalog.demand.reject", demand, before=before, after=after)
+    else:
+        record(actor, "catalog.demand.meet", demand, before=before, after=after)
     return demand
 
 
 @transaction.atomic
 def accept_demand(actor, demand: DataDemand, reply: str = "") -> DataDemand:
     reply = clean_text(reply, "reply", "答复意见", 500, required=False)
-    return _answer(actor, demand, DemandStatus.ACCEPTED, (DemandStatus.OPEN,), "catalog.demand.accept", reply)
+    return _answer(actor, demand, DemandStatus.ACCEPTED, (DemandStatus.OPEN,), reply)
 
 
 @transaction.atomic
 def reject_demand(actor, demand: DataDemand, reply: str) -> DataDemand:
     reply = clean_text(reply, "reply", "不予满足的理由", 500)
-    return _answer(actor, demand, DemandStatus.REJECTED, (DemandStatus.OPEN, DemandStatus.ACCEPTED), "catalog.demand.reject", reply)
+    return _answer(actor, demand, DemandStatus.REJECTED, (DemandStatus.OPEN, DemandStatus.ACCEPTED), reply)
 
 
 @transaction.atomic
@@ -77,4 +83,4 @@ def meet_demand(actor, demand: DataDemand, entry: CatalogEntry | None = None, re
             raise ValidationFailed("请选择已发布的目录条目", code="entry_not_published", detail={"field": "entry"})
         if entry.department_id != demand.provider_id:
             raise ValidationFailed("只能用本单位的目录条目满足需求", code="entry_other_department", detail={"field": "entry"})
-    return _answer(actor, demand, DemandStatus.MET, (DemandStatus.OPEN, DemandStatus.ACCEPTED), "catalog.demand.meet", reply, entry)
+    return _answer(actor, demand, DemandStatus.MET, (DemandStatus.OPEN, DemandStatus.ACCEPTED), reply, entry)

@@ -53,7 +53,7 @@ def test_api_lifecycle(city, category, actors):
     # revise: readers keep version 1
     post(admin, f"{BASE}/entries/{pid}/revise")
     r = post(admin, f"{BASE}/entries/{pid}", {"name": "企业登记信息V2"}, method="patch")
-    assert r.json()["name"] == "企业登记信息" and r.json()["pending"]["fields"]["name"] == "企业登记信息V2"
+    assert r.json()["name"] == "企业登记信息" and r.json()["pending"]["name"] == "企业登记信息V2"
     listing = admin.get(f"{BASE}/entries", {"q": "企业"}).json()
     assert listing["items"][0]["pending_status_label"] == "草稿"
 
