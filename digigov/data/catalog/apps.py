@@ -18,7 +18,11 @@ class CatalogConfig(AppConfig):
         registry.register_permission("catalog.authority_review", "数据主管部门审核并发布目录", ("data_authority",))
 
         from digigov.core.api import register_router
+        from digigov.core.registry import NavItem
 
-        from . import api
+        registry.register_nav(NavItem("data.catalog", "数据资源目录", "catalog:overview", "catalog.view", "data", order=10))
+        registry.register_urls("workbench/data/catalog/", "digigov.data.catalog.urls")
+
+        from . import api, todos  # noqa: F401  registers the to-dos
 
         register_router("/data/catalog/", api.router)
