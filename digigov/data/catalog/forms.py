@@ -36,7 +36,8 @@ class EntryForm(forms.Form):
             del self.fields["department"]
             del self.fields["code"]
         else:
-            self.fields["department"].queryset = departments_for(user)
+            self.fields["department"].queryset = qs = departments_for(user)
+            self.fields["department"].initial = qs.values_list("pk", flat=True).first()  # the user's own unit (the subtree root)
 
     def entry_fields(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("department", "code")}
@@ -101,7 +102,8 @@ class ResponsibilityForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_for(user)
+        self.fields["department"].queryset = qs = departments_for(user)
+        self.fields["department"].initial = qs.values_list("pk", flat=True).first()
 
 
 class DemandForm(forms.Form):
@@ -116,7 +118,8 @@ class DemandForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requester"].queryset = departments_for(user)
+        self.fields["requester"].queryset = qs = departments_for(user)
+        self.fields["requester"].initial = qs.values_list("pk", flat=True).first()
 
 
 class ReplyForm(forms.Form):
