@@ -378,6 +378,8 @@ def _items(items: list[DataItemIn] | None) -> list[dict] | None:
 def _fields(payload: CatalogEntryFieldsIn) -> dict:
     data = payload.model_dump(exclude_unset=True, exclude={"items", "department", "code"})
     if "category" in data:
+        if data["category"] is None:
+            raise ValidationFailed("请选择资源分类", code="category_required", detail={"field": "category"})
         data["category"] = _category(data["category"]).pk
     return data
 

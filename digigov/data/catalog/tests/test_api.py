@@ -134,3 +134,15 @@ def test_reference_lists(actors, category, code_list):
     c = logged_in_client(actors["data_admin"])
     assert c.get(f"{BASE}/categories").json()[0]["kind_label"] == "主题信息资源"
     assert c.get(f"{BASE}/code-lists").json()[0]["name"] == "性别代码"
+
+
+@pytest.mark.parametrize(("patch", "code"), [({"category": None}, "category_required"), ({"name": None}, "name_required"),
+                                             ({"sharing_type": "none"}, "sharing_basis_required"),
+                                             ({"items": [{"name": "x", "field_name": "x", "data_type": "D", "length": 3}]}, "length_not_allowed")])
+def test_bad_patch_changes_nothing(actors, make_entry, patch, code):
+    e = make_entry()
+    revisions = e.revisions.count()
+    c = logged_in_client(actors["data_admin"])
+    assert_error(post(c, f"{BASE}/entries/{e.public_id}", patch, method="patch"), 422, code)
+    e.refresh_from_db()
+    assert e.name == "企业登记信息" and e.sharing_type == "conditional" and e.items.count() == 2 and e.revisions.count() == revisions
