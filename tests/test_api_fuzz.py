@@ -121,7 +121,20 @@ def world(city):
     point = network.create_access_point(admin, division=city.village_a, department=city.bureau, bandwidth_mbps=100)
     person = accounts.register_person(admin, id_number=resident_id("210602", "19800101"), name="王一", division=city.village_a)
     legal = accounts.register_legal_person(admin, uscc=uscc("210602"), name="示范科技有限公司", division=city.county_a)
+    from digigov.data.catalog import actions as catalog
+    from digigov.data.catalog.models import Category, CategoryKind
+
+    data_admin = make_user("data_admin", department=city.bureau)
+    category = Category.objects.create(code="T-FUZZ", name="市场监管", kind=CategoryKind.THEME)
+    entry = catalog.create_entry(data_admin, department=city.bureau, code="FUZZ-1", name="企业登记信息", abstract="摘要",
+                                 category=category.pk, sharing_type="unconditional",
+                                 items=[{"name": "统一社会信用代码", "field_name": "uscc", "length": 18}])
+    mount = catalog.mount_resource(data_admin, entry, kind="table", name="库表")
+    line = catalog.add_responsibility(data_admin, department=city.bureau, name="企业登记信息")
+    demand = catalog.file_demand(data_admin, requester=city.bureau, provider=city.other_bureau, title="学籍信息", purpose="核验")
     return {
+        "/api/v1/data/catalog/entries/": entry.public_id, "/api/v1/data/catalog/mounts/": mount.public_id,
+        "/api/v1/data/catalog/responsibilities/": line.public_id, "/api/v1/data/catalog/demands/": demand.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,
