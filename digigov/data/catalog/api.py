@@ -341,12 +341,14 @@ def demand_out(d: DataDemand) -> dict:
 
 
 # --- lookups ---------------------------------------------------------------------------------------
-def _department(public_id: str | None, field: str) -> Department | None:
+def _department(public_id: str | None, field: str, *, as_filter: bool = False) -> Department | None:
+    """A department named in a body (404 when missing) or in a list filter (a bad filter value: 422)."""
     if public_id is None:
         return None
     dept = Department.objects.select_related("division").filter(public_id=public_id).first()
     if dept is None:
-        raise NotFound("单位不存在", code="department_not_found", detail={"field": field})
+        error = ValidationFailed if as_filter else NotFound
+        raise error("单位不存在", code="department_not_found", detail={"field": field})
     return dept
 
 
@@ -398,7 +400,7 @@ def list_entries(request, q: str = "", department: str | None = None, category_k
         raise ValidationFailed("每页条数应在 1 到 100 之间", code="bad_limit", detail={"field": "limit"})
     if status is not None and status not in EntryStatus.values:
         raise ValidationFailed("状态无效", code="invalid_status", detail={"field": "status"})
-    dept = _department(department, "department")
+    dept = _department(department, "department", as_filter=True)
     filters = SearchFilters(department_id=dept.pk if dept else None, category_kind=category_kind, sharing_type=sharing_type,
                             open_type=open_type, level=level, status=status)
     rows, cursor = search_entries(request.auth, q, filters, after=after, limit=limit)
@@ -547,7 +549,7 @@ def _line(request, public_id: str) -> ResponsibilityItem:
 @permission("catalog.view")
 def list_responsibilities(request, department: str | None = None, catalogued: bool | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.responsibilities(request.auth).order_by("department__path", "name", "pk")
-    dept = _department(department, "department")
+    dept = _department(department, "department", as_filter=True)
     if dept:
         qs = qs.filter(department__path__startswith=dept.path)
     if catalogued is not None:
