@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, errors, paginate, permission
@@ -72,7 +71,7 @@ class CatalogReasonIn(StrictSchema):
 
 
 class CatalogMountIn(StrictSchema):
-    kind: str = Field(description="table | api（文件资源用 /mounts/file 上传）")
+    kind: str = Field(description="table | api（文件资源在工作台页面上传）")
     name: str
     endpoint: str = ""
     method: str = "GET"
@@ -514,16 +513,9 @@ def list_mounts(request, public_id: str):
 @permission("catalog.edit")
 def add_mount(request, public_id: str, payload: CatalogMountIn):
     if payload.kind == "file":
-        raise ValidationFailed("文件资源请使用 /mounts/file 上传", code="use_file_upload", detail={"field": "kind"})
+        raise ValidationFailed("文件资源请在工作台页面上传", code="use_file_upload", detail={"field": "kind"})
     m = actions.mount_resource(request.auth, _entry(request, public_id), kind=payload.kind, name=payload.name,
                                endpoint=payload.endpoint, method=payload.method)
-    return Status(201, mount_out(m))
-
-
-@router.post("/entries/{public_id}/mounts/file", response={201: CatalogMountOut}, summary="上传并挂载文件资源")
-@permission("catalog.edit")
-def add_file_mount(request, public_id: str, name: Form[str], file: File[UploadedFile]):
-    m = actions.mount_resource(request.auth, _entry(request, public_id), kind="file", name=name, upload=file)
     return Status(201, mount_out(m))
 
 

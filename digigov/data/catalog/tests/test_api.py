@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from digigov.core.testing import logged_in_client
 from digigov.data.catalog.models import CatalogEntry, DataDemand, EntryStatus, MountedResource
@@ -103,9 +102,10 @@ def test_mounts_api(city, actors, published, settings, tmp_path):
     assert r.status_code == 201 and r.json()["kind_label"] == "接口资源"
     assert_error(post(c, f"{BASE}/entries/{published.public_id}/mounts", {"kind": "api", "name": "x", "endpoint": "javascript:alert(1)"}),
                  422, "invalid_endpoint")
-    r = c.post(f"{BASE}/entries/{published.public_id}/mounts/file", {"name": "说明", "file": SimpleUploadedFile("a.csv", b"a\n1\n")})
+    r = post(c, f"{BASE}/entries/{published.public_id}/mounts", {"kind": "table", "name": "库表"})
     assert r.status_code == 201, r.content
     mid = r.json()["public_id"]
+    assert_error(post(c, f"{BASE}/entries/{published.public_id}/mounts", {"kind": "file", "name": "x"}), 422, "use_file_upload")
     assert len(c.get(f"{BASE}/entries/{published.public_id}/mounts").json()) == 2
     assert post(c, f"{BASE}/mounts/{mid}/unmount", {"reason": "过期"}).status_code == 200
     assert MountedResource.objects.active().count() == 1
