@@ -150,11 +150,23 @@ def world(city, settings, tmp_path):
     job, _ = aggregation.submit_upload(data_admin, source, SimpleUploadedFile("a.csv", content), enqueue=False)
     engine.run(job.pk)
     job.refresh_from_db()
+    from digigov.data.catalog import actions as catalog
+    from digigov.data.catalog.models import Category, CategoryKind
+
+    category = Category.objects.create(code="T-FUZZ", name="市场监管", kind=CategoryKind.THEME)
+    c_entry = catalog.create_entry(data_admin, department=city.bureau, code="FUZZ-1", name="企业登记信息", abstract="摘要",
+                                 category=category.pk, sharing_type="unconditional",
+                                 items=[{"name": "统一社会信用代码", "field_name": "uscc", "length": 18}])
+    mount = catalog.mount_resource(data_admin, c_entry, kind="table", name="库表")
+    line = catalog.add_responsibility(data_admin, department=city.bureau, name="企业登记信息")
+    demand = catalog.file_demand(data_admin, requester=city.bureau, provider=city.other_bureau, title="学籍信息", purpose="核验")
     return {
         "/api/v1/data/aggregation/sources/": source.public_id, "/api/v1/data/aggregation/jobs/": job.public_id,
         "/api/v1/data/aggregation/batches/": job.batch.public_id,
         "/api/v1/data/quality/entries/": q_entry.public_id, "/api/v1/data/quality/rules/": rule.public_id,
         "/api/v1/data/quality/runs/": run.public_id, "/api/v1/data/quality/tasks/": task.public_id,
+        "/api/v1/data/catalog/entries/": c_entry.public_id, "/api/v1/data/catalog/mounts/": mount.public_id,
+        "/api/v1/data/catalog/responsibilities/": line.public_id, "/api/v1/data/catalog/demands/": demand.public_id,
         "/api/v1/accounts/persons/": person.public_id, "/api/v1/accounts/legal-persons/": legal.public_id,
         "/api/v1/org/departments/": city.bureau.public_id, "/api/v1/kpi/": sorted(KPI_COMPUTERS)[0],
         "/api/v1/infra/cloud/pools/": pool.public_id, "/api/v1/infra/cloud/platforms/": platform.public_id,

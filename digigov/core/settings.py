@@ -313,6 +313,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # uploaded files are not part of the body limit above (Django streams them to a temporary file)
 DIGIGOV_AGGREGATION_MAX_FILE_BYTES = int(os.environ.get("DIGIGOV_AGGREGATION_MAX_FILE_BYTES", str(512 * 1024 * 1024)))
+# largest file a data admin may mount on a catalog entry (文件资源挂载); larger uploads get a 422
+DIGIGOV_CATALOG_FILE_MAX_BYTES = 20 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600

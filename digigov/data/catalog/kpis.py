@@ -66,4 +66,4 @@ def k04_rows(division: str | None = None, department: str | None = None) -> Dril
     )
 
 
-register_kpi("K04", KpiComputer(code="K04", compute=compute_k04, rows=k04_rows, source_url_name=""))
+register_kpi("K04", KpiComputer(code="K04", compute=compute_k04, rows=k04_rows, source_url_name="catalog:overview"))

@@ -137,7 +137,19 @@ class UpdateCycle(models.TextChoices):
 
 class CatalogEntry(VoidableModel):
     """One 政务信息资源 in the catalog. ``version`` counts published versions; every change is an
-    ``EntryRevision`` with a readable summary."""
+    ``EntryRevision`` with a readable summary.
+
+    Revising a published entry (变更) must not disturb its readers: the row and its ``DataItem`` rows
+    always hold the *published* version, which stays visible, searchable and mounted while the change
+    is being written and reviewed. The proposed next version lives in ``pending`` (a JSON document
+    ``{"fields": {...}, "items": [...]}`` in the same shape as ``EntryRevision.snapshot``) and runs the
+    same lifecycle through ``pending_status`` (草稿 → 部门审核中 → 数据主管部门审核中 → 退回…).
+    Publishing applies it to the row and its items (matched by ``field_name`` so the confirmed levels
+    of unchanged items are kept), raises ``version`` and clears ``pending``; withdrawing the change
+    just drops it. An entry never published has no ``pending``: its row *is* the draft and ``status``
+    carries the lifecycle. So ``status`` always describes what readers see, and "is there a change
+    under review" is ``pending_status``.
+    """
 
     code = models.CharField(_("资源代码"), max_length=64, unique=True)
     name = models.CharField(_("资源名称"), max_length=200)
@@ -159,6 +171,9 @@ class CatalogEntry(VoidableModel):
     status = models.CharField(_("状态"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     level = models.PositiveSmallIntegerField(_("数据级别"), choices=DataLevel.choices, default=DataLevel.GENERAL)
     personal = models.PositiveSmallIntegerField(_("个人信息类别"), choices=PersonalKind.choices, default=PersonalKind.NONE)
+    pending = models.JSONField(_("待发布的变更"), null=True, blank=True, editable=False,
+                               help_text=_("已发布条目的变更版本（元数据和信息项）；发布后写入条目并清空"))
+    pending_status = models.CharField(_("变更状态"), max_length=20, choices=EntryStatus.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("目录条目")
@@ -168,6 +183,7 @@ class CatalogEntry(VoidableModel):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["status", "published_on"]),
             models.Index(fields=["category"]),
+            models.Index(fields=["pending_status"]),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +191,15 @@ class CatalogEntry(VoidableModel):
 
     def rbac_scope(self):
         return self.department, self.department.division
+
+    @property
+    def review_status(self) -> str:
+        """Where the work in progress stands: the pending change's status, else the entry's own."""
+        return self.pending_status or self.status
+
+    @property
+    def review_status_label(self) -> str:
+        return EntryStatus(self.review_status).label
 
 
 class DataType(models.TextChoices):
