@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from digigov.core.rbac.models import RoleAssignment
 from digigov.core.rbac.system import system_account
+from digigov.core.context import acting_as
 from digigov.core.registry import register_demo
 from digigov.data.catalog.models import MountedResource, MountKind
 
@@ -93,14 +94,17 @@ def generate(ctx):
     moved = {"in_progress": 0, "submitted": 0, "verified": 0}
     for n, task in enumerate(open_tasks[: max(3, len(open_tasks) // 3)]):
         admin = _data_admin(task, system)
-        actions.start_task(admin, task)
-        moved["in_progress"] += 1
-        if n % 2 == 0:
-            actions.submit_task(admin, task, "已核对源系统数据并更正，申请复检")
-            moved["submitted"] += 1
-            if n == 0:
-                actions.verify_task(authority.user if authority else system, task)
-                moved["verified"] += 1
+        with acting_as(admin, channel="command"):  # each step is attributed to the person who takes it
+            actions.start_task(admin, task)
+            moved["in_progress"] += 1
+            if n % 2 == 0:
+                actions.submit_task(admin, task, "已核对源系统数据并更正，申请复检")
+                moved["submitted"] += 1
+        if n == 0:
+            verifier = authority.user if authority else system
+            with acting_as(verifier, channel="command"):
+                actions.verify_task(verifier, task)
+            moved["verified"] += 1
     runs = QualityRun.objects.count()
     ctx.rows += runs + RectificationTask.objects.count()
     ctx.describe(f"数据质量：{len(entries)} 个数据集完成检查（{len(history)} 个含 {WEEKS} 周历史），{runs} 次检查，"
