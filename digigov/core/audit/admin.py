@@ -23,14 +23,18 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     """The log belongs to no department: only an unscoped ``audit.view`` grant reads it here. Changes are
     shown field by field under their Chinese names (personal fields were masked when recorded)."""
 
-    list_display = ("seq", "at", "actor", "role", "action", "object_type", "object_id", "ip")
+    list_display = ("seq", "at", "actor", "role_display", "action", "object_type", "object_id", "ip")
     list_filter = ("channel",)
     search_fields = ("=actor", "=object_id", "=request_id", "^action")
     sortable_by = ("seq", "at")
     permission_view = "audit.view"
     ordering = ("-seq",)
-    fields = ("seq", "at", "actor", "role", "channel", "action", "object_type", "object_id", "object_repr", "before_display",
+    fields = ("seq", "at", "actor", "role_display", "channel", "action", "object_type", "object_id", "object_repr", "before_display",
               "after_display", "ip", "request_id", "prev_hash", "hash")
+
+    @admin.display(description="角色")
+    def role_display(self, obj):
+        return present.role_label(obj.role)
 
     @admin.display(description="变更前")
     def before_display(self, obj):

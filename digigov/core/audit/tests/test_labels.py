@@ -73,3 +73,17 @@ def test_unregistered_code_gets_a_chinese_placeholder_never_the_code():
 def test_every_role_has_a_chinese_label():
     for value, label in Role.choices:
         assert not str(label).isascii(), value
+
+
+def test_admin_log_names_roles_in_chinese(client, role_user):
+    """The admin's audit list showed an entry's role as its code (data_authority)."""
+    from digigov.core.audit.actions import record
+    from digigov.core.audit.models import AuditEntry
+
+    authority = role_user("data_authority")
+    authority._digigov_acting_role = "data_authority"
+    record(authority, "catalog.entry.publish", authority)
+    assert AuditEntry.objects.filter(role="data_authority").exists()
+    client.force_login(role_user("auditor"))
+    page = client.get("/admin/audit/auditentry/").content.decode()
+    assert 'field-role_display">数据主管部门<' in page and ">data_authority<" not in page
