@@ -3,12 +3,9 @@ items, made directly (the catalog's own actions belong to the catalog app)."""
 
 from __future__ import annotations
 
-import itertools
-
 from digigov.core.testing import resident_id
-from digigov.data.catalog.models import CatalogEntry, Category, CategoryKind, CodeList, CodeListValue, DataItem, EntryStatus
-
-_seq = itertools.count(1)
+from digigov.data.catalog import testing as catalog_testing
+from digigov.data.catalog.models import CatalogEntry, CategoryKind, CodeList, CodeListValue, EntryStatus
 
 ITEMS = [
     # field, name, type, length, format, code list?, required, personal
@@ -33,17 +30,12 @@ def gender_codes() -> CodeList:
 
 
 def make_entry(department, *, name: str = "困难群众补贴发放名册", status: str = EntryStatus.PUBLISHED, items=ITEMS) -> CatalogEntry:
-    n = next(_seq)
-    category, _ = Category.objects.get_or_create(code="T-MZ", defaults={"name": "民政", "kind": CategoryKind.THEME})
-    entry = CatalogEntry.objects.create(code=f"TEST-{department.code}-{n:05d}-{CatalogEntry.objects.count()}", name=name,
-                                        department=department, abstract=name, category=category, status=status)
     codes = gender_codes()
-    DataItem.objects.bulk_create([
-        DataItem(entry=entry, seq=i, field_name=f, name=label, data_type=t, length=length, format=fmt,
-                 code_list=codes if coded else None, required=req, personal=personal, is_key=f == "id_number")
-        for i, (f, label, t, length, fmt, coded, req, personal) in enumerate(items, 1)
-    ])
-    return entry
+    specs = [dict(field_name=f, name=label, data_type=t, length=length, format=fmt, code_list=codes if coded else None, required=req,
+                  personal=personal, is_key=f == "id_number")
+             for f, label, t, length, fmt, coded, req, personal in items]
+    return catalog_testing.make_entry(department, specs, name=name, status=status,
+                                      category=catalog_testing.category_for_tests("T-MZ", "民政", CategoryKind.THEME))
 
 
 def good_row(i: int) -> list[str]:
