@@ -57,11 +57,15 @@ def _max_row(table: str) -> int:
         return int(c.fetchone()[0] or 0)
 
 
-def _data_admin(task, fallback):
+def _data_admins() -> list[RoleAssignment]:
+    """Every department-scoped data admin grant, read once for all the tasks the demo moves on."""
+    return list(RoleAssignment.objects.active().filter(role="data_admin", department__isnull=False).select_related("user", "department")
+                .order_by("id"))
+
+
+def _data_admin(task, grants, fallback):
     """The department's data admin (the demo account for 营商局's subtree), else the system account."""
-    ra = (RoleAssignment.objects.active().filter(role="data_admin", department__isnull=False).select_related("user", "department")
-          .order_by("id"))
-    for a in ra:
+    for a in grants:
         if task.department.path.startswith(a.department.path):
             return a.user
     return fallback
@@ -91,9 +95,10 @@ def generate(ctx):
     open_tasks = list(RectificationTask.objects.filter(status=TaskStatus.OPEN).select_related("department", "entry").order_by("id"))
     rng.shuffle(open_tasks)
     authority = RoleAssignment.objects.active().filter(role="data_authority").select_related("user").order_by("id").first()
+    grants = _data_admins()
     moved = {"in_progress": 0, "submitted": 0, "verified": 0}
     for n, task in enumerate(open_tasks[: max(3, len(open_tasks) // 3)]):
-        admin = _data_admin(task, system)
+        admin = _data_admin(task, grants, system)
         with acting_as(admin, channel="command"):  # each step is attributed to the person who takes it
             actions.start_task(admin, task)
             moved["in_progress"] += 1
