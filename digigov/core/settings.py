@@ -169,6 +169,8 @@ INSTALLED_APPS = [
     "digigov.data.grading",
     "digigov.data.aggregation",
     "digigov.data.quality",
+    "digigov.data.linkage",
+    "digigov.data.registries",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",

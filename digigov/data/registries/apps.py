@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+VIEW_ROLES = ("dept_admin", "data_admin", "data_authority", "city_admin", "leader", "auditor", "security_officer")
+
+
+class RegistriesConfig(AppConfig):
+    name = "digigov.data.registries"
+    label = "registries"
+    verbose_name = "基础数据库"
+
+    def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
+        from digigov.core import registry
+
+        registry.register_permission("registries.view", "查询基础数据库（人口、法人、信用、电子证照索引），个人信息脱敏显示", VIEW_ROLES)
+        registry.register_permission("registries.view_clear", "说明用途后查看基础数据库中的个人信息明文（每次查看均留痕）", ("data_authority", "data_admin"))
+        registry.register_permission("registries.steward", "数据管家：处理疑似重复和属性冲突，维护权威数据源", ("data_authority",))
+        registry.register_permission("registries.build", "发起基础数据库构建（归集、比对、生成主体记录）", ("data_authority",))
+        registry.register_permission("registries.govstack", "通过 GovStack 数字登记簿接口定义登记簿并读写记录", ("data_authority", "data_admin"))
