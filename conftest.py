@@ -68,3 +68,20 @@ def pii_keys(db):
 
     api.active_key(DEFAULT_PURPOSE)
     api.active_key(BLIND_INDEX_PURPOSE, 32)
+
+
+@pytest.fixture(autouse=True)
+def _drop_dataset_tables_after_transactional_tests(request, django_db_blocker):
+    """A transactional test (live server, task consumer) commits for real; Django's flush afterwards
+    empties the model tables and resets their sequences but knows nothing of the physical dataset tables
+    (``dr_<pk>``) aggregation created. Left behind, the next test's entry with the same pk would find its
+    table already there."""
+    yield
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        stale = [t for t in connection.introspection.table_names(cursor) if t.startswith("dr_")]
+        for table in stale:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable, Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -122,6 +122,11 @@ def run(
     finally:
         bar.close()
     generated = [r for r in results if not r.skipped]
+    if generated and connection.vendor == "postgresql":
+        # bulk-loaded tables have no statistics until autovacuum gets round to them: without these the
+        # planner picks nested loops over the whole catalog for the first pages anyone opens
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     if generated:
         total_rows = sum(r.rows for r in generated)
         total_seconds = sum(r.seconds for r in generated)

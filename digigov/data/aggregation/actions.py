@@ -172,7 +172,7 @@ def _seal_url(source: Source, url: str) -> None:
 
 @transaction.atomic
 def update_source(actor, source: Source, *, sql_url: str = "", **data) -> Source:
-    source = Source.objects.select_for_update().select_related("entry").get(pk=source.pk)
+    source = Source.objects.select_for_update(of=("self",)).select_related("entry").get(pk=source.pk)
     require(actor, "aggregation.run", source)
     if source.voided_at is not None:
         raise Conflict("数据源已作废", code="source_voided")
@@ -268,7 +268,7 @@ def submit_upload(actor, source: Source, upload, *, enqueue: bool = True) -> tup
 @transaction.atomic
 def run_source(actor, source: Source, *, trigger: str = "manual", enqueue: bool = True) -> Job:
     """Queue a pull (SQL or HTTP). A pull already queued or running for the source is returned instead."""
-    source = Source.objects.select_for_update().select_related("entry").get(pk=source.pk)
+    source = Source.objects.select_for_update(of=("self",)).select_related("entry").get(pk=source.pk)
     source = _usable_source(actor, source)
     if source.kind == SourceKind.UPLOAD:
         raise ValidationFailed("文件上传类数据源请上传文件", code="upload_source", detail={"field": "source"})

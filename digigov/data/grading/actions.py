@@ -117,7 +117,7 @@ def propose_levels(actor, entry: CatalogEntry, lines: list[dict], *, reason: str
 
 
 def _lock_pending(proposal: LevelProposal) -> LevelProposal:
-    proposal = LevelProposal.objects.select_for_update().select_related("entry__department", "item").get(pk=proposal.pk)
+    proposal = LevelProposal.objects.select_for_update(of=("self",)).select_related("entry__department", "item").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.PENDING:
         raise Conflict(f"该建议已处理（{proposal.get_status_display()}），不能重复操作", code="already_decided", detail={"status": proposal.status})
     return proposal
@@ -151,7 +151,7 @@ def _revision(actor, entry: CatalogEntry, changes: list[LevelChange], opinion: s
 
 
 def _confirm_locked(actor, proposal: LevelProposal, note: str) -> list[LevelChange]:
-    entry = CatalogEntry.objects.select_for_update().select_related("department").get(pk=proposal.entry_id)
+    entry = CatalogEntry.objects.select_for_update(of=("self",)).select_related("department").get(pk=proposal.entry_id)
     _live_entry(entry)
     changes = []
     if proposal.item_id:
