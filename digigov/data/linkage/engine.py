@@ -62,8 +62,10 @@ class Settings:
     min_rows_to_train: int = 500
 
 
-def splink_settings():
-    """The Splink model (comparisons and blocking) as a SettingsCreator; the same on DuckDB and Spark."""
+def splink_settings(term_frequencies: bool = True):
+    """The Splink model (comparisons and blocking) as a SettingsCreator; the same on DuckDB and Spark.
+    ``term_frequencies``: an exact match on a common name (王芳) counts for less than on a rare one; off for
+    small inputs, where two 王芳 among three rows would make the name look worthless."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -82,7 +84,7 @@ def splink_settings():
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name"),
-            cll.ExactMatchLevel("name", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("name", term_frequency_adjustments=term_frequencies),
             cll.ExactMatchLevel("name_py").configure(label_for_charts="同音"),
             cll.CustomLevel("(name_l = former_r) OR (former_l = name_r)", label_for_charts="曾用名相同"),
             cll.JaroWinklerLevel("name_py", 0.9),
@@ -265,7 +267,7 @@ def _score(norm: list[dict], settings: Settings, figures: dict):
         sdf = db_api.register(table.to_pandas(), table_name="persons")
     else:
         sdf = db_api.register(table, table_name="persons")
-    linker = Linker(sdf, splink_settings(), log_level=logging.ERROR)
+    linker = Linker(sdf, splink_settings(len(norm) >= settings.min_rows_to_train), log_level=logging.ERROR)
     t = time.perf_counter()
     figures["trained"] = _train(linker, settings, len(norm))
     figures["seconds_training"] = round(time.perf_counter() - t, 2)
