@@ -19,7 +19,7 @@ Steps (docs/linkage.md has the why and the figures):
    born the same day (different IDs), a child carrying the mother's ID (different birth date). The
    component is thereby split at its weakest link instead of merged. A pair whose names really differ
    (not a homophone, traditional form or former name) is linked only on agreeing ID numbers: twins share
-   everything else.
+   everything else; and name plus birth date alone never link (ID, address, phone or guardian must agree).
 5. Pairs scored between ``review_threshold`` and ``match_threshold`` that did not end up together are
    ``uncertain`` (the steward's queue).
 
@@ -30,6 +30,7 @@ say how many labels the model alone agreed with (a validation of the trained mod
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Iterable, Mapping
@@ -241,6 +242,24 @@ def _names_differ_without_id(x: dict, y: dict) -> bool:
     return not (x["id17"] and x["id17"] == y["id17"])
 
 
+def _ids_agree(x: dict, y: dict) -> bool:
+    if x["id17"] and x["id17"] == y["id17"]:
+        return True
+    return bool(x["id_candidates"] and y["id_candidates"] and set(x["id_candidates"]) & set(y["id_candidates"]))
+
+
+def _only_name_and_birth_date(x: dict, y: dict) -> bool:
+    """Many 王芳 are born on the same day, and a newborn whose birth record carries the mother's ID has only its
+    name and birth date left. Name and birth date alone never link two rows: the ID numbers must agree, or the
+    address, the phone or the guardian's ID must. Otherwise the pair waits for the steward."""
+    if _ids_agree(x, y):
+        return False
+    for f in ("address", "phone", "guardian_id"):
+        if x[f] and x[f] == y[f]:
+            return False
+    return True
+
+
 def _db_api(settings: Settings):
     if settings.backend == "spark":
         from splink import SparkAPI
@@ -260,12 +279,15 @@ def _score(norm: list[dict], settings: Settings, figures: dict):
     import pyarrow as pa
     from splink import Linker, block_on
 
-    table = pa.table({"uid": pa.array(range(len(norm)), pa.int64()),
-                      **{c: pa.array([(n[c] or None) for n in norm], pa.string()) for c in NORMALISED_COLUMNS}})
     db_api = _db_api(settings)
     if settings.backend == "spark":
-        sdf = db_api.register(table.to_pandas(), table_name="persons")
+        schema = "uid long, " + ", ".join(f"{c} string" for c in NORMALISED_COLUMNS)
+        frame = settings.spark_session.createDataFrame(
+            [(i, *[(n[c] or None) for c in NORMALISED_COLUMNS]) for i, n in enumerate(norm)], schema=schema)
+        sdf = db_api.register(frame, table_name="persons")
     else:
+        table = pa.table({"uid": pa.array(range(len(norm)), pa.int64()),
+                          **{c: pa.array([(n[c] or None) for n in norm], pa.string()) for c in NORMALISED_COLUMNS}})
         sdf = db_api.register(table, table_name="persons")
     linker = Linker(sdf, splink_settings(len(norm) >= settings.min_rows_to_train), log_level=logging.ERROR)
     t = time.perf_counter()
@@ -273,11 +295,15 @@ def _score(norm: list[dict], settings: Settings, figures: dict):
     figures["seconds_training"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     pred = linker.inference.predict(threshold_match_probability=settings.review_threshold, warning_mode="never")
-    arrow = pred.as_pyarrow_table().select(["uid_l", "uid_r", "match_probability"])
+    if settings.backend == "spark":
+        d = pred.as_dict()
+        cols = (d["uid_l"], d["uid_r"], d["match_probability"])
+    else:
+        arrow = pred.as_pyarrow_table()
+        cols = tuple(arrow.column(c).to_pylist() for c in ("uid_l", "uid_r", "match_probability"))
     figures["seconds_predict"] = round(time.perf_counter() - t, 2)
     figures["m_u"] = _m_u_summary(linker)
-    return (arrow.column("uid_l").to_pylist(), arrow.column("uid_r").to_pylist(),
-            arrow.column("match_probability").to_pylist())
+    return cols
 
 
 def _train(linker, settings: Settings, rows: int) -> list[str]:
@@ -326,7 +352,19 @@ def _r(x):
 
 
 def link(sources: Mapping[str, Iterable], *, labels: Iterable = (), settings: Settings | None = None) -> LinkResult:
-    """Link the sources' rows into persons; see the module docstring."""
+    """Link the sources' rows into persons; see the module docstring. The cyclic garbage collector is paused
+    meanwhile: millions of small dicts and tuples (none of them cyclic) made it rescan the heap over and
+    over, doubling the time at a million rows."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _link(sources, labels=labels, settings=settings)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _link(sources, *, labels, settings) -> LinkResult:
     settings = settings or Settings()
     started = time.perf_counter()
     problems: list[Problem] = []
@@ -365,7 +403,7 @@ def link(sources: Mapping[str, Iterable], *, labels: Iterable = (), settings: Se
         p = prob[j]
         if p >= settings.match_threshold:
             a, b = left[j], right[j]
-            if _names_differ_without_id(norm[a], norm[b]):
+            if _names_differ_without_id(norm[a], norm[b]) or _only_name_and_birth_date(norm[a], norm[b]):
                 uf.refused += 1
                 band.append(j)
             else:

@@ -186,7 +186,11 @@ def make_population(n: int, seed: int = 0) -> list[TruthPerson]:
             sexes = [rnd.choice("MF") for _ in range(2 if twins else 1)]
             born = []
             for sex in sexes:
-                c = person(sex, birth, home, surname=father.name[0], mother_key=mother.key, father_key=father.key)
+                name = None
+                while born and (name is None or name == born[0].name):  # twins never share a name
+                    name = father.name[0] + given(sex)
+                c = person(sex, birth, home, surname=father.name[0], name=name, mother_key=mother.key,
+                           father_key=father.key)
                 if c.is_minor:
                     c.guardian_key = mother.key if rnd.random() < 0.7 else father.key
                 if rnd.random() < 0.04 and not c.is_newborn:

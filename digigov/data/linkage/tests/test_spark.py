@@ -9,7 +9,7 @@ from digigov.data.linkage import engine, evaluate, synth
 pytestmark = pytest.mark.slow
 
 
-def test_spark_backend_links_like_duckdb():
+def test_spark_backend_links_like_duckdb(tmp_path):
     pytest.importorskip("pyspark")
     from pyspark.sql import SparkSession
     from splink.internals.spark.jar_location import similarity_jar_location
@@ -19,6 +19,7 @@ def test_spark_backend_links_like_duckdb():
              .config("spark.sql.shuffle.partitions", "4")
              .config("spark.ui.enabled", "false")
              .getOrCreate())
+    spark.sparkContext.setCheckpointDir(str(tmp_path / "checkpoints"))  # Splink breaks lineage by checkpointing
     try:
         people = synth.make_population(600, seed=4)
         feeds = synth.feeds_from_people(people, seed=4)
