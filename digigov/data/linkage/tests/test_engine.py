@@ -68,3 +68,26 @@ def test_steward_labels_are_hard_constraints():
     split = engine.link({"s": rows}, labels=[(("s", "0"), ("s", "2"), False)])
     assert split.clusters[("s", "0")] != split.clusters[("s", "2")]
     assert split.figures["labels"] == 1 and split.figures["labels_model_agreed"] == 0
+
+
+def _id(first17):
+    return first17 + resident_id_check_char(first17)
+
+
+def test_name_and_birth_date_alone_never_link():
+    """Regression (1M benchmark: two newborn 赵玉 born the same day merged, one of them known only by name and
+    birth date because her birth record carried her mother's ID)."""
+    mother_a, mother_b = _id("21062419630103052"), _id("21062419951117038")
+    rows = [
+        {"row_id": "1", "name": "赵玉", "id_number": _id("21062420260711072"), "sex": "女", "birth_date": "2026-07-11",
+         "address": "宽甸县胜利路183号17-4-901", "guardian_id_number": mother_a},
+        {"row_id": "2", "name": "赵玉", "id_number": mother_b, "sex": "女", "birth_date": "2026-07-11",
+         "guardian_id_number": mother_b},
+    ]
+    result = engine.link({"weijian": rows})
+    assert result.clusters[("weijian", "1")] != result.clusters[("weijian", "2")]
+    assert [(p.a, p.b) for p in result.uncertain] == [(("weijian", "1"), ("weijian", "2"))]
+    # the same two rows with the guardian's ID in common are one child
+    rows[1]["guardian_id_number"] = rows[1]["id_number"] = mother_a
+    again = engine.link({"weijian": rows})
+    assert again.clusters[("weijian", "1")] == again.clusters[("weijian", "2")]
