@@ -84,7 +84,7 @@ def test_bad_sources_are_reported_and_the_good_ones_still_link(tmp_path, feeds):
     (tmp_path / "unknown_field.json").write_text('{"row_id": "记录号", "shoe_size": "鞋码"}', encoding="utf-8")
     (tmp_path / "no_row_id_col.json").write_text('{"row_id": "不存在的列", "name": "姓名"}', encoding="utf-8")
     (tmp_path / "missing_col.json").write_text('{"row_id": "记录号", "name": "姓名", "phone": "没有这一列"}', encoding="utf-8")
-    (tmp_path / "small.csv").write_text("记录号,姓名\nx1,张三\nx2,李四,多余\n,无标识\n", encoding="utf-8")
+    (tmp_path / "small.csv").write_text("记录号,姓名\nx1,张三\nx2,李四,多余\n,无标识\nx1,张三\n", encoding="utf-8")
     limit = max((tmp_path / "gongan.csv").stat().st_size, (tmp_path / "renshe.csv").stat().st_size) + 1
     big = tmp_path / "big.csv"
     big.write_text("记录号,姓名\n" + "r,张\n" * (limit // 4), encoding="utf-8")
@@ -107,7 +107,8 @@ def test_bad_sources_are_reported_and_the_good_ones_still_link(tmp_path, feeds):
     assert "缺少 --map nomap" in stderr
     assert "格式应为 名称=文件路径" in stderr
     assert "第3行：字段个数与表头" in stderr  # x2 has an extra field
-    assert "第4行" in stderr and "row_id" in stderr  # the row without an id
+    assert "第4行：缺少记录标识" in stderr  # the row without an id
+    assert "第5行：记录标识与前面的行重复" in stderr
     rows = read_out(out_csv)[1:]
     assert {s for s, _, _ in rows} == {"gongan", "renshe", "w"}
     assert [r for s, r, _ in rows if s == "w"] == ["x1"]

@@ -240,12 +240,13 @@ class Command(BaseCommand):
             if len(by_kind[(p.source, p.code)]) >= REPORT_LINES_PER_KIND:
                 continue
             path = sources.get(p.source, p.source)
-            line = lines_of.get(p.source, {}).get(p.row_id) if p.row_id else None
-            if line is None and p.row_id is None:
-                # the engine numbers rows from 1 in the order given; map back to the file's line
-                m = re.match(r"第(\d+)行", p.message)
-                if m and int(m[1]) - 1 < len(line_by_position.get(p.source, [])):
-                    line = line_by_position[p.source][int(m[1]) - 1]
+            line = None
+            # the engine numbers rows from 1 in the order given; map back to the file's line
+            m = re.match(r"第(\d+)行", p.message)
+            if m and int(m[1]) - 1 < len(line_by_position.get(p.source, [])):
+                line = line_by_position[p.source][int(m[1]) - 1]
+            elif p.row_id:
+                line = lines_of.get(p.source, {}).get(p.row_id)
             message = re.sub(r"^第\d+行(的)?", "", p.message) if (line is not None) else p.message
             where = f"第{line}行" if line is not None else ""
             by_kind[(p.source, p.code)].append(f"文件 {path} {where}：{message.lstrip('，')}")
