@@ -12,7 +12,7 @@ are GB 11643 valid and unique (division + birth date + sequence whose parity is 
 The feeds (``feeds_from_people``) are what 公安 户籍, 人社 参保, 民政 婚姻/低保 and 卫健 出生/健康档案
 would deliver: each covers a realistic subset, and every field is a raw string with the noise issue 9
 lists (old 15-digit IDs, wrong or transposed check digits, missing IDs, a newborn carrying the
-guardian's ID, seven date formats, six sex codes, full-width digits and spaces, addresses with or without
+guardian's ID, seven date formats, 男/女/1/2/M/F (and 男性/女性), full-width digits and spaces, addresses with or without
 省/市 and in 2-3-502 form, a married woman's old address, middle-dot variants, traditional characters,
 homophone typos, former names, within-source duplicates). Deterministic per seed; pure ``random`` with
 precomputed tables so a million rows take seconds, not minutes.
