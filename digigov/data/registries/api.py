@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import StrictSchema, errors, permission
@@ -304,7 +304,7 @@ def create_credit(request, payload: CreditIn):
     data = payload.model_dump()
     data["department"] = _department(data["department"], "department")
     c = credit_actions.record_credit(request.auth, **data)
-    return 201, credit_out(credit_rows([c])[0])
+    return Status(201, credit_out(credit_rows([c])[0]))
 
 
 @router.post("/credit/{public_id}/void", response=CreditOut, summary="作废信用信息（须说明原因）")
@@ -330,4 +330,4 @@ def index_licence(request, payload: LicenceIn):
     data = payload.model_dump()
     data["issuer"] = _department(data["issuer"], "issuer")
     row, created = licence_actions.index_licence(request.auth, **data)
-    return (201 if created else 200), licence_out(row)
+    return Status(201 if created else 200, licence_out(row))
