@@ -31,7 +31,7 @@ router = Router(tags=["data.registries 基础数据库"])
 
 
 # --- schemas -----------------------------------------------------------------------------------------
-class PersonOut(Schema):
+class RegistryPersonOut(Schema):
     public_id: str
     name: str = Field(description="姓名（脱敏）")
     id_number: str = Field(description="公民身份号码（脱敏）")
@@ -43,7 +43,7 @@ class PersonOut(Schema):
     conflict_count: int
 
 
-class EnterpriseOut(Schema):
+class RegistryEnterpriseOut(Schema):
     public_id: str
     name: str
     uscc: str
@@ -55,23 +55,23 @@ class EnterpriseOut(Schema):
     conflict_count: int
 
 
-class SeenValueOut(Schema):
+class RegistrySeenValueOut(Schema):
     value: str
     department: str
     authoritative: bool
 
 
-class AttributeOut(Schema):
+class RegistryAttributeOut(Schema):
     code: str
     label: str
     value: str = Field(description="当前值（主体记录采用的取值）；个人信息未说明用途时脱敏")
     department: str = Field(description="当前值的来源部门")
     authoritative: bool = Field(description="当前值是否来自该属性的权威来源部门")
     personal: bool
-    conflicts: list[SeenValueOut] = Field(description="其他来源给出的不同取值")
+    conflicts: list[RegistrySeenValueOut] = Field(description="其他来源给出的不同取值")
 
 
-class SourceValueOut(Schema):
+class RegistrySourceValueOut(Schema):
     attribute: str
     label: str
     value: str
@@ -85,13 +85,13 @@ class SourceValueOut(Schema):
     superseded_at: datetime | None
 
 
-class PersonDetailOut(PersonOut):
+class RegistryPersonDetailOut(RegistryPersonOut):
     clear: bool = Field(description="个人信息是否为明文（已说明用途并记入审计日志）")
-    attributes: list[AttributeOut]
-    sources: list[SourceValueOut]
+    attributes: list[RegistryAttributeOut]
+    sources: list[RegistrySourceValueOut]
 
 
-class CreditOut(Schema):
+class RegistryCreditOut(Schema):
     public_id: str
     subject_kind: str = Field(description="person | enterprise")
     subject_code: str = Field(description="统一社会信用代码；自然人身份号码脱敏")
@@ -108,7 +108,7 @@ class CreditOut(Schema):
     voided: bool
 
 
-class LicenceOut(Schema):
+class RegistryLicenceOut(Schema):
     public_id: str
     holder_kind: str = Field(description="person | enterprise")
     holder_code: str = Field(description="持证主体代码；自然人身份号码脱敏")
@@ -125,35 +125,35 @@ class LicenceOut(Schema):
     demo: bool = Field(description="演示数据")
 
 
-class EnterpriseDetailOut(EnterpriseOut):
+class RegistryEnterpriseDetailOut(RegistryEnterpriseOut):
     clear: bool = Field(description="个人信息（法定代表人）是否为明文")
-    attributes: list[AttributeOut]
-    sources: list[SourceValueOut]
-    credit: list[CreditOut]
-    licences: list[LicenceOut]
+    attributes: list[RegistryAttributeOut]
+    sources: list[RegistrySourceValueOut]
+    credit: list[RegistryCreditOut]
+    licences: list[RegistryLicenceOut]
 
 
-class PersonPage(Schema):
-    items: list[PersonOut]
+class RegistryPersonPage(Schema):
+    items: list[RegistryPersonOut]
     next_cursor: str | None = Field(description="下一页的 after 参数；没有下一页为 null")
 
 
-class EnterprisePage(Schema):
-    items: list[EnterpriseOut]
+class RegistryEnterprisePage(Schema):
+    items: list[RegistryEnterpriseOut]
     next_cursor: str | None = Field(description="下一页的 after 参数；没有下一页为 null")
 
 
-class CreditPage(Schema):
-    items: list[CreditOut]
+class RegistryCreditPage(Schema):
+    items: list[RegistryCreditOut]
     next_cursor: str | None = Field(description="下一页的 after 参数；没有下一页为 null")
 
 
-class LicencePage(Schema):
-    items: list[LicenceOut]
+class RegistryLicencePage(Schema):
+    items: list[RegistryLicenceOut]
     next_cursor: str | None = Field(description="下一页的 after 参数；没有下一页为 null")
 
 
-class CreditIn(StrictSchema):
+class RegistryCreditIn(StrictSchema):
     department: str = Field(description="认定部门 public_id")
     subject_kind: str = Field(description="person | enterprise")
     subject_code: str
@@ -165,11 +165,11 @@ class CreditIn(StrictSchema):
     valid_until: date | None = None
 
 
-class VoidIn(StrictSchema):
+class RegistryVoidIn(StrictSchema):
     reason: str
 
 
-class LicenceIn(StrictSchema):
+class RegistryLicenceIn(StrictSchema):
     issuer: str = Field(description="发证部门 public_id")
     holder_kind: str = Field(description="person | enterprise")
     holder_code: str
@@ -243,7 +243,7 @@ def _clear_view(request, subject, registry: str, clear: bool, purpose: str | Non
 
 
 # --- persons --------------------------------------------------------------------------------------
-@router.get("/persons", response=PersonPage, summary="检索人口基础库（身份号码或姓名精确匹配，游标分页）")
+@router.get("/persons", response=RegistryPersonPage, summary="检索人口基础库（身份号码或姓名精确匹配，游标分页）")
 @permission("registries.view")
 def list_persons(request, q: str = "", id_number: str = "", name: str = "", division: str = "", has_conflicts: bool = False,
                  after: str | None = None, limit: int = selectors.DEFAULT_LIMIT):
@@ -252,7 +252,7 @@ def list_persons(request, q: str = "", id_number: str = "", name: str = "", divi
     return {"items": [person_out(p) for p in rows], "next_cursor": cursor}
 
 
-@router.get("/persons/{public_id}", response=PersonDetailOut, summary="人口基础库记录：属性、来源与冲突（说明用途可查看明文）")
+@router.get("/persons/{public_id}", response=RegistryPersonDetailOut, summary="人口基础库记录：属性、来源与冲突（说明用途可查看明文）")
 @permission("registries.view")
 def get_person(request, public_id: str, clear: bool = False, purpose: str | None = None, purpose_note: str | None = None,
                x_purpose: str | None = Header(None, alias="X-Purpose", description="用途代码，同 purpose 参数")):
@@ -262,7 +262,7 @@ def get_person(request, public_id: str, clear: bool = False, purpose: str | None
 
 
 # --- enterprises -----------------------------------------------------------------------------------
-@router.get("/enterprises", response=EnterprisePage, summary="检索法人基础库（统一社会信用代码或名称，游标分页）")
+@router.get("/enterprises", response=RegistryEnterprisePage, summary="检索法人基础库（统一社会信用代码或名称，游标分页）")
 @permission("registries.view")
 def list_enterprises(request, q: str = "", division: str = "", has_conflicts: bool = False, after: str | None = None,
                      limit: int = selectors.DEFAULT_LIMIT):
@@ -270,7 +270,7 @@ def list_enterprises(request, q: str = "", division: str = "", has_conflicts: bo
     return {"items": [enterprise_out(e) for e in rows], "next_cursor": cursor}
 
 
-@router.get("/enterprises/{public_id}", response=EnterpriseDetailOut, summary="法人基础库记录：属性、来源、信用信息与电子证照")
+@router.get("/enterprises/{public_id}", response=RegistryEnterpriseDetailOut, summary="法人基础库记录：属性、来源、信用信息与电子证照")
 @permission("registries.view")
 def get_enterprise(request, public_id: str, clear: bool = False, purpose: str | None = None, purpose_note: str | None = None,
                    x_purpose: str | None = Header(None, alias="X-Purpose", description="用途代码，同 purpose 参数")):
@@ -282,7 +282,7 @@ def get_enterprise(request, public_id: str, clear: bool = False, purpose: str | 
 
 
 # --- credit ----------------------------------------------------------------------------------------
-@router.get("/credit", response=CreditPage, summary="检索信用信息（主体代码或名称、类别，游标分页）")
+@router.get("/credit", response=RegistryCreditPage, summary="检索信用信息（主体代码或名称、类别，游标分页）")
 @permission("registries.view")
 def list_credit(request, q: str = "", kind: str = "", subject_kind: str = "", after: str | None = None,
                 limit: int = selectors.DEFAULT_LIMIT):
@@ -297,25 +297,25 @@ def _department(public_id: str, field: str) -> Department:
     return d
 
 
-@router.post("/credit", response={201: CreditOut}, summary="录入信用信息（校验主体代码校验位）")
+@router.post("/credit", response={201: RegistryCreditOut}, summary="录入信用信息（校验主体代码校验位）")
 @permission("registries.credit_record")
 @errors(404, without=(409,))
-def create_credit(request, payload: CreditIn):
+def create_credit(request, payload: RegistryCreditIn):
     data = payload.model_dump()
     data["department"] = _department(data["department"], "department")
     c = credit_actions.record_credit(request.auth, **data)
     return Status(201, credit_out(credit_rows([c])[0]))
 
 
-@router.post("/credit/{public_id}/void", response=CreditOut, summary="作废信用信息（须说明原因）")
+@router.post("/credit/{public_id}/void", response=RegistryCreditOut, summary="作废信用信息（须说明原因）")
 @permission("registries.credit_record")
-def void_credit(request, public_id: str, payload: VoidIn):
+def void_credit(request, public_id: str, payload: RegistryVoidIn):
     c = credit_actions.void_credit(request.auth, selectors.credit_for(request.auth, public_id), payload.reason)
     return credit_out(credit_rows([c])[0])
 
 
 # --- e-licence index -------------------------------------------------------------------------------
-@router.get("/licences", response=LicencePage, summary="检索电子证照目录索引（持证主体代码或名称，游标分页）")
+@router.get("/licences", response=RegistryLicencePage, summary="检索电子证照目录索引（持证主体代码或名称，游标分页）")
 @permission("registries.view")
 def list_licences(request, holder: str = "", status: str = "", after: str | None = None,
                   limit: int = selectors.DEFAULT_LIMIT):
@@ -323,10 +323,10 @@ def list_licences(request, holder: str = "", status: str = "", after: str | None
     return {"items": [licence_out(r) for r in rows], "next_cursor": cursor}
 
 
-@router.post("/licences", response={200: LicenceOut, 201: LicenceOut}, summary="登记电子证照目录索引（同类型同编号再次登记即更新，可安全重试）")
+@router.post("/licences", response={200: RegistryLicenceOut, 201: RegistryLicenceOut}, summary="登记电子证照目录索引（同类型同编号再次登记即更新，可安全重试）")
 @permission("registries.licence_index")
 @errors(404, without=(409,))
-def index_licence(request, payload: LicenceIn):
+def index_licence(request, payload: RegistryLicenceIn):
     data = payload.model_dump()
     data["issuer"] = _department(data["issuer"], "issuer")
     row, created = licence_actions.index_licence(request.auth, **data)
