@@ -52,7 +52,9 @@ def _authoritative(registry: str):
 def _fold(tally: bd.Tally, rows, side: str) -> None:
     target = tally.num if side == "num" else tally.den
     for code, n in rows:
-        target[bd.county_key(code or "")] += n
+        key = bd.county_key(code or "")
+        target[key] += n
+        tally.den[key] += 0  # a county with golden records but no residents still gets its (empty) part
 
 
 def coverage(registry: str) -> KpiResult:

@@ -280,8 +280,8 @@ def governance(request):
             link=lambda p: f"{ents_url}?{urlencode({'division': p.key.ljust(12, '0')})}")
     chart_opts["chart-conflicts"] = {
         "title": {"text": _("属性冲突（按属性）"), "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "right": 10},
-        "grid": {"left": 50, "right": 20, "bottom": 80},
+        "tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 100},
         "xAxis": {"type": "category", "data": [f"{c.registry_label[:2]}·{c.label}" for c in conflicts], "axisLabel": {"rotate": 40, "interval": 0}},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"name": _("待处理"), "type": "bar", "stack": "t", "itemStyle": {"color": charts.RED}, "data": [c.open for c in conflicts]},
@@ -290,8 +290,8 @@ def governance(request):
     colors = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828")
     chart_opts["chart-backlog"] = {
         "title": {"text": _("数据管家待办（按类型、时长）"), "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "axis"}, "legend": {"top": 24},
-        "grid": {"left": 50, "right": 20, "top": 70, "bottom": 40},
+        "tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 50, "bottom": 60},
         "xAxis": {"type": "category", "data": [b.label for b in backlog]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [{"name": kpis.AGE_LABELS[key], "type": "bar", "stack": "age", "itemStyle": {"color": colors[i]},
