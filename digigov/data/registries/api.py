@@ -24,7 +24,6 @@ from . import selectors
 from .actions import credit as credit_actions
 from .actions import licence as licence_actions
 from .models import EnterpriseRecord, PersonRecord, RegistryKind, SubjectKind
-from .views import credit_rows
 
 router = Router(tags=["data.registries 基础数据库"])
 
@@ -277,7 +276,7 @@ def get_enterprise(request, public_id: str, clear: bool = False, purpose: str | 
     ent = selectors.enterprise_for(request.auth, public_id)
     view = _clear_view(request, ent, RegistryKind.ENTERPRISE, clear, purpose, x_purpose, purpose_note)
     return {**enterprise_out(ent), **_view_out(view),
-            "credit": [credit_out(r) for r in credit_rows(selectors.enterprise_credit(ent)[:50])],
+            "credit": [credit_out(r) for r in selectors.credit_rows(selectors.enterprise_credit(ent)[:50])],
             "licences": [licence_out(r) for r in selectors.enterprise_licences(ent)[:50]]}
 
 
@@ -287,7 +286,7 @@ def get_enterprise(request, public_id: str, clear: bool = False, purpose: str | 
 def list_credit(request, q: str = "", kind: str = "", subject_kind: str = "", after: str | None = None,
                 limit: int = selectors.DEFAULT_LIMIT):
     rows, cursor = selectors.search_credit(request.auth, q, kind=kind, subject_kind=subject_kind, after=after, limit=limit)
-    return {"items": [credit_out(r) for r in credit_rows(rows)], "next_cursor": cursor}
+    return {"items": [credit_out(r) for r in selectors.credit_rows(rows)], "next_cursor": cursor}
 
 
 def _department(public_id: str, field: str) -> Department:
@@ -304,14 +303,14 @@ def create_credit(request, payload: RegistryCreditIn):
     data = payload.model_dump()
     data["department"] = _department(data["department"], "department")
     c = credit_actions.record_credit(request.auth, **data)
-    return Status(201, credit_out(credit_rows([c])[0]))
+    return Status(201, credit_out(selectors.credit_rows([c])[0]))
 
 
 @router.post("/credit/{public_id}/void", response=RegistryCreditOut, summary="作废信用信息（须说明原因）")
 @permission("registries.credit_record")
 def void_credit(request, public_id: str, payload: RegistryVoidIn):
     c = credit_actions.void_credit(request.auth, selectors.credit_for(request.auth, public_id), payload.reason)
-    return credit_out(credit_rows([c])[0])
+    return credit_out(selectors.credit_rows([c])[0])
 
 
 # --- e-licence index -------------------------------------------------------------------------------

@@ -277,6 +277,17 @@ def search_licences(user, holder: str = "", *, status: str = "", after=None, lim
     return _keyset(qs, after, limit, desc=True)
 
 
+def credit_rows(rows):
+    """(record, shown code, shown name): natural persons' codes and names masked, enterprises' as they are."""
+    out = []
+    for c in rows:
+        if c.subject_kind == SubjectKind.PERSON:
+            out.append((c, pp.mask("person", "id_number", c.subject_code), pp.mask("person", "name", c.subject_name)))
+        else:
+            out.append((c, c.subject_code, c.subject_name))
+    return out
+
+
 def enterprise_credit(enterprise: EnterpriseRecord) -> QuerySet:
     """An enterprise's credit facts: linked by the builder, or by USCC for facts recorded before it existed."""
     qs = CreditRecord.objects.filter(Q(enterprise=enterprise) | blind(CreditRecord, "subject_code", enterprise.uscc)) \

@@ -176,17 +176,6 @@ def enterprise_reveal(request, public_id):
 
 
 # --- 信用 ------------------------------------------------------------------------------------------
-def credit_rows(rows):
-    """(record, shown code, shown name): natural persons' codes and names masked."""
-    out = []
-    for c in rows:
-        if c.subject_kind == SubjectKind.PERSON:
-            out.append((c, pp.mask("person", "id_number", c.subject_code), pp.mask("person", "name", c.subject_name)))
-        else:
-            out.append((c, c.subject_code, c.subject_name))
-    return out
-
-
 @requires("registries.view")
 def credit(request):
     g = request.GET
@@ -196,7 +185,7 @@ def credit(request):
 
     def run():
         rows, cursor = selectors.search_credit(request.user, q, kind=kind, subject_kind=subject_kind, after=g.get("after"))
-        return credit_rows(rows), cursor
+        return selectors.credit_rows(rows), cursor
 
     return _list(request, "registries/credit.html", ctx, run)
 
