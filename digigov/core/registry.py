@@ -45,6 +45,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
         ("data.themes", "主题库与专题库"),
         ("data.governance", "数据治理与质量"),
         ("data.linkage", "一数一源"),
+        ("data.registries_governance", "基础库治理（覆盖率、冲突、数据管家待办）"),
         ("data.sharing", "共享交换与供需对接"),
         ("data.gateway", "接口网关"),
         ("data.open", "公共数据开放平台"),

@@ -8,4 +8,7 @@ register_audit_events({
     "registries.build": "构建基础数据库",
     "registries.read_clear": "查看基础库个人信息明文",
     "registries.task.decide": "处理数据管家任务",
+    "registries.credit.record": "录入信用信息",
+    "registries.credit.void": "作废信用信息",
+    "registries.licence.index": "登记电子证照目录索引",
 })

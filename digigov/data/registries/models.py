@@ -344,6 +344,12 @@ class CreditRecord(PublicModel):
     decided_on = models.DateField(_("决定日期"))
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # recorded through actions.credit: who entered the fact; a wrong fact is voided with a reason, never deleted
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人"))
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("作废人"))
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     objects = GoldenQuerySet.as_manager()
 
@@ -377,6 +383,7 @@ class LicenceIndex(PublicModel):
     status = models.CharField(_("状态"), max_length=8, choices=LicenceStatus.choices, default=LicenceStatus.VALID)
     source_ref = models.CharField(_("证照库引用"), max_length=64, blank=True)  # the e-licence's public id once that app exists
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)  # rows the demo city made up, until the e-licence app indexes real ones
 
     objects = GoldenQuerySet.as_manager()
 
