@@ -160,7 +160,12 @@ def world(city, settings, tmp_path):
     mount = catalog.mount_resource(data_admin, c_entry, kind="table", name="库表")
     line = catalog.add_responsibility(data_admin, department=city.bureau, name="企业登记信息")
     demand = catalog.file_demand(data_admin, requester=city.bureau, provider=city.other_bureau, title="学籍信息", purpose="核验")
+    from digigov.data.registries.testing import sample as registries_sample
+
+    reg = registries_sample(city)
     return {
+        "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
+        "/api/v1/data/registries/credit/": reg.credit.public_id,
         "/api/v1/data/aggregation/sources/": source.public_id, "/api/v1/data/aggregation/jobs/": job.public_id,
         "/api/v1/data/aggregation/batches/": job.batch.public_id,
         "/api/v1/data/quality/entries/": q_entry.public_id, "/api/v1/data/quality/rules/": rule.public_id,

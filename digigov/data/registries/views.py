@@ -185,7 +185,9 @@ def credit(request):
 
     def run():
         rows, cursor = selectors.search_credit(request.user, q, kind=kind, subject_kind=subject_kind, after=g.get("after"))
-        return selectors.credit_rows(rows), cursor
+        # a void form only on the rows the user's department decided (another department's would answer 403)
+        voidable = (lambda c: can(request.user, credit_actions.PERM, c.department)) if ctx["can_record"] else (lambda c: False)
+        return [(c, code, name, voidable(c)) for c, code, name in selectors.credit_rows(rows)], cursor
 
     return _list(request, "registries/credit.html", ctx, run)
 

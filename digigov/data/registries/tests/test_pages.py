@@ -191,3 +191,18 @@ def test_governance_page_renders_figures_and_charts(reg, authority):
     for chart in ("chart-conflicts", "chart-backlog"):
         assert f'data-chart="{chart}"' in html and f'id="{chart}"' in html
     assert "住址" in html and "疑似同一人" in html
+
+
+def test_void_control_only_on_rows_of_the_users_department(reg, city):
+    other = rt.make_credit(reg.enterprise, reg.hrss, kind="punish", title="拖欠工资")
+    c = logged_in_client(make_user("data_admin", department=reg.samr))
+    html = c.get(f"{BASE}/credit/").content.decode()
+    assert f"/credit/{reg.credit.public_id}/void/" in html and f"/credit/{other.public_id}/void/" not in html
+    resp = c.post(f"{BASE}/credit/{reg.credit.public_id}/void/", {"reason": "重复录入"})
+    assert resp.status_code == 302
+    reg.credit.refresh_from_db()
+    assert reg.credit.voided_at is not None and reg.credit.void_reason == "重复录入"
+    assert "销售不合格食品" not in c.get(f"{BASE}/credit/").content.decode()
+    # a leader may search but sees no void control and no record button
+    html = logged_in_client(make_user("leader")).get(f"{BASE}/credit/").content.decode()
+    assert "/void/" not in html and "录入信用信息</a>" not in html
