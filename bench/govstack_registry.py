@@ -29,6 +29,13 @@ def main() -> int:
         return run(args)
 
 
+def _flush(db, batch, contents, Record, RecordValue, selectors) -> None:
+    Record.objects.bulk_create(batch)  # SQLite and PostgreSQL return the new ids
+    RecordValue.objects.bulk_create([RecordValue(database=db, record=rec, field=f, digest=d)
+                                     for rec, content in zip(batch, contents) for f, d in selectors.value_rows(db, content)],
+                                    batch_size=5000)
+
+
 def run(args) -> int:
     import time
 
@@ -44,13 +51,13 @@ def run(args) -> int:
     from digigov.core.rbac.models import RoleAssignment
     from digigov.core.testing import make_user
     from digigov.data.dregistries import actions, demo, selectors
-    from digigov.data.dregistries.models import Record
+    from digigov.data.dregistries.models import Record, RecordValue
 
     authority = make_user("data_authority")
     with acting_as(authority):
         db, _ = actions.modify_database(authority, code="elderly-care", schema=demo.SCHEMA)
     started = time.perf_counter()
-    batch = []
+    batch, contents = [], []
     for i in range(args.n):
         content = {"ID": f"EC{i:07d}", "name": f"示范养老院{i}", "kind": ("公办", "公建民营", "民办")[i % 3], "beds": i % 500,
                    "district": demo.DISTRICTS[i % 6], "director": f"王{i}", "directorPhone": f"139{i:08d}"}
@@ -60,10 +67,11 @@ def run(args) -> int:
                             personal=json.dumps(personal, ensure_ascii=False),
                             blinds={k: selectors.blind_hex(k, v) for k, v in personal.items()},
                             search_text="\n".join(str(v).lower() for k, v in content.items() if k not in personal)))
+        contents.append(content)
         if len(batch) == 5000:
-            Record.objects.bulk_create(batch)
-            batch = []
-    Record.objects.bulk_create(batch)
+            _flush(db, batch, contents, Record, RecordValue, selectors)
+            batch, contents = [], []
+    _flush(db, batch, contents, Record, RecordValue, selectors)
     print(f"登记簿记录 {Record.objects.count():,} 条，写入用时 {time.perf_counter() - started:.1f} 秒")
 
     service = make_user(None, kind="service", password=None)

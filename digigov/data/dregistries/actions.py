@@ -19,8 +19,8 @@ from digigov.core.rbac.checks import require
 from digigov.core.rbac.models import RoleAssignment
 
 from . import schema as schemas
-from .models import Database, Record
-from .selectors import CODE_RE, VERSION_RE, blind_hex, full_content
+from .models import Database, Record, RecordValue
+from .selectors import CODE_RE, VERSION_RE, blind_hex, full_content, value_rows
 
 PERM = "registries.govstack"
 MAX_BATCH = 1000  # records one updateEntries call may change (each gets its own audit entry)
@@ -162,12 +162,16 @@ def _next_id(db: Database) -> str:
     return candidate
 
 
-def _save(rec: Record) -> None:
+def _save(rec: Record, db: Database, content: dict) -> None:
+    """Save the record and its value index (``RecordValue``) together."""
     try:
         with transaction.atomic():
             rec.save()
     except IntegrityError:
         raise Conflict("记录编号已存在", code="duplicate_id", detail={"ID": rec.record_id}) from None
+    RecordValue.objects.filter(record=rec).delete()
+    RecordValue.objects.bulk_create([RecordValue(database_id=rec.database_id, record=rec, field=f, digest=d)
+                                     for f, d in value_rows(db, content)])
 
 
 @transaction.atomic
@@ -185,7 +189,7 @@ def create_record(actor, db: Database, content) -> Record:
     record_id, clear, personal, blinds, text = _split(db, content)
     rec = Record(database=db, content=clear, personal=personal, blinds=blinds, search_text=text)
     rec.record_id = record_id or str(rec.uuid)
-    _save(rec)
+    _save(rec, db, content)
     audit(actor, "dregistries.record.create", rec, object_repr=f"{db.code}/{rec.record_id}", after=_audit_view(db, content))
     return rec
 
@@ -197,7 +201,7 @@ def _update(actor, db: Database, rec: Record, write: dict) -> Record:
     rec.record_id = record_id or rec.record_id
     rec.content, rec.personal, rec.blinds, rec.search_text = clear, personal, blinds, text
     rec.version += 1
-    _save(rec)
+    _save(rec, db, merged)
     changed_before = {k: before.get(k) for k in merged if before.get(k) != merged.get(k)}
     changed_after = {k: merged.get(k) for k in changed_before}
     audit(actor, "dregistries.record.update", rec, object_repr=f"{db.code}/{rec.record_id}",

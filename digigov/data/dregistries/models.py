@@ -11,6 +11,10 @@
   (``"personal": true`` on the property) are sealed together in ``personal`` with ``digigov.core.pii``,
   with one blind index per field in ``blinds`` so exact-match queries work without unsealing.
   ``search_text`` holds the clear string values only, for the list endpoint's free-text ``search``.
+* ``RecordValue`` — one row per scalar field of a record: a digest of its value (SHA-256 of the canonical
+  JSON for clear fields, the blind index for personal ones), indexed by (registry, field, digest). Every
+  equality query (``read``, ``exists``, ``update*``, ``filter``/``query.<field>``) is an index lookup here
+  instead of a scan of the JSON column (1.4 s → milliseconds at 200 000 records, see bench/govstack_registry.py).
 """
 
 from __future__ import annotations
@@ -94,3 +98,15 @@ class Record(models.Model):
 
     def rbac_scope(self):
         return self.database.department, None
+
+
+class RecordValue(models.Model):
+    database = models.ForeignKey(Database, on_delete=models.CASCADE, related_name="+", verbose_name=_("登记簿"))
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="values", verbose_name=_("记录"))
+    field = models.CharField(_("字段"), max_length=64)
+    digest = models.CharField(_("取值摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("登记簿记录索引")
+        verbose_name_plural = _("登记簿记录索引")
+        indexes = [models.Index(fields=["database", "field", "digest"], name="dregistries_value_lookup")]

@@ -3,6 +3,7 @@ turning a GovStack query object into a queryset, and a record into the content a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from digigov.core.pii import blind_digest
 from digigov.core.rbac.checks import can
 
 from . import base, schema as schemas
-from .models import Database, Record
+from .models import Database, Record, RecordValue
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$")
@@ -61,6 +62,25 @@ def blind_hex(field_name: str, value) -> str:
     return digest.hex() if digest else ""
 
 
+def canonical(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON does not tell 5 from 5.0
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def value_digest(db: Database, field_name: str, value) -> str:
+    """What ``RecordValue.digest`` holds for ``value`` of ``field_name``: the blind index of a personal field,
+    else the SHA-256 of the value's canonical JSON (so "5" and 5 stay different, as in JSON)."""
+    if field_name in db.personal_fields:
+        return blind_hex(field_name, value)
+    return hashlib.sha256(canonical(value).encode()).hexdigest()
+
+
+def value_rows(db: Database, content: dict) -> list[tuple[str, str]]:
+    return [(k, value_digest(db, k, v)) for k, v in content.items()
+            if v is not None and isinstance(v, SCALARS) and k in db.schema.get("properties", {})]
+
+
 def _check_fields(db: Database, content: dict, where: str) -> None:
     props = db.schema.get("properties", {})
     unknown = [k for k in content if k not in props]
@@ -91,10 +111,12 @@ def matching(db: Database, content: dict, where: str = "查询条件"):
     for i, (k, v) in enumerate(content.items()):
         if k == db.id_field and v is not None:
             qs = qs.filter(record_id=str(v))
+        elif v is not None:  # an index lookup in RecordValue
+            qs = qs.filter(id__in=RecordValue.objects.filter(database=db, field=k, digest=value_digest(db, k, v)).values("record_id"))
         elif k in db.personal_fields:
-            qs = qs.alias(**{f"_b{i}": KeyTransform(k, "blinds")}).filter(**{f"_b{i}": blind_hex(k, v)})
+            qs = qs.alias(**{f"_b{i}": KeyTransform(k, "blinds")}).filter(**{f"_b{i}__isnull": True})
         else:
-            qs = qs.alias(**{f"_c{i}": KeyTransform(k, "content")}).filter(**{f"_c{i}": v})
+            qs = qs.alias(**{f"_c{i}": KeyTransform(k, "content")}).filter(**{f"_c{i}": None})
     return qs
 
 

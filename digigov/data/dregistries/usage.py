@@ -13,7 +13,6 @@ natural person has that ID number — e.g. through an OAuth token of the citizen
 from __future__ import annotations
 
 from django.db.models import Q
-from django.db.models.fields.json import KeyTransform
 
 from digigov.core.audit.models import AuditEntry
 from digigov.core.errors import Forbidden, NotFound
@@ -21,7 +20,7 @@ from digigov.core.pii import blind, normalize
 from digigov.core.rbac.checks import can
 from digigov.core.rbac.models import RoleAssignment
 
-from .models import BaseKind, Database, Record
+from .models import BaseKind, Database, Record, RecordValue
 from .selectors import blind_hex, databases
 
 READ_ACTIONS = ("dregistries.record.read_clear", "registries.read_clear", "pii.read")
@@ -47,11 +46,9 @@ def _targets(dbs, user_id: str) -> tuple[list[tuple[str, str, str]], list]:
                 out.append(("registries.enterpriserecord", e.public_id, e.public_id))
         else:
             q = Q(record_id=user_id)
-            qs = Record.objects.filter(database=db)
-            for i, f in enumerate(db.personal_fields):
-                qs = qs.alias(**{f"_b{i}": KeyTransform(f, "blinds")})
-                q |= Q(**{f"_b{i}": blind_hex(f, user_id)})
-            for rec in qs.filter(q).only("id", "record_id")[:20]:
+            for f in db.personal_fields:
+                q |= Q(id__in=RecordValue.objects.filter(database=db, field=f, digest=blind_hex(f, user_id)).values("record_id"))
+            for rec in Record.objects.filter(q, database=db).only("id", "record_id")[:20]:
                 out.append(("dregistries.record", str(rec.pk), rec.record_id))
     return out
 

@@ -203,3 +203,20 @@ def test_schema_change_that_existing_records_break_is_refused(authority, conform
     assert body["code"] == "schema_change_conflict" and body["detail"]["records"]
     conformance.refresh_from_db()
     assert conformance.schema["required"] == ["ID"]
+
+
+def test_value_index_follows_updates_and_deletes(authority, conformance):
+    """Equality queries go through RecordValue: it must follow every write (no stale hits, no misses)."""
+    from digigov.data.dregistries.models import RecordValue
+
+    def exists(content):
+        return authority.post("data/registryname/111/exists", {"query": {"content": content}}).json()["answer"]["status"]
+
+    rec = Record.objects.get(database=conformance, record_id="EE123627348834")
+    assert RecordValue.objects.filter(record=rec).count() == 4
+    authority.put("data/registryname/111/update", {"query": {"content": {"ID": "EE123627348834"}}, "write": {"content": {"FirstName": "Johan"}}})
+    assert exists({"FirstName": "Johan", "LastName": "Bon"}) and not exists({"FirstName": "John", "LastName": "Bon"})
+    assert RecordValue.objects.filter(record=rec).count() == 4
+    assert not exists({"FirstName": 5})  # a number never matches text
+    authority.delete("data/registryname/111/EE123627348834/delete")
+    assert not RecordValue.objects.filter(record_id=rec.pk).exists() and not exists({"FirstName": "Johan"})
