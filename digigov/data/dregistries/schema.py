@@ -55,6 +55,13 @@ def check(schema) -> tuple[str, list[str]]:
     except SchemaError as exc:
         raise ValidationFailed("schema 不是有效的 JSON Schema", code="invalid_schema",
                                detail={"path": "/".join(str(p) for p in exc.absolute_path), "error": exc.message[:300]}) from None
+    remote = _remote_refs(schema)
+    if remote:
+        raise ValidationFailed("schema 只能引用自身内部的定义（$ref 以 # 开头），不能引用外部地址", code="invalid_schema",
+                               detail={"refs": remote[:5]})
+    broken = [r for r in _local_refs(schema) if not _resolves(schema, r)]
+    if broken:
+        raise ValidationFailed("schema 中的引用（$ref）指向不存在的定义", code="invalid_schema", detail={"refs": broken[:5]})
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict) or not schema["properties"]:
         raise ValidationFailed("schema 应为 type 为 object、且在 properties 中定义字段的对象", code="invalid_schema")
     props = schema["properties"]
@@ -75,6 +82,54 @@ def check(schema) -> tuple[str, list[str]]:
     return id_field, personal
 
 
+def _remote_refs(node) -> list[str]:
+    out = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str) and not v.startswith("#"):
+                out.append(v)
+            out.extend(_remote_refs(v))
+    elif isinstance(node, list):
+        for v in node:
+            out.extend(_remote_refs(v))
+    return out
+
+
+def _local_refs(node) -> list[str]:
+    out = []
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            out.append(ref)
+        for v in node.values():
+            out.extend(_local_refs(v))
+    elif isinstance(node, list):
+        for v in node:
+            out.extend(_local_refs(v))
+    return out
+
+
+def _resolves(schema: dict, ref: str) -> bool:
+    """Whether a local JSON-pointer reference (``#/definitions/x``) names something in ``schema``."""
+    from urllib.parse import unquote
+
+    node = schema
+    pointer = unquote(ref[1:])
+    if not pointer:
+        return True
+    if not pointer.startswith("/"):
+        return False  # an anchor ($id-based) reference: not supported here
+    for part in pointer[1:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
 def _error_detail(err) -> dict:
     path = "/".join(str(p) for p in err.absolute_path)
     words = KEYWORD_WORDS.get(err.validator, "不符合登记簿的数据结构")
@@ -88,7 +143,8 @@ def _error_detail(err) -> dict:
 
 
 def validate(schema: dict, content: dict) -> None:
-    errors = sorted(Draft7Validator(schema).iter_errors(content), key=lambda e: list(e.absolute_path))
+    validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(content), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         raise ValidationFailed("记录不符合登记簿的数据结构", code="schema_violation",
                                detail=[_error_detail(e) for e in errors[:20]])

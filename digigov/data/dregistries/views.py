@@ -147,10 +147,24 @@ def endpoint(*methods: str):
 # --- request parsing -----------------------------------------------------------------------------
 
 def _body(request) -> dict:
+    """The JSON object body: 413 over the size limit, 400 for anything unparseable (including nesting too deep
+    to parse) or holding a NUL character (PostgreSQL's jsonb refuses it; no registry stores it)."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from digigov.core.api import _reject_nul
+
     try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("请求体不是有效的 JSON", code="invalid_json") from None
+        raw = request.body
+    except RequestDataTooBig:
+        raise DigiGovError("请求体超过大小限制", code="payload_too_large", status=413) from None
+    try:
+        data = json.loads(raw or b"null")
+        _reject_nul(data)
+    except RecursionError:
+        raise BadRequest("请求体嵌套层级过深", code="invalid_json") from None
+    except ValueError as exc:
+        message = "文本中不能包含空字符（NUL）" if "空字符" in str(exc) else "请求体不是有效的 JSON"
+        raise BadRequest(message, code="invalid_json") from None
     if not isinstance(data, dict):
         raise BadRequest("请求体应为 JSON 对象", code="invalid_body")
     return data

@@ -220,3 +220,37 @@ def test_value_index_follows_updates_and_deletes(authority, conformance):
     assert not exists({"FirstName": 5})  # a number never matches text
     authority.delete("data/registryname/111/EE123627348834/delete")
     assert not RecordValue.objects.filter(record_id=rec.pk).exists() and not exists({"FirstName": "Johan"})
+
+
+@pytest.mark.parametrize("raw,status", [
+    ('{"write": {"content": {"ID": "N1", "FirstName": "a\\u0000b"}}}', 400),  # NUL: jsonb would refuse it
+    ("[" * 100_000 + "]" * 100_000, 400),                                      # nesting too deep to parse
+])
+def test_hostile_bodies_are_4xx(authority, conformance, raw, status):
+    before = _unchanged(conformance)
+    _error(authority.post(CREATE, raw=raw), status)
+    assert _unchanged(conformance) == before
+
+
+def test_oversized_body_is_413(authority, conformance, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"write": {"content": {"ID": "BIG", "FirstName": "x" * 2000}}}
+    assert _error(authority.post(CREATE, body), 413)["code"] == "payload_too_large"
+    assert not Record.objects.filter(record_id="BIG").exists()
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "properties": {"a": {"$ref": "https://example.com/schema.json"}}},  # never fetched
+    {"type": "object", "properties": {"a": {"$ref": "#/definitions/nope"}}},
+])
+def test_schemas_with_unusable_refs_are_refused(authority, schema):
+    assert _error(authority.post("database/modify", {"code": "refs", "schema": schema}), 422)["code"] == "invalid_schema"
+    assert not Database.objects.filter(code="refs").exists()
+
+
+def test_formats_are_enforced(authority):
+    schema = {"type": "object", "properties": {"ID": {"type": "string"}, "on": {"type": "string", "format": "date"}}}
+    assert authority.post("database/modify", {"code": "dated", "schema": schema}).status_code == 200
+    body = _error(authority.post("data/dated/1.0/create", {"write": {"content": {"ID": "D1", "on": "2026-13-45"}}}), 422)
+    assert body["detail"][0]["field"] == "on"
+    assert authority.post("data/dated/1.0/create", {"write": {"content": {"ID": "D2", "on": "2026-11-27"}}}).status_code == 200
