@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "digigov.data.quality",
     "digigov.data.linkage",
     "digigov.data.registries",
+    "digigov.data.dregistries",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
