@@ -17,3 +17,9 @@ class RegistriesConfig(AppConfig):
         registry.register_permission("registries.steward", "数据管家：处理疑似重复和属性冲突，维护权威数据源", ("data_authority",))
         registry.register_permission("registries.build", "发起基础数据库构建（归集、比对、生成主体记录）", ("data_authority",))
         registry.register_permission("registries.govstack", "通过 GovStack 数字登记簿接口定义登记簿并读写记录", ("data_authority", "data_admin"))
+        # 数据管家 (the build slice): the steward's queue under 一数一源, its to-do and the demo registries
+        from digigov.core.registry import NavItem
+
+        registry.register_nav(NavItem("data.linkage", "数据管家", "registries_steward:list", "registries.steward", "data", order=55))
+        registry.register_urls("workbench/data/registries/steward/", "digigov.data.registries.urls_steward")
+        from . import demo, todos  # noqa: F401  registers the demo generator and the steward's to-do

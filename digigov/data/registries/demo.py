@@ -1,0 +1,1 @@
+"""Demo city registries (filled in below)."""
