@@ -121,7 +121,8 @@ def task_decide(request, public_id):
     except DigiGovError as exc:
         return _page(request, _task(request, public_id), error=exc.message, status=exc.status, posted=post)
     messages.success(request, _("已处理：%(what)s") % {"what": dict(TaskKind.choices)[task.kind]})
-    nxt = queue(request.user).filter(status=TaskStatus.OPEN, kind=task.kind, id__gt=task.id).order_by("id").values_list("public_id", flat=True).first()
+    waiting = queue(request.user).filter(status=TaskStatus.OPEN, registry=task.registry).order_by("id").values_list("public_id", flat=True)
+    nxt = waiting.filter(id__gt=task.id).first() or waiting.first()  # on to the next task, as a queue is worked
     if nxt:
         return redirect("registries_steward:task", public_id=nxt)
     return redirect("registries_steward:list")
