@@ -84,7 +84,7 @@ def test_steward_resolves_a_pair_and_a_conflict(browser, live_server, shot, regi
     conflict.refresh_from_db()
     assert conflict.status == TaskStatus.OPEN
     pg.reload()
-    row = pg.locator("#values tbody tr", has_text="人社局")
+    row = pg.locator("#values tbody tr", has_text="人力资源和社会保障局")
     row.locator("input[type=radio]").check()
     pg.check("#decision-accept")
     pg.click("#decide")
