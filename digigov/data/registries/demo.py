@@ -2,7 +2,7 @@
 
 * **Person extracts** of four departments (公安局 户籍人口, 人社局 参保人员, 民政局 婚姻登记/低保,
   卫健委 出生医学证明/健康档案) are drawn from the truth population (``accounts.NaturalPerson``): a
-  sample of ``round(400,000 × scale)`` people (20,000 at ``make run``'s 0.05, at least 200), each
+  sample of ``round(200,000 × scale)`` people (10,000 at ``make run``'s 0.05, at least 200), each
   delivered with the noise ``linkage.synth`` plants (15-digit and mistyped IDs, seven date formats, six
   sex codes, full-width digits, traditional characters, homophones, addresses spelt several ways,
   within-source duplicates). About 2.4 rows per person.
@@ -31,7 +31,7 @@ from digigov.core import pii, registry
 from digigov.core.context import acting_as
 from digigov.core.rbac.system import system_account
 
-REAL_SAMPLE_PERSONS = 400_000
+REAL_SAMPLE_PERSONS = 200_000
 REAL_SAMPLE_ENTERPRISES = 60_000
 
 # column → (item name, personal kind, canonical field)

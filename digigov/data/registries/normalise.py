@@ -42,7 +42,15 @@ def date(value) -> str:
 
 
 def id_number(value) -> str:
-    return normalize_identifier(value if isinstance(value, str) else ("" if value is None else str(value)))
+    """NFKC, blanks dropped, upper-cased; a first-generation 15-digit number (GB 11643-1989) is widened to
+    its 18-digit form (century 19 inserted, check character computed) so both spellings link."""
+    v = normalize_identifier(value if isinstance(value, str) else ("" if value is None else str(value)))
+    if len(v) == 15 and v.isdigit():
+        from digigov.core.accounts.ids import resident_id_check_char
+
+        first17 = v[:6] + "19" + v[6:]
+        v = first17 + resident_id_check_char(first17)
+    return v
 
 
 def valid_id(value: str) -> bool:

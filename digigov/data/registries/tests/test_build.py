@@ -126,3 +126,17 @@ def test_enterprises_link_by_uscc_then_name(city, depts, authority_user):
     e = EnterpriseRecord.objects.get()
     assert e.uscc == code and e.source_count == 3 and e.attributes["tax_status"] == "A" and e.attributes["business_scope"] == "软件开发"
     assert e.division.code == "210602000000" and e.conflict_count == 0
+
+
+def test_fifteen_digit_id_links_to_its_eighteen_digit_form(person_feeds, depts, authority_user):
+    old = ALICE[:6] + ALICE[8:17]  # the first-generation number of the same person
+    rt.feed_with_rows(depts["hea"], "卫健委健康档案", ["jlbs", "sfzh", "xm"], [{"jlbs": "W1", "sfzh": old, "xm": "张丽"}], user=authority_user)
+    _build(authority_user)
+    assert _person(ALICE).source_count == 4
+
+
+def test_start_build_queues_the_task_after_commit(person_feeds, authority_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = actions.start_build(authority_user, "person")
+    run.refresh_from_db()
+    assert run.status == "done" and run.golden_records == 3
