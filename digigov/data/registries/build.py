@@ -487,7 +487,9 @@ class Builder:
                 norm = result.normalised.get(key, {})
                 at = committed.get(batch) or self.now
                 for attr in attrs:
-                    v = normalise.value(attr, norm.get(attr) or raw.get(attr, ""))
+                    # the engine's normal form when it has one, even empty (a newborn's record carrying the
+                    # guardian's ID has it moved aside: the raw number must not become the child's)
+                    v = normalise.value(attr, norm[attr] if attr in norm else raw.get(attr, ""))
                     if not v:
                         continue
                     cands[attr].append(Candidate(attr, v, self.digest(attr, v), pk, feed.department_id, at, authority.get(attr) == feed.department_id))

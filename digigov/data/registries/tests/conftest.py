@@ -39,3 +39,13 @@ def person_feeds(city, depts, authority_user):
     rt.authority("person", {"name": depts["psb"], "id_number": depts["psb"], "address": depts["psb"], "ethnicity": depts["psb"],
                             "insured": depts["hrss"], "marital": depts["ca"]})
     return {"psb": psb, "hrss": hrss, "ca": ca}
+
+
+@pytest.fixture
+def no_engine(monkeypatch):
+    """The rule-based linker (same valid ID; same name + birth date → uncertain pair): the tests here are
+    about composing, history and the queue, on inputs far too small to train the Splink engine on
+    (``test_build_engine`` runs the engine on a synthetic population)."""
+    from digigov.data.registries import build
+
+    monkeypatch.setattr(build, "_engine", lambda: None)

@@ -9,7 +9,7 @@ from digigov.data.registries.models import (AttributeValue, LinkRun, PersonRecor
 
 from .conftest import ALICE, BOB
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_engine")]
 
 
 def _build(user, registry="person") -> LinkRun:

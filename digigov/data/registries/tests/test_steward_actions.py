@@ -7,7 +7,7 @@ from digigov.data.registries import testing as rt
 from digigov.data.registries.models import (AttributeValue, PersonRecord, RecordStatus, SourceRecord, StewardTask, TaskKind, TaskStatus,
                                             TrainingLabel)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_engine")]
 
 
 def _build(user):

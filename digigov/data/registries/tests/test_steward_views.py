@@ -8,7 +8,7 @@ from digigov.data.registries import actions, build
 from digigov.data.registries import testing as rt
 from digigov.data.registries.models import AttributeValue, PersonRecord, StewardTask, TaskKind, TaskStatus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_engine")]
 
 
 @pytest.fixture
