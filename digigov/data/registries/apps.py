@@ -22,4 +22,4 @@ class RegistriesConfig(AppConfig):
 
         registry.register_nav(NavItem("data.linkage", "数据管家", "registries_steward:list", "registries.steward", "data", order=55))
         registry.register_urls("workbench/data/registries/steward/", "digigov.data.registries.urls_steward")
-        from . import demo, todos  # noqa: F401  registers the demo generator and the steward's to-do
+        from . import demo, receivers, todos  # noqa: F401  registers the demo generator, the load receiver and the steward's to-do

@@ -140,3 +140,18 @@ def test_start_build_queues_the_task_after_commit(person_feeds, authority_user, 
         run = actions.start_build(authority_user, "person")
     run.refresh_from_db()
     assert run.status == "done" and run.golden_records == 3
+
+
+def test_a_batch_loaded_into_a_feed_entry_rebuilds_its_registry(person_feeds, django_capture_on_commit_callbacks):
+    from digigov.data.catalog.signals import dataset_loaded
+    from digigov.data.catalog.testing import make_entry
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset_loaded.send(sender=None, entry=person_feeds["psb"].entry, mount=None, batch_id=3, rows=2)
+    run = LinkRun.objects.get()
+    assert run.registry == "person" and run.status == "done" and run.started_by.username == "system"
+    other = make_entry(person_feeds["psb"].department, [{"name": "x", "field_name": "x"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset_loaded.send(sender=None, entry=other, mount=None, batch_id=4, rows=1)
+        dataset_loaded.send(sender=None, entry=None, mount=None, batch_id=5, rows=0)  # a broken sender: ignored
+    assert LinkRun.objects.count() == 1
