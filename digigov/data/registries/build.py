@@ -399,7 +399,8 @@ class Builder:
 
     # 4
     def assign(self, result: LinkResult, ids) -> tuple[dict[str, int], dict[int, int]]:
-        old_of = dict(SourceRecord.objects.filter(pk__in=ids.values()).values_list("pk", self.fk + "_id"))
+        # whole-feed reads, never ``pk IN (<every id>)``: SQLite refuses more than 32,766 parameters
+        old_of = dict(SourceRecord.objects.filter(feed_id__in=[int(k) for k in self.feeds]).values_list("pk", self.fk + "_id"))
         members = result.members()
         claimed: dict[int, str] = {}
         golden_of: dict[str, int] = {}
@@ -414,7 +415,7 @@ class Builder:
             else:
                 claimed[pick] = cid
                 golden_of[cid] = pick
-        active = set(self.Golden.objects.filter(pk__in=claimed, status=RecordStatus.ACTIVE).values_list("pk", flat=True))
+        active = set(self.Golden.objects.filter(status=RecordStatus.ACTIVE).values_list("pk", flat=True))
         for cid in [c for c in golden_of if golden_of[c] not in active]:  # a merged/retired record is not revived
             creating.append(cid)
             del golden_of[cid]
@@ -472,7 +473,8 @@ class Builder:
             old_values[(source_id, attr)] = (pk, subject, digest, current)
             if current:
                 old_current[subject][attr] = digest
-        goldens = {g.pk: g for g in self.Golden.objects.filter(pk__in=self.members_of).only("pk", "version", "status", "conflict_count", "source_count")}
+        goldens = {g.pk: g for g in self.Golden.objects.only("pk", "version", "status", "conflict_count", "source_count").iterator(chunk_size=5000)
+                   if g.pk in self.members_of}
         new_values, touch_values, supersede = [], [], []
         golden_updates = []
         conflict_tasks: list[tuple[int, str, int]] = []
@@ -589,7 +591,7 @@ class Builder:
         exists = set(StewardTask.objects.filter(registry=self.registry, kind=TaskKind.CONFLICT).exclude(status=TaskStatus.STALE)
                      .values_list(fk + "_id", "attribute"))
         wanted = set(self.conflict_tasks)
-        versions = dict(self.Golden.objects.filter(pk__in={g for g, _ in wanted}).values_list("pk", "version"))
+        versions = dict(self.Golden.objects.values_list("pk", "version"))
         tasks = [StewardTask(registry=self.registry, kind=TaskKind.CONFLICT, attribute=attr, subject_version=versions[g], **{fk + "_id": g})
                  for g, attr in sorted(wanted - exists)]
         # open conflicts the sources no longer disagree on
@@ -608,7 +610,6 @@ class Builder:
         for g, pks in self.members_of.items():
             for pk in pks:
                 golden_of_source[pk] = g
-        versions = dict(self.Golden.objects.filter(pk__in=self.members_of).values_list("pk", "version"))
         pair_count = 0
         for pair in result.uncertain:
             a, b = ids.get(tuple(pair.a)), ids.get(tuple(pair.b))

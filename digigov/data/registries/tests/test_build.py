@@ -155,3 +155,4 @@ def test_a_batch_loaded_into_a_feed_entry_rebuilds_its_registry(person_feeds, dj
         dataset_loaded.send(sender=None, entry=other, mount=None, batch_id=4, rows=1)
         dataset_loaded.send(sender=None, entry=None, mount=None, batch_id=5, rows=0)  # a broken sender: ignored
     assert LinkRun.objects.count() == 1
+
