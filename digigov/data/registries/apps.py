@@ -30,3 +30,7 @@ class RegistriesConfig(AppConfig):
         from . import api, demo_credit, kpis  # noqa: F401  the credit demo generator, the governance figures
 
         register_router("/data/registries/", api.router)
+        # 数据管家 (the build slice): the steward's queue under 一数一源, its to-do and the demo registries
+        registry.register_nav(NavItem("data.linkage", "数据管家", "registries_steward:list", "registries.steward", "data", order=55))
+        registry.register_urls("workbench/data/registries/steward/", "digigov.data.registries.urls_steward")
+        from . import demo, receivers, todos  # noqa: F401  registers the demo generator, the load receiver and the steward's to-do

@@ -6,6 +6,7 @@ register_audit_events({
     "registries.feed.create": "登记基础库数据源",
     "registries.authority.set": "设定权威数据源",
     "registries.build": "构建基础数据库",
+    "registries.build.start": "发起基础数据库构建",
     "registries.read_clear": "查看基础库个人信息明文",
     "registries.task.decide": "处理数据管家任务",
     "registries.credit.record": "录入信用信息",
