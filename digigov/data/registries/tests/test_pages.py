@@ -93,8 +93,9 @@ def test_search_page_query_count_is_pinned(reg, authority, city):
         with CaptureQueriesContext(connection) as ctx:
             resp = c.get(f"{BASE}/", params)
         assert resp.status_code == 200 and reg.person.public_id in resp.content.decode()
-        ours = [q["sql"] for q in ctx.captured_queries if "registries_" in q["sql"]]
+        ours = [q["sql"] for q in ctx.captured_queries if "registries_personrecord" in q["sql"]]
         assert len(ours) == 1, ours
+        assert len(ctx.captured_queries) <= 12, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_person_page_shows_sources_authority_conflicts_and_lineage_masked(reg, authority):
