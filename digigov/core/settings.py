@@ -171,6 +171,8 @@ INSTALLED_APPS = [
     "digigov.data.quality",
     "digigov.data.linkage",
     "digigov.data.registries",
+    "digigov.data.spatial",
+    "digigov.data.themes",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
