@@ -30,7 +30,7 @@ def boundaries_under(parent: Division | None) -> QuerySet:
 def feature(boundary: DivisionBoundary, **extra) -> dict:
     d = boundary.division
     return {"type": "Feature", "id": d.code, "geometry": json.loads(boundary.geometry),
-            "properties": {"code": d.code, "name": d.name, "level": d.level, "level_label": DivisionLevel(d.level).label,
+            "properties": {"code": d.code, "name": d.name, "level": d.level, "level_label": str(DivisionLevel(d.level).label),
                            "area_km2": boundary.area_km2, "centroid": [boundary.centroid_lon, boundary.centroid_lat],
                            "has_children": extra.get("has_children", False)}}
 
@@ -53,7 +53,7 @@ def pois(category: str | None = None, division: Division | None = None) -> Query
 
 def poi_feature(p: PointOfInterest) -> dict:
     return {"type": "Feature", "id": p.public_id, "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-            "properties": {"name": p.name, "category": p.category, "category_label": PoiCategory(p.category).label,
+            "properties": {"name": p.name, "category": p.category, "category_label": str(PoiCategory(p.category).label),
                            "division": p.division.name, "address": p.address.full_text if p.address_id else ""}}
 
 
@@ -85,4 +85,4 @@ def counts() -> dict:
 
 def poi_counts() -> list[tuple[str, str, int]]:
     by = dict(PointOfInterest.objects.values_list("category").annotate(n=Count("id")).values_list("category", "n"))
-    return [(c.value, c.label, by.get(c.value, 0)) for c in PoiCategory]
+    return [(c.value, str(c.label), by.get(c.value, 0)) for c in PoiCategory]

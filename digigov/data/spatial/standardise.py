@@ -149,12 +149,13 @@ def match(text: str, *, min_score: float = MIN_SCORE) -> Match | None:
                       .select_related("division", "division__parent", "road")[:2000])
     if not candidates:
         return None
-    city = _city_names()
     best: tuple[float, object, list[str]] | None = None
     for cand in candidates:
         reasons = []
-        target = normalise(cand.full_text, city)
-        text_score = fuzz.ratio(parsed.normalised, target)
+        # compare from the road on: the county/town prefix is optional in what people write
+        query_tail = parsed.normalised[max(0, parsed.normalised.find(parsed.road)):] if parsed.road in parsed.normalised else parsed.normalised
+        target = cand.full_text[cand.full_text.find(cand.road.name):]
+        text_score = fuzz.ratio(query_tail, target)
         score = 0.5 * text_score + 0.5 * road_score
         if parsed.place:
             county = cand.division.parent.name if cand.division.parent_id else ""
@@ -169,7 +170,7 @@ def match(text: str, *, min_score: float = MIN_SCORE) -> Match | None:
                 score -= 40
                 reasons.append(f"{label}不同")
             elif want and not have:
-                score -= 8
+                score -= 5
                 reasons.append(f"标准地址未登记到{label}")
             elif have and not want:
                 score -= 12

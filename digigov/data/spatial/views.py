@@ -60,11 +60,11 @@ def map_view(request):
         "drill": drill,
         "pois": [{"name": f["properties"]["name"], "category": f["properties"]["category_label"], "value": f["geometry"]["coordinates"]}
                  for f in pois["features"]],
-        "categories": [c.label for c in PoiCategory],
+        "categories": [str(c.label) for c in PoiCategory],
         "match": ({"name": match.address.full_text, "value": [match.address.lon, match.address.lat]} if match else None),
     }
     poi_rows = (selectors.pois(None, area).values("category").annotate(n=Count("id")).order_by("category"))
-    labels = dict(PoiCategory.choices)
+    labels = {k: str(v) for k, v in PoiCategory.choices}
     return render(request, "spatial/map.html", {
         "current": current, "chain": _chain(current) if current else [], "rows": rows, "payload": payload, "q": q, "match": match,
         "poi_counts": [(labels.get(r["category"], "其他"), r["n"]) for r in poi_rows], "counts": selectors.counts(),
