@@ -23,7 +23,7 @@ router = Router(tags=["data.spatial 空间地理基础库"])
 # --- schemas ---------------------------------------------------------------------------------------
 class GeometryOut(Schema):
     type: str = Field(description="Polygon | MultiPolygon | Point")
-    coordinates: list[Any] = Field(description="GeoJSON 坐标数组（经度, 纬度）")
+    coordinates: list[float] | list[list[float]] | list[list[list[float]]] | list[list[list[list[float]]]] = Field(description="GeoJSON 坐标数组（经度, 纬度）")
 
 
 class BoundaryProps(Schema):
@@ -141,15 +141,18 @@ class PoiIn(StrictSchema):
 
 
 def _division(code: str | None, field: str = "division") -> Division | None:
+    """A division named in a query parameter; an unknown code is bad input (422), not a missing object."""
     if not code:
         return None
-    return get_or_404(Division.objects.select_related("parent"), code=code)
+    division = Division.objects.select_related("parent").filter(code=code).first()
+    if division is None:
+        raise ValidationFailed("行政区划代码不存在", code="unknown_division", detail={"field": field})
+    return division
 
 
 # --- reads -----------------------------------------------------------------------------------------
 @router.get("/boundaries", response=BoundaryCollection, summary="行政区划边界（GeoJSON，默认为各区县；parent 为上级区划代码时为其下级）")
 @permission("spatial.view")
-@errors(404)
 def list_boundaries(request, parent: str | None = None):
     return selectors.boundary_collection(_division(parent, "parent"))
 
@@ -164,7 +167,6 @@ def get_boundary(request, code: str):
 
 @router.get("/pois", response=PoiCollection, summary=f"兴趣点（GeoJSON，最多 {selectors.MAX_POIS} 个）")
 @permission("spatial.view")
-@errors(404)
 def list_pois(request, category: str | None = None, division: str | None = None):
     if category and category not in PoiCategory.values:
         raise ValidationFailed("兴趣点类别无效", code="invalid_category", detail={"field": "category"})
@@ -173,7 +175,6 @@ def list_pois(request, category: str | None = None, division: str | None = None)
 
 @router.get("/addresses", response=Page[AddressProps], summary="标准地址（门楼牌）查询")
 @permission("spatial.view")
-@errors(404)
 def list_addresses(request, q: str = "", division: str | None = None, page: int = 1, page_size: int = 50):
     if len(q) > 100:
         raise ValidationFailed("查询内容过长", code="query_too_long", detail={"field": "q"})

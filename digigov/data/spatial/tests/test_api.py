@@ -33,7 +33,7 @@ def test_boundaries_drill_from_city_to_town(city, actors, geo):
     assert [f["properties"]["name"] for f in towns["features"]] == ["广济街道"]
     one = c.get(f"{BASE}/boundaries/210602001000").json()
     assert one["properties"]["code"] == "210602001000" and one["geometry"]["type"] == "Polygon"
-    assert c.get(f"{BASE}/boundaries", {"parent": "999999999999"}).status_code == 404
+    assert c.get(f"{BASE}/boundaries", {"parent": "999999999999"}).status_code == 422
 
 
 def test_pois_and_addresses(city, actors, geo):
