@@ -172,6 +172,8 @@ INSTALLED_APPS = [
     "digigov.data.linkage",
     "digigov.data.registries",
     "digigov.data.dregistries",
+    "digigov.data.spatial",
+    "digigov.data.themes",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
