@@ -5,6 +5,17 @@ from digigov.data.registries import testing as rt
 
 
 @pytest.fixture
+def reg(city):
+    """A small registry with golden records made directly (see ``testing.sample``)."""
+    return rt.sample(city)
+
+
+@pytest.fixture
+def authority(city):
+    return make_user("data_authority")
+
+
+@pytest.fixture
 def authority_user(city):
     return make_user("data_authority")
 

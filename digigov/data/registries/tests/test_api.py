@@ -14,16 +14,6 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1/data/registries"
 
 
-@pytest.fixture
-def reg(city):
-    return rt.sample(city)
-
-
-@pytest.fixture
-def authority(city):
-    return make_user("data_authority")
-
-
 def post(client, url, data):
     return client.post(url, data=json.dumps(data), content_type="application/json")
 

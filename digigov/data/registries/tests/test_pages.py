@@ -12,16 +12,6 @@ pytestmark = pytest.mark.django_db
 BASE = "/workbench/data/registries"
 
 
-@pytest.fixture
-def reg(city):
-    return rt.sample(city)
-
-
-@pytest.fixture
-def authority(city):
-    return make_user("data_authority")
-
-
 def table(html: str, table_id: str) -> str:
     start = html.index(f'id="{table_id}"')
     return html[start:html.index("</table>", start)]
