@@ -52,11 +52,12 @@ def display(registry: str, attribute: str, value: str, *, clear: bool = False) -
     return value[:1] + "*" * max(1, len(value) - 2) + (value[-1] if len(value) > 2 else "")
 
 
-def source_fields(record, registry: str) -> list[tuple[str, str, str]]:
-    """``(code, Chinese label, masked value)`` of one source record's delivered fields."""
+def source_fields(record, registry: str, *, clear: bool = False) -> list[tuple[str, str, str]]:
+    """``(code, Chinese label, value)`` of one source record's delivered fields, masked unless ``clear``
+    (only after ``purpose.reveal`` recorded why)."""
     try:
         data = json.loads(record.data or "{}")
     except ValueError:
         data = {}
-    return [(code, field_label(registry, code), display(registry, code, str(v)))
+    return [(code, field_label(registry, code), display(registry, code, str(v), clear=clear))
             for code, v in data.items() if code != "row_id" and v not in (None, "")]

@@ -1,6 +1,7 @@
 """数据管家: the steward's queue of uncertain pairs and attribute conflicts, a side-by-side page per task
-and the decision form. Values are masked (the clear view goes through the registry pages' purpose
-flow). The form carries the task's and the golden records' versions: a decision on a page someone
+and the decision form. Values are masked; a steward who also holds ``registries.view_clear`` may state a
+purpose (the registry pages' flow, ``purpose.reveal``: audited, never the values) and see the task's values in
+clear in the answer to that request only. The form carries the task's and the golden records' versions: a decision on a page someone
 else changed meanwhile is refused with a Chinese message and nothing is written."""
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digigov.core.errors import DigiGovError, get_or_404
+from digigov.core.errors import DigiGovError, Forbidden, ValidationFailed, get_or_404
 from digigov.core.web.decorators import requires
 
 from . import actions
+from . import purpose as pp
 from .attributes import label as attribute_label
 from .models import AttributeValue, RegistryKind, StewardTask, TaskKind, TaskStatus
 from .steward import display, queue, source_fields
+from .views import RevealForm
 
 PAGE = 50
 
@@ -83,14 +86,37 @@ def _task(request, public_id) -> StewardTask:
     return get_or_404(qs, public_id=public_id)
 
 
-def _page(request, task, *, error: str = "", status: int = 200, posted=None):
+def _subjects(task) -> list[tuple[object, list[str]]]:
+    """The golden records a clear view of ``task`` shows values of, with the fields shown."""
+    fk = "person" if task.registry == RegistryKind.PERSON else "enterprise"
+    if task.kind != TaskKind.PAIR:
+        subject = getattr(task, fk)
+        return [(subject, [task.attribute])] if subject is not None and pp.is_personal(task.registry, task.attribute) else []
+    out: dict = {}
+    for rec in (task.record_a, task.record_b):
+        subject = getattr(rec, fk) if rec is not None else None
+        if subject is None:
+            continue
+        codes = [c for c, _label, _v in source_fields(rec, task.registry) if pp.is_personal(task.registry, c)]
+        out.setdefault(subject.pk, (subject, set()))[1].update(codes)
+    return [(subject, sorted(codes)) for subject, codes in out.values() if codes]
+
+
+def _may_reveal(user, task) -> bool:
+    subjects = _subjects(task)
+    return bool(subjects) and all(pp.may_reveal(user, subject) for subject, _codes in subjects)
+
+
+def _page(request, task, *, error: str = "", status: int = 200, posted=None, clear: bool = False, reveal_form=None):
     fk = "person" if task.registry == RegistryKind.PERSON else "enterprise"
     subject = getattr(task, fk)
     ctx = {"task": task, "subject": subject, "error": error, "posted": posted or {}, "is_open": task.status == TaskStatus.OPEN,
-           "attribute_label": attribute_label(task.registry, task.attribute) if task.attribute else ""}
+           "attribute_label": attribute_label(task.registry, task.attribute) if task.attribute else "", "clear": clear,
+           "can_reveal": not clear and _may_reveal(request.user, task), "form": reveal_form or RevealForm()}
     if task.kind == TaskKind.PAIR:
         a, b = task.record_a, task.record_b
-        fa, fb = dict((c, (lbl, v)) for c, lbl, v in source_fields(a, task.registry)), dict((c, (lbl, v)) for c, lbl, v in source_fields(b, task.registry))
+        fa = dict((c, (lbl, v)) for c, lbl, v in source_fields(a, task.registry, clear=clear))
+        fb = dict((c, (lbl, v)) for c, lbl, v in source_fields(b, task.registry, clear=clear))
         codes = list(dict.fromkeys(list(fa) + list(fb)))
         ctx["rows"] = [{"label": (fa.get(c) or fb.get(c))[0], "a": fa.get(c, ("", "—"))[1], "b": fb.get(c, ("", "—"))[1],
                         "same": c in fa and c in fb and fa[c][1] == fb[c][1]} for c in codes]
@@ -99,7 +125,7 @@ def _page(request, task, *, error: str = "", status: int = 200, posted=None):
     else:
         values = list(AttributeValue.objects.filter(**{fk: subject}, attribute=task.attribute, superseded_at__isnull=True)
                       .select_related("department", "source__feed", "source__batch").order_by("-is_current", "-observed_at", "pk"))
-        ctx["values"] = [{"v": v, "shown": display(task.registry, task.attribute, v.value)} for v in values]
+        ctx["values"] = [{"v": v, "shown": display(task.registry, task.attribute, v.value, clear=clear)} for v in values]
         ctx["distinct"] = len({v.value_digest for v in values})
     return render(request, "registries/steward/task.html", ctx, status=status)
 
@@ -126,3 +152,26 @@ def task_decide(request, public_id):
     if nxt:
         return redirect("registries_steward:task", public_id=nxt)
     return redirect("registries_steward:list")
+
+
+@requires("registries.steward")
+@require_POST
+def task_reveal(request, public_id):
+    """The task's values in clear, in the answer to this request only, once a purpose is stated."""
+    task = _task(request, public_id)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _page(request, task, reveal_form=form, status=400)
+    subjects = _subjects(task)
+    if not subjects:
+        return _page(request, task, error=_("本任务没有需要查看明文的个人信息"), status=400)
+    try:
+        purpose = pp.clean_purpose(form.cleaned_data["purpose"], form.cleaned_data["purpose_note"])
+        for subject, fields in subjects:
+            pp.reveal(request.user, subject, fields, purpose)
+    except ValidationFailed as exc:
+        form.add_error("purpose_note" if (exc.detail or {}).get("field") == "purpose_note" else "purpose", exc.message)
+        return _page(request, task, reveal_form=form, status=400)
+    except Forbidden as exc:
+        return _page(request, task, error=exc.message, status=403)
+    return _page(request, task, clear=True)

@@ -104,3 +104,51 @@ def test_todo_counts_open_tasks(built, authority_user):
     from digigov.core.registry import TODOS
 
     assert TODOS["registries.steward"].count(authority_user) == 2
+
+
+def test_clear_view_needs_a_purpose_is_audited_without_values_and_shows_clear_once(built, authority_user):
+    from digigov.core.audit.models import AuditEntry
+
+    task = StewardTask.objects.get(kind=TaskKind.CONFLICT)
+    client = logged_in_client(authority_user)
+    url = reverse("registries_steward:task", args=[task.public_id])
+    reveal = reverse("registries_steward:reveal", args=[task.public_id])
+    page = client.get(url).content.decode()
+    assert 'id="reveal"' in page and "元宝区兴东社区一号" not in page
+
+    refused = client.post(reveal, {"purpose": "verification", "purpose_note": ""})
+    assert refused.status_code == 400 and 'class="errorlist' in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="registries.read_clear").exists()
+
+    shown = client.post(reveal, {"purpose": "verification", "purpose_note": "核对住址冲突"})
+    html = shown.content.decode()
+    assert shown.status_code == 200 and "元宝区兴东社区一号" in html and 'id="clear-notice"' in html
+    entry = AuditEntry.objects.get(action="registries.read_clear")
+    assert entry.after["fields"] == ["address"] and entry.after["purpose"] == "数据核查与治理：核对住址冲突"
+    assert "兴东" not in str(entry.after)
+    assert "元宝区兴东社区一号" not in client.get(url).content.decode()  # masked again on the next visit
+
+
+def test_pair_clear_view_audits_each_golden_record(built, authority_user):
+    from digigov.core.audit.models import AuditEntry
+
+    task = StewardTask.objects.get(kind=TaskKind.PAIR)
+    client = logged_in_client(authority_user)
+    shown = client.post(reverse("registries_steward:reveal", args=[task.public_id]), {"purpose": "verification", "purpose_note": "比对疑似重复"})
+    assert shown.status_code == 200 and "王芳" in shown.content.decode()
+    subjects = {e.object_id for e in AuditEntry.objects.filter(action="registries.read_clear")}
+    expected = {r.person.public_id for r in (task.record_a, task.record_b) if r.person_id}
+    assert subjects == expected
+
+
+def test_clear_view_is_for_stewards_only(built, city):
+    """A department data admin may read registries in clear but is no steward: no task page, no reveal."""
+    from digigov.core.audit.models import AuditEntry
+    from digigov.core.testing import make_user
+
+    task = StewardTask.objects.get(kind=TaskKind.CONFLICT)
+    client = logged_in_client(make_user("data_admin", department=city.bureau))
+    assert client.get(reverse("registries_steward:task", args=[task.public_id])).status_code == 403
+    refused = client.post(reverse("registries_steward:reveal", args=[task.public_id]), {"purpose": "verification", "purpose_note": "核对"})
+    assert refused.status_code == 403
+    assert not AuditEntry.objects.filter(action="registries.read_clear").exists()
