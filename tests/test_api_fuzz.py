@@ -163,7 +163,11 @@ def world(city, settings, tmp_path):
     from digigov.data.registries.testing import sample as registries_sample
 
     reg = registries_sample(city)
+    from digigov.data.spatial.testing import geography
+
+    geography(city, authority)
     return {
+        "/api/v1/data/spatial/boundaries/": city.county_a.code,
         "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
         "/api/v1/data/registries/credit/": reg.credit.public_id,
         "/api/v1/data/aggregation/sources/": source.public_id, "/api/v1/data/aggregation/jobs/": job.public_id,

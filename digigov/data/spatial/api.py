@@ -5,7 +5,7 @@ standardiser, and the writes of the natural-resources bureau. Divisions are addr
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from ninja import Router, Schema
 from pydantic import Field
@@ -111,8 +111,10 @@ class MatchOut(Schema):
 
 
 class GeometryIn(StrictSchema):
-    type: str
-    coordinates: list[Any]
+    """A GeoJSON Polygon (rings of [经度, 纬度]) or MultiPolygon (a list of those); shapes are checked by the action."""
+
+    type: Literal["Polygon", "MultiPolygon"] = Field(description="Polygon 或 MultiPolygon")
+    coordinates: list[list[list[float]]] | list[list[list[list[float]]]] = Field(description="GeoJSON 坐标数组（经度, 纬度）")
 
 
 class BoundaryIn(StrictSchema):
