@@ -108,7 +108,9 @@ class AttributeAuthority(models.Model):
         constraints = [models.UniqueConstraint(fields=["registry", "attribute"], name="registries_authority_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.registry}.{self.attribute}"
+        from .attributes import label
+
+        return f"{self.get_registry_display()}·{label(self.registry, self.attribute)}"
 
 
 class RecordStatus(models.TextChoices):
@@ -219,6 +221,11 @@ class AttributeValue(models.Model):
             condition=(models.Q(person__isnull=False, enterprise__isnull=True) | models.Q(person__isnull=True, enterprise__isnull=False)),
             name="registries_value_one_subject")]
 
+    def __str__(self) -> str:
+        from .attributes import label
+
+        return f"{label('person' if self.person_id else 'enterprise', self.attribute)}取值"
+
 
 class TaskKind(models.TextChoices):
     PAIR = "pair", _("疑似同一人")
@@ -266,6 +273,9 @@ class StewardTask(PublicModel):
         verbose_name_plural = _("数据管家任务")
         indexes = [models.Index(fields=["registry", "status", "kind", "id"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}任务 {self.public_id}"
+
     def rbac_scope(self):
         subject = self.person or self.enterprise
         return None, (subject.division if subject else None)
@@ -285,6 +295,9 @@ class TrainingLabel(models.Model):
         verbose_name = _("训练标注")
         verbose_name_plural = _("训练标注")
         constraints = [models.UniqueConstraint(fields=["record_a", "record_b"], name="registries_label_pair_uniq")]
+
+    def __str__(self) -> str:
+        return "同一主体标注" if self.is_match else "不同主体标注"
 
 
 class RunStatus(models.TextChoices):
@@ -312,6 +325,9 @@ class LinkRun(models.Model):
         verbose_name = _("基础库构建")
         verbose_name_plural = _("基础库构建")
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_registry_display()}构建（第 {self.pk} 次）"
 
 
 class SubjectKind(models.TextChoices):
@@ -358,6 +374,9 @@ class CreditRecord(PublicModel):
         verbose_name_plural = _("信用记录")
         indexes = [models.Index(fields=["subject_code_bidx"]), models.Index(fields=["kind", "decided_on"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
 
 class LicenceStatus(models.TextChoices):
     VALID = "valid", _("有效")
@@ -392,3 +411,6 @@ class LicenceIndex(PublicModel):
         verbose_name_plural = _("电子证照索引")
         constraints = [models.UniqueConstraint(fields=["licence_type", "licence_no"], name="registries_licence_no_uniq")]
         indexes = [models.Index(fields=["holder_code_bidx"])]
+
+    def __str__(self) -> str:
+        return f"{self.licence_name} {self.licence_no}"
