@@ -91,7 +91,7 @@ ADDRESS_WORDS = ("地址", "住址", "住所", "居住地", "户籍地", "通讯
 _STAR = "*"
 
 
-def _generic(value: str) -> str:
+def mask_generic(value: str) -> str:
     """Keep the first and last character, hide the middle (one or two characters: keep only the first)."""
     n = len(value)
     if n <= 1:
@@ -150,7 +150,7 @@ def mask_address(value: str) -> str:
 def mask_email(value: str) -> str:
     local, at, domain = value.partition("@")
     if not at:
-        return _generic(value)
+        return mask_generic(value)
     return (local[:1] + _STAR * 3) + "@" + domain
 
 
@@ -173,7 +173,7 @@ def mask_value(value, item) -> str:
         return mask_name(text)
     if any(w in name for w in ADDRESS_WORDS):
         return mask_address(text)
-    return _generic(text)
+    return mask_generic(text)
 
 
 class RowMasker:

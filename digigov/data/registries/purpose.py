@@ -16,7 +16,7 @@ from digigov.core.audit.actions import record
 from digigov.core.errors import Forbidden, ValidationFailed
 from digigov.core.rbac.checks import can, require
 from digigov.core.text import clean_text
-from digigov.data.grading.policy import _generic, mask_address, mask_name, mask_phone, mask_resident_id
+from digigov.data.grading.policy import mask_address, mask_generic, mask_name, mask_phone, mask_resident_id
 
 from .attributes import BY_REGISTRY
 
@@ -67,7 +67,7 @@ def mask(registry: str, code: str, text) -> str:
         return text[:4] + "-**-**" if len(text) >= 4 else "*" * len(text)
     if code == "sex" or len(text) <= 2:
         return "*" * len(text)
-    return _generic(text)
+    return mask_generic(text)
 
 
 def clean_purpose(code, note) -> str:
