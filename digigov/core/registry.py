@@ -14,6 +14,9 @@ Apps call these from ``AppConfig.ready()``:
   shows it instead of the code).
 * ``register_assessment_control`` — a GB/T 39786 control the 密评 self-check page evaluates, with the live
   check that decides whether the platform meets it (never a fixed answer).
+* ``register_component`` — a business component (业务组件): a named, documented platform action with typed
+  inputs and outputs that a BPMN service task calls by its code (credit check, issue a licence, seal a
+  document, create a payment order …), so that a process author wires it in the modeller without code.
 * ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
   security layer's key store registers it; core only knows the interface).
 """
@@ -242,3 +245,44 @@ def demo_order() -> list[DemoGenerator]:
             done.append(g.name)
             del pending[g.name]
     return [DEMO_GENERATORS[n] for n in done]
+
+
+# --- business components (业务组件) that BPMN service tasks call -------------------------------------
+@dataclass(frozen=True)
+class ComponentParam:
+    """One typed input or output of a business component. ``type`` is a JSON Schema type name
+    (string, integer, number, boolean, object, array); ``label`` is what the process author reads."""
+
+    name: str
+    type: str
+    label: str
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Component:
+    """A platform action a service task may call: ``func(actor, case, inputs: dict) -> dict`` runs inside the
+    engine's transaction as ``actor`` (the platform's system account unless the process says otherwise) and
+    returns the outputs, which the engine writes into the case data. It raises a ``DigiGovError`` for a
+    business failure (the case goes to an incident an administrator can retry). ``code`` is what the BPMN
+    file names (``camunda:topic`` of an external service task, or the task's ``implementation``)."""
+
+    code: str
+    label: str
+    description: str
+    func: Callable
+    inputs: tuple[ComponentParam, ...] = ()
+    outputs: tuple[ComponentParam, ...] = ()
+    app: str = ""
+
+
+COMPONENTS: dict[str, Component] = {}
+
+
+def register_component(component: Component) -> None:
+    COMPONENTS[component.code] = component
+
+
+def component(code: str) -> Component | None:
+    return COMPONENTS.get(code)

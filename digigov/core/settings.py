@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "digigov.core.audit",
     "digigov.core.kpi",
     "digigov.core.search",
+    "digigov.core.notify",
     # security layer
     "digigov.security.keys",
     "digigov.security.assessment",
@@ -178,6 +179,9 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "digigov.support.identity",
     "digigov.support.realname",
+    "digigov.support.forms",
+    "digigov.support.workflow",
+    "digigov.support.window",
     # synthetic city (imports every layer)
     "digigov.democity",
 ]

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+STAFF_VIEW = ("window_clerk", "approver", "dept_admin", "city_admin", "leader", "auditor")
+
+
+class WorkflowConfig(AppConfig):
+    name = "digigov.support.workflow"
+    label = "workflow"
+    verbose_name = "流程与办件"
+
+    def ready(self):
+        from digigov.core import registry
+
+        registry.register_permission("workflow.view", "查看流程定义和办件", STAFF_VIEW)
+        registry.register_permission("workflow.design", "导入、发布和停用流程（BPMN）", ("dept_admin", "city_admin"))
+        registry.register_permission("workflow.handle", "认领和办理待办任务（受理、审批、补正、退回）", ("window_clerk", "approver"))
+        registry.register_permission("workflow.assign", "分派、转办本部门的待办任务", ("dept_admin",))
+        registry.register_permission("workflow.incident", "处理流程异常（重试、终止）", ("dept_admin", "city_admin"))
+        registry.register_permission("workflow.calendar", "维护节假日和调休安排", ("city_admin",))
+        registry.register_permission("workflow.suspend", "发起和结束特别程序（暂停计时）", ("approver", "dept_admin"))
