@@ -59,7 +59,7 @@ def mask(registry: str, code: str, text) -> str:
         return mask_resident_id(text)
     if code == "phone":
         return mask_phone(text)
-    if code in ("name", "former_names", "legal_representative"):
+    if code in ("name", "former_names", "legal_representative", "mother_name", "father_name"):
         return mask_name(text)
     if code == "address":
         return mask_address(text)

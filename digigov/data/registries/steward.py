@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 
 from digigov.core.rbac.checks import WHOLE_CITY, can
-from digigov.data.grading.policy import mask_address, mask_name, mask_phone, mask_resident_id
-
-from .attributes import BY_REGISTRY
+from . import purpose
 from .build import field_label
 from .models import StewardTask, TaskStatus
-
-SEX = {"M": "男", "F": "女"}
-
 
 def queue(user):
     """Every task of the city for a steward (the data authority's grant is city-wide); nothing otherwise."""
@@ -27,29 +22,11 @@ def open_tasks(user):
 
 
 def display(registry: str, attribute: str, value: str, *, clear: bool = False) -> str:
-    """What a steward sees for one value: the Chinese word for a code, personal values masked."""
+    """What a steward sees for one value: the registries' one masking policy (``purpose.mask``), or the
+    value as a person reads it once ``purpose.reveal`` recorded why (``clear``)."""
     if not value:
         return "—"
-    if attribute == "sex":
-        return SEX.get(value, value)
-    if clear:
-        return value
-    personal = {a.code: a.personal for a in BY_REGISTRY[registry]}.get(attribute, attribute in ("mother_name", "father_name"))
-    if not personal:
-        return value
-    if attribute in ("id_number", "guardian_id_number"):
-        return mask_resident_id(value)
-    if attribute == "phone":
-        return mask_phone(value)
-    if attribute in ("name", "legal_representative", "former_names", "mother_name", "father_name"):
-        return mask_name(value)
-    if attribute == "address":
-        return mask_address(value)
-    if attribute == "birth_date":
-        return value[:4] + "-**-**" if len(value) >= 4 else "****"
-    if attribute in ("insured", "marital"):
-        return value
-    return value[:1] + "*" * max(1, len(value) - 2) + (value[-1] if len(value) > 2 else "")
+    return purpose.display(registry, attribute, value) if clear else purpose.mask(registry, attribute, value)
 
 
 def source_fields(record, registry: str, *, clear: bool = False) -> list[tuple[str, str, str]]:
