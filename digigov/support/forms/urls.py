@@ -12,6 +12,6 @@ urlpatterns = [
     path("<slug:key>/design/bindings/", views.save_bindings, name="bindings"),
     path("<slug:key>/design/preview/", views.preview_fragment, name="preview_fragment"),
     path("<slug:key>/publish/", views.publish, name="publish"),
-    path("<slug:key>/v<int:number>/", views.preview, name="preview"),
-    path("<slug:key>/v<int:number>/retire/", views.retire, name="retire"),
+    path("<slug:key>/v/<slug:number>/", views.preview, name="preview"),
+    path("<slug:key>/v/<slug:number>/retire/", views.retire, name="retire"),
 ]
