@@ -47,11 +47,17 @@ class FormDetailOut(FormOut):
     versions: list[VersionSummaryOut]
 
 
+class BindingOut(Schema):
+    field: str = Field(description="字段路径")
+    source: str = Field(description="数据来源，如 registries.person.name")
+    source_label: str = Field(description="数据来源的中文名称")
+
+
 class VersionOut(VersionSummaryOut):
     form: str = Field(description="表单标识")
     ui: dict[str, Any] = Field(description="form-js 界面定义")
     validation_schema: dict[str, Any] = Field(description="由界面定义生成的 JSON Schema（draft 2020-12）")
-    bindings: dict[str, str] = Field(description="字段 → 免填数据来源")
+    bindings: list[BindingOut] = Field(description="免填数据绑定")
 
 
 class FormIn(StrictSchema):
@@ -72,13 +78,19 @@ class ValidateIn(StrictSchema):
     draft: bool = Field(False, description="按暂存校验（不检查必填）")
 
 
+class FieldErrorOut(Schema):
+    path: str = Field(description="字段路径，如 members.0.name；空表示整张表单")
+    message: str = Field(description="中文错误说明，如 必填、最多 18 个字")
+
+
 class ValidateOut(Schema):
     valid: bool
-    fields: dict[str, str] = Field(description="字段路径 → 错误说明（如 members.0.name → 必填）")
+    fields: list[FieldErrorOut]
     data: dict[str, Any] = Field(description="去掉隐藏字段后的填报内容")
 
 
 class ProvenanceOut(Schema):
+    path: str = Field(description="字段路径")
     source: str
     label: str = Field(description="来源说明，如 来自 公安局·人口基础库")
     digest: str
@@ -89,7 +101,7 @@ class ProvenanceOut(Schema):
 class PrefillOut(Schema):
     version: int
     data: dict[str, Any]
-    provenance: dict[str, ProvenanceOut]
+    provenance: list[ProvenanceOut] = Field(description="每个预填字段的来源；提交时按字段路径组成对象交回")
 
 
 def form_out(form, current=None) -> dict:
@@ -103,7 +115,8 @@ def summary_out(v) -> dict:
 
 
 def version_out(v) -> dict:
-    return {**summary_out(v), "form": v.form.key, "ui": v.ui, "validation_schema": v.schema, "bindings": v.bindings or {}}
+    return {**summary_out(v), "form": v.form.key, "ui": v.ui, "validation_schema": v.schema,
+            "bindings": [{"field": k, "source": src, "source_label": pf.source_label(src)} for k, src in (v.bindings or {}).items()]}
 
 
 def _current_versions(forms) -> dict[int, Any]:
@@ -195,7 +208,7 @@ def get_published(request, key: str):
 def validate(request, key: str, payload: ValidateIn):
     version = _published(key, payload.version)
     clean, field_errors = actions.check_submission(version, payload.data, draft=payload.draft)
-    return {"valid": not field_errors, "fields": field_errors, "data": clean}
+    return {"valid": not field_errors, "fields": [{"path": k, "message": m} for k, m in field_errors.items()], "data": clean}
 
 
 @router.get("/{key}/prefill", response=PrefillOut, summary="为当前登录的申请人预填（免填），标明每项数据的来源")
@@ -212,7 +225,7 @@ def prefill_for_me(request, key: str, uscc: str = ""):
     person = request.auth.person if request.auth.person_id else None
     data, provenance = pf.prefill(version, actor=request.auth, person=person,
                                   legal_person=legal_person, purpose="本人办事：表单免填")
-    return {"version": version.version, "data": data, "provenance": provenance}
+    return {"version": version.version, "data": data, "provenance": [{"path": k, **p} for k, p in provenance.items()]}
 
 
 get_published.required_permission = None  # any signed-in caller: applicants fill published forms in

@@ -26,6 +26,7 @@ def test_list_read_and_versions(city, designer):
     detail = client.get(BASE + "sample-form").json()
     assert detail["versions"][0]["status_label"] == "已发布"
     version = client.get(BASE + "sample-form/versions/1").json()
+    assert {"field": "applicant_name", "source": "registries.person.name", "source_label": "人口基础库·姓名"} in version["bindings"]
     assert version["validation_schema"]["properties"]["applicant_name"]["maxLength"] == 18
     assert client.get(BASE + "sample-form/versions/9").status_code == 404
     assert client.get(BASE + "nope").json()["message"] == "表单不存在或不在您的权限范围内"
@@ -64,12 +65,14 @@ def test_validate_dry_run_and_prefill_for_applicant(city, designer, applicant):
     published_form(designer, department=city.bureau)
     client = api_client(applicant)
     body = client.post(BASE + "sample-form/validate", {"data": {"applicant_name": "张" * 20, "kind": "代理"}}, content_type="application/json").json()
-    assert body["valid"] is False and body["fields"]["applicant_name"] == "最多 18 个字" and body["fields"]["agent_name"] == "必填"
+    fields = {f["path"]: f["message"] for f in body["fields"]}
+    assert body["valid"] is False and fields["applicant_name"] == "最多 18 个字" and fields["agent_name"] == "必填"
     body = client.post(BASE + "sample-form/validate", {"data": {"applicant_name": "张三", "applicant_id_number": resident_id(), "kind": "本人",
                                                                 "agent_name": "x"}}, content_type="application/json").json()
     assert body["valid"] is True and "agent_name" not in body["data"]
     body = client.get(BASE + "sample-form/prefill").json()
-    assert body["data"]["applicant_phone"] == "13800001111" and body["provenance"]["applicant_phone"]["label"] == "来自 实名认证资料"
+    provenance = {p["path"]: p for p in body["provenance"]}
+    assert body["data"]["applicant_phone"] == "13800001111" and provenance["applicant_phone"]["label"] == "来自 实名认证资料"
     assert client.get(BASE + "sample-form/published").json()["version"] == 1
     assert client.get(BASE + "nope/published").status_code == 404
     assert client.get(BASE).status_code == 403  # the designer's list is for staff
