@@ -223,7 +223,12 @@ class _Renderer:
     def many(self, fs: list[sc.Field], item: dict, root: dict, base: str) -> SafeString:
         out = []
         for f in fs:
-            if f.type == "group":
+            if f.type == "text":
+                if not self.readonly:
+                    hide_ast = _hide_attr(f)
+                    out.append(format_html('<p class="dg-text"{}{}>{}</p>', format_html(" data-hide='{}'", hide_ast) if hide_ast else "",
+                                           mark_safe(" hidden") if not _visible(f, item, root) else "", f.label))
+            elif f.type == "group":
                 out.append(self.group(f, item, root, base))
             elif f.type == "dynamiclist":
                 out.append(self.repeat(f, item, root, base))
@@ -290,6 +295,8 @@ def data_from_post(version, post, prefix: str = "f") -> tuple[dict, dict]:
     def walk(fs, base: str) -> dict:
         out: dict = {}
         for f in fs:
+            if f.type == "text":
+                continue
             if f.type == "group":
                 inner = walk(f.children, f"{base}{f.key}." if f.key else base)
                 if f.key:

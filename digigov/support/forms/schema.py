@@ -133,6 +133,9 @@ def fields(ui) -> list[Field]:
                 f.children = walk(inner, child_prefix if t == "group" else "",
                                   path if t == "dynamiclist" else repeating)
                 out.append(f)
+            elif t == "text" and isinstance(c.get("text"), str) and c["text"].strip():
+                out.append(Field(c, "", prefix, "text", c["text"].strip()[:2000], False,
+                                 hide if isinstance(hide, str) else "", repeating=repeating))
             elif t in VALUE_TYPES:
                 key = str(c.get("key") or "")
                 validate = c.get("validate") if isinstance(c.get("validate"), dict) else {}
@@ -152,7 +155,7 @@ def flat_fields(ui) -> list[Field]:
         for f in fs:
             if f.type in CONTAINER_TYPES:
                 walk(f.children)
-            else:
+            elif f.type != "text":
                 out.append(f)
 
     walk(fields(ui))
@@ -285,6 +288,8 @@ def _object_schema(fs: list[Field], title: str = "") -> dict:
 
     def add(fs, props, required):
         for f in fs:
+            if f.type == "text":
+                continue
             if f.type == "group":
                 if f.key:
                     sub = _object_schema(f.children, f.label)
@@ -345,7 +350,7 @@ def prune(ui, data: dict) -> tuple[dict, dict[str, str]]:
 
     def walk(fs: list[Field], src: dict, out: dict, root: dict, prefix: str):
         for f in fs:
-            if not _visible(f, src, root):
+            if f.type == "text" or not _visible(f, src, root):
                 continue
             if f.type == "group":
                 if f.key:
@@ -409,7 +414,7 @@ def _keys(fs: list[Field]) -> set[str]:
     for f in fs:
         if f.type == "group" and not f.key:
             keys |= _keys(f.children)
-        else:
+        elif f.type != "text":
             keys.add(f.key)
     return keys
 

@@ -70,3 +70,12 @@ def test_template_tag():
     html = Template("{% load forms_tags %}{% render_form ui data errors %}").render(Context({
         "ui": sample_document(), "data": {}, "errors": {"applicant_name": "必填"}}))
     assert "必填" in html and "dg-form" in html
+
+
+def test_display_text_is_rendered_and_carries_no_value():
+    doc = sample_document()
+    doc["components"].insert(0, {"type": "text", "text": "请如实填写，带 * 的为必填项。", "id": "Text_1"})
+    html = rd.render_form(doc, {})
+    assert '<p class="dg-text">请如实填写，带 * 的为必填项。</p>' in html
+    assert "text" not in sc.derive_schema(doc)["properties"] and sc.validate(doc, {"applicant_name": "张三", "kind": "本人",
+                                                                                    "applicant_id_number": resident_id()})[1] == {}
