@@ -166,7 +166,11 @@ def world(city, settings, tmp_path):
     from digigov.data.spatial.testing import geography
 
     geography(city, authority)
+    from digigov.support.forms.testing import published_form
+
+    form, _version = published_form(admin, key="fuzz-form")
     return {
+        "/api/v1/support/forms/": form.key,
         "/api/v1/data/spatial/boundaries/": city.county_a.code,
         "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
         "/api/v1/data/registries/credit/": reg.credit.public_id,

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 PREFIX = "/api/v1/"
 # response fields that are JSON by design: an audit entry's before/after diff of any record type,
 # and a KPI's breakdown (parts keyed by what each registered indicator breaks down by)
-OPEN_JSON_FIELDS = {"EntryOut.before", "EntryOut.after", "KpiOut.breakdown"}
+OPEN_JSON_FIELDS = {"EntryOut.before", "EntryOut.after", "KpiOut.breakdown",
+                    # a form's answers and its form-js document / JSON Schema: their shape is the form version's own schema
+                    "PrefillOut.data", "ValidateOut.data", "VersionOut.ui", "VersionOut.validation_schema"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 PAGE_FIELDS = {"count", "page", "page_size", "has_next", "items"}
 
