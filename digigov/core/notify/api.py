@@ -57,7 +57,8 @@ def message_out(m: InboxMessage) -> dict:
 
 @router.get("/", response=MessageListOut, summary="本人的站内消息（最新在前）")
 @permission(PERMISSION)
-def list_messages(request, unread: bool = False, before: int | None = Field(None, ge=1, le=2**62), page_size: int = Field(20, ge=1, le=100)):
+def list_messages(request, unread: bool = False, before: Annotated[int, Field(ge=1, le=2**62)] | None = None,
+                  page_size: Annotated[int, Field(ge=1, le=100)] = 20):
     rows, next_before = selectors.keyset_page(selectors.inbox(request.auth, unread_only=unread), before, page_size)
     return {"unread": selectors.unread_count(request.auth), "next_before": next_before, "items": [message_out(m) for m in rows]}
 

@@ -47,8 +47,10 @@ class _Scope:
         self.department, self.division = department, division
 
 
-def candidates(role: str, department, division, limit: int = MAX_TASK_RECIPIENTS) -> list:
-    """Active users holding ``role`` with a grant that covers ``department``/``division``, at most ``limit``."""
+def candidates(role: str, department, division, limit: int | None = None) -> list:
+    """Active users holding ``role`` with a grant that covers ``department``/``division``, at most ``limit``
+    (default ``MAX_TASK_RECIPIENTS``)."""
+    limit = limit or MAX_TASK_RECIPIENTS
     if not role:
         return []
     qs = RoleAssignment.objects.active().filter(role=role, user__is_active=True)
