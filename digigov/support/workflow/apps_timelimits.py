@@ -19,3 +19,10 @@ def ready() -> None:
     registry.register_urls("workbench/support/timelimits/", "digigov.support.workflow.urls_timelimits")
     registry.register_urls("workbench/support/calendar/", "digigov.support.workflow.urls_calendar")
     registry.register_nav(NavItem("support.workflow", "办件时限", "timelimits:overview", "workflow.view", "support", order=30))
+
+    from digigov.core.api import register_router
+
+    from . import api_timelimits
+
+    register_router("/workflow/timelimits/", api_timelimits.router)
+    register_router("/workflow/calendar/", api_timelimits.calendar_router)
