@@ -221,6 +221,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "digigov.core.web.context.navigation",
+                "digigov.core.notify.context.inbox",
             ],
         },
     },

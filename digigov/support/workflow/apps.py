@@ -20,3 +20,5 @@ class WorkflowConfig(AppConfig):
         registry.register_permission("workflow.incident", "处理流程异常（重试、终止）", ("dept_admin", "city_admin"))
         registry.register_permission("workflow.calendar", "维护节假日和调休安排", ("city_admin",))
         registry.register_permission("workflow.suspend", "发起和结束特别程序（暂停计时）", ("approver", "dept_admin"))
+
+        from .apps_timelimits import ready as timelimits_ready; timelimits_ready()  # noqa: E702 — time limits, calendar, notices
