@@ -12,6 +12,10 @@ class WorkflowConfig(AppConfig):
         from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
 
+        from .components import register_builtin
+
+        register_builtin()
+
         registry.register_permission("workflow.apply", "在线申请办理事项（本人或本人代理的企业）", ("citizen", "enterprise_agent"))
         registry.register_permission("workflow.view", "查看流程定义和办件", STAFF_VIEW)
         registry.register_permission("workflow.design", "导入、发布和停用流程（BPMN）", ("dept_admin", "city_admin"))
