@@ -193,7 +193,7 @@ class ComponentTaskParser(CamundaTaskParser):
     def create_task(self):
         return self.spec_class(self.spec, self.bpmn_id, component=service_component_code(self.node),
                                params_in=io_parameters(self.node, "inputParameter"),
-                               params_out={v: k for k, v in io_parameters(self.node, "outputParameter").items() if isinstance(v, str)},
+                               params_out={_EXPR.sub(r"\1", v.strip()): k for k, v in io_parameters(self.node, "outputParameter").items() if v},
                                **self.bpmn_attributes)
 
 

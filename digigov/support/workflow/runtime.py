@@ -368,7 +368,7 @@ def deliver_message(case: Case, actor, name: str, payload: dict) -> list[WorkTas
     workflow = engine.load(case.process_version, case.state)
     if name not in waiting_messages(workflow):
         raise NotWaitingForMessage()
-    event = BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": "message_" + name})
+    event = BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": name})
     workflow.send_event(event)
     case.data = {**case.data, name: payload}
     record_event(case, actor, "message", f"收到消息：{name}", public=False)

@@ -196,11 +196,14 @@ def test_intermediate_timer_then_message_then_condition(city, role_user):
 def test_condition_cannot_reach_builtins(city):
     """A condition stored before the import checks existed (or slipped past them) still cannot run code:
     it becomes an incident, the engine evaluates without builtins."""
-    xml = doc(INTERMEDIATE.replace("{cond}", cond("__import__('os').system('true') == 0")).replace(
-        '<bpmn:intermediateCatchEvent id="wait" name="等待一小时"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
-        '<bpmn:task id="wait"/>').replace(
-        '<bpmn:intermediateCatchEvent id="reply" name="等待回函"><bpmn:messageEventDefinition messageRef="msg_reply"/></bpmn:intermediateCatchEvent>',
-        '<bpmn:task id="reply"/>'))
+    xml = doc("""
+<bpmn:startEvent id="start"/>
+<bpmn:sequenceFlow id="f3" sourceRef="start" targetRef="decide"/>
+<bpmn:exclusiveGateway id="decide" default="f5"/>
+<bpmn:sequenceFlow id="f4" sourceRef="decide" targetRef="end_no">""" + cond("__import__('os').system('true') == 0") + """</bpmn:sequenceFlow>
+<bpmn:sequenceFlow id="f5" sourceRef="decide" targetRef="end_ok"/>
+<bpmn:endEvent id="end_ok"/>
+<bpmn:endEvent id="end_no"/>""")
     v = make_version(xml, user=city.system)
     case = start_case(v, actor=city.system, department=city.bureau)
     assert case.status == CaseStatus.INCIDENT
