@@ -38,6 +38,25 @@ def _required(inputs: dict, name: str, label: str) -> str:
     return str(value).strip()
 
 
+def _applicant_code(case, kind: str = "") -> str:
+    """The applicant's USCC (a legal person) or resident ID (a natural person), for inputs left empty."""
+    if case is None:
+        return ""
+    if kind != "person" and case.applicant_legal_person_id:
+        return case.applicant_legal_person.uscc or ""
+    if kind != "enterprise" and case.applicant_person_id:
+        return case.applicant_person.id_number or ""
+    return ""
+
+
+def _input_or_applicant(inputs: dict, name: str, label: str, case, kind: str = "") -> str:
+    if not str(inputs.get(name) or "").strip():
+        code = _applicant_code(case, kind)
+        if code:
+            return code.upper()
+    return _required(inputs, name, label).upper()
+
+
 def _system():
     from digigov.core.rbac.system import system_account
 
@@ -50,7 +69,7 @@ def person_lookup(actor, case, inputs: dict) -> dict:
     from digigov.core.pii import blind
     from digigov.data.registries.models import PersonRecord, RecordStatus
 
-    id_number = _required(inputs, "id_number", "公民身份号码").upper()
+    id_number = _input_or_applicant(inputs, "id_number", "公民身份号码", case, "person")
     rec = PersonRecord.objects.filter(blind(PersonRecord, "id_number", id_number), status=RecordStatus.ACTIVE).select_related("division").first()
     if rec is None:
         return {"person_found": False, "person_division": "", "person_birth_date": "", "person_sex": ""}
@@ -61,7 +80,7 @@ def person_lookup(actor, case, inputs: dict) -> dict:
 def enterprise_lookup(actor, case, inputs: dict) -> dict:
     from digigov.data.registries.models import EnterpriseRecord, RecordStatus
 
-    uscc = _required(inputs, "uscc", "统一社会信用代码").upper()
+    uscc = _input_or_applicant(inputs, "uscc", "统一社会信用代码", case, "enterprise")
     rec = EnterpriseRecord.objects.filter(uscc=uscc, status=RecordStatus.ACTIVE).first()
     if rec is None:
         return {"enterprise_found": False, "enterprise_name": "", "enterprise_status": "", "business_scope": ""}
@@ -78,7 +97,7 @@ def credit_check(actor, case, inputs: dict) -> dict:
     from digigov.core.pii import blind
     from digigov.data.registries.models import CreditKind, CreditRecord
 
-    code = _required(inputs, "subject_code", "主体代码（统一社会信用代码或公民身份号码）").upper()
+    code = _input_or_applicant(inputs, "subject_code", "主体代码（统一社会信用代码或公民身份号码）", case)
     mode = str(inputs.get("on_blacklist") or "flag").strip()
     if mode not in ("fail", "flag"):
         raise ValidationFailed("on_blacklist 只能是 fail 或 flag", code="component_input_invalid", detail={"field": "on_blacklist"})
@@ -101,7 +120,7 @@ def qualification_check(actor, case, inputs: dict) -> dict:
     """The enterprise is registered, in business (存续/在业) and its business scope contains ``term``."""
     from digigov.data.registries.models import EnterpriseRecord, RecordStatus
 
-    uscc = _required(inputs, "uscc", "统一社会信用代码").upper()
+    uscc = _input_or_applicant(inputs, "uscc", "统一社会信用代码", case, "enterprise")
     term = str(inputs.get("scope_term") or "").strip()
     rec = EnterpriseRecord.objects.filter(uscc=uscc, status=RecordStatus.ACTIVE).first()
     if rec is None:
@@ -175,26 +194,27 @@ SAMPLE = """<bpmn:serviceTask id="{id}" name="{label}" camunda:type="external" c
 
 def sample_xml(component: Component) -> str:
     params = "".join(f'      <camunda:inputParameter name="{p.name}">${{{p.name}}}</camunda:inputParameter>\n'
-                     for p in component.inputs if p.required)
+                     for p in component.inputs if p.required) or "".join(
+        f'      <camunda:inputParameter name="{p.name}">${{{p.name}}}</camunda:inputParameter>\n' for p in component.inputs[:1])
     return SAMPLE.format(id=component.code.replace(".", "_"), label=component.label, code=component.code, params=params)
 
 
 BUILTIN = (
     Component("registry.person_lookup", "人口基础库核验", "按公民身份号码查询人口基础库，返回是否在库、户籍区划、出生日期和性别（不返回姓名等个人信息）。",
-              person_lookup, inputs=(P("id_number", "string", "公民身份号码"),),
+              person_lookup, inputs=(P("id_number", "string", "公民身份号码（默认申请人）", required=False),),
               outputs=(P("person_found", "boolean", "是否在库"), P("person_division", "string", "户籍区划代码"),
                        P("person_birth_date", "string", "出生日期"), P("person_sex", "string", "性别")), app="workflow"),
     Component("registry.enterprise_lookup", "法人基础库核验", "按统一社会信用代码查询法人基础库，返回名称、登记状态和经营范围。",
-              enterprise_lookup, inputs=(P("uscc", "string", "统一社会信用代码"),),
+              enterprise_lookup, inputs=(P("uscc", "string", "统一社会信用代码（默认申请单位）", required=False),),
               outputs=(P("enterprise_found", "boolean", "是否在库"), P("enterprise_name", "string", "企业名称"),
                        P("enterprise_status", "string", "登记状态"), P("business_scope", "string", "经营范围")), app="workflow"),
     Component("credit.check", "信用核查", "查询信用基础库中仍在有效期内的失信惩戒（黑名单）记录；on_blacklist 为 fail 时在黑名单内即转为异常（不予受理），为 flag 时仅标记供审查。",
-              credit_check, inputs=(P("subject_code", "string", "主体代码（统一社会信用代码或公民身份号码）"),
+              credit_check, inputs=(P("subject_code", "string", "主体代码（默认申请人）", required=False),
                                     P("on_blacklist", "string", "在黑名单内时：fail 中止 / flag 标记", required=False)),
               outputs=(P("credit_blacklisted", "boolean", "是否在失信惩戒名单"), P("credit_record_count", "integer", "信用记录数"),
                        P("credit_note", "string", "核查说明")), app="workflow"),
     Component("qualification.check", "企业资格核验", "核验企业在法人基础库中登记状态为存续/在业，且经营范围包含指定用语。",
-              qualification_check, inputs=(P("uscc", "string", "统一社会信用代码"), P("scope_term", "string", "经营范围须包含", required=False)),
+              qualification_check, inputs=(P("uscc", "string", "统一社会信用代码（默认申请单位）", required=False), P("scope_term", "string", "经营范围须包含", required=False)),
               outputs=(P("qualified", "boolean", "是否符合"), P("qualification_note", "string", "核验说明")), app="workflow"),
     Component("licence.index", "证照登记入库", "办结发证时把证照登记到电子证照目录索引（发证部门为承办部门；同一证照编号重复登记即更新）。",
               licence_index, inputs=(P("licence_type", "string", "证照类型代码"), P("licence_name", "string", "证照名称"),

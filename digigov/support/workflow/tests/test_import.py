@@ -54,7 +54,7 @@ BAD = [
                                f'<bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="end">{cond("a ==")}</bpmn:sequenceFlow>'),
      "f3", "语法错误"),
     ("component_missing", service("no.such.component"), "call", "业务组件 no.such.component 未注册"),
-    ("component_input_missing", service("credit.check"), "call", "缺少输入参数"),
+    ("component_input_missing", service("licence.index"), "call", "缺少输入参数"),
     ("unknown_role", _swap('camunda:candidateGroups="approver"', 'camunda:candidateGroups="wizard"'), "review", "办理角色 wizard 不存在"),
     ("unknown_department", _swap('camunda:candidateGroups="approver"', 'camunda:candidateGroups="approver@NO-SUCH"'), "review", "部门代码 NO-SUCH 不存在"),
     ("unknown_form", _swap('camunda:candidateGroups="approver"', 'camunda:candidateGroups="approver" camunda:formKey="no-such-form"'), "review", "表单 no-such-form 不存在"),
