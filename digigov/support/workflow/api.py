@@ -183,7 +183,7 @@ def get_process(request, public_id: str):
     return process_out(get_or_404(_with_versions(selectors.processes(request.auth)), public_id=public_id))
 
 
-@router.post("/processes/import", response={201: VersionOut}, summary="导入 BPMN 文件为新的草稿版本（multipart：file、department）")
+@router.post("/processes", response={201: VersionOut}, summary="导入 BPMN 文件为新的草稿版本（multipart：file、department）")
 @permission("workflow.design")
 @errors(404)
 def import_bpmn(request, department: str = Form(..., description="主管部门 public_id"), name: str = Form(""),
