@@ -12,7 +12,21 @@ class WorkflowConfig(AppConfig):
         from . import audit_events  # noqa: F401 — registers this app's audit labels
         from digigov.core import registry
 
+        from .components import register_builtin
+
+        register_builtin()
+
+        from digigov.core.api import register_router
+        from digigov.core.registry import NavItem
+
+        from . import api
+
+        register_router("/support/workflow/", api.router)
+        registry.register_nav(NavItem("support.workflow", "流程管理", "workflow:processes", "workflow.view", "support", order=20))
+        registry.register_urls("workbench/support/workflow/", "digigov.support.workflow.urls")
+
         registry.register_permission("workflow.apply", "在线申请办理事项（本人或本人代理的企业）", ("citizen", "enterprise_agent"))
+        registry.register_permission("workflow.track", "查看办件进度（本人申请的，或职责范围内的）", ("citizen", "enterprise_agent") + STAFF_VIEW)
         registry.register_permission("workflow.view", "查看流程定义和办件", STAFF_VIEW)
         registry.register_permission("workflow.design", "导入、发布和停用流程（BPMN）", ("dept_admin", "city_admin"))
         registry.register_permission("workflow.handle", "认领和办理待办任务（受理、审批、补正、退回）", ("window_clerk", "approver"))

@@ -5,4 +5,13 @@ from digigov.core import registry
 registry.register_audit_events({
     "workflow.case_start": "发起办件",
     "workflow.case_withdraw": "撤回办件",
+    # engine slice: processes, incidents, messages
+    "workflow.process_create": "新建流程",
+    "workflow.version_import": "导入流程版本",
+    "workflow.version_activate": "发布流程版本",
+    "workflow.version_retire": "停用流程版本",
+    "workflow.incident_retry": "重试流程异常",
+    "workflow.incident_cancel": "终止异常办件",
+    "workflow.message_deliver": "向办件投递消息",
+    "workflow.timer_fire": "定时事件触发",
 })

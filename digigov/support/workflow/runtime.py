@@ -8,6 +8,11 @@ that became ready, tasks that are no longer ready cancelled, the case's status �
 restart the case is exactly as it was before the step, and the step can be sent again (once: the task
 it completes is no longer open).
 
+A service task whose business component fails does not roll the step back: the step commits with the
+case in ``incident`` and an ``Incident`` row naming the element and the component; ``retry`` re-runs the
+failed task in a new step. After every step the ``Timer`` rows match the timer events the workflow waits
+on (``sync_timers``); ``fire_timer`` and ``deliver_message`` are steps like ``complete``.
+
 This module has no permission checks: it is the engine's mechanics. Every caller is an action in
 ``actions/`` that checks permission, validates and writes the audit entry in the same transaction.
 """
@@ -20,12 +25,14 @@ import uuid
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from digigov.core.errors import Conflict
 
 from . import engine, signals
-from .models import Case, CaseEvent, CaseStatus, TaskStatus, WorkTask
+from .models import Case, CaseEvent, CaseStatus, Incident, IncidentStatus, TaskStatus, Timer, TimerStatus, WorkTask
 
 
 class StaleCase(Conflict):
@@ -133,6 +140,109 @@ def _finish_if_done(case: Case, workflow, actor) -> bool:
     return True
 
 
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text or "")
+
+
+def advance(case: Case, workflow, actor) -> dict | None:
+    """Run the engine until it waits. A failing service task (or a condition that cannot be computed)
+    stops it there: the answer is the incident to record (the failed task stays in ERROR in the state)."""
+    token = engine.CURRENT.set(engine.StepContext(actor=actor, case=case))
+    try:
+        workflow.do_engine_steps()
+    except engine.ComponentFailed as exc:
+        return _incident_fields(exc.task, exc.component, exc.code, exc.message)
+    except (SpiffWorkflowException, engine.UnsafeExpression) as exc:
+        task = getattr(exc, "task", None)
+        text = str(exc.args[0]) if exc.args else ""
+        name = (getattr(task.task_spec, "bpmn_name", "") or getattr(task.task_spec, "bpmn_id", "")) if task else ""
+        message = text if _is_chinese(text) else f"流程引擎无法执行环节“{name}”（条件表达式或流程定义有误）"
+        return _incident_fields(task, "", "engine_error", message)
+    finally:
+        engine.CURRENT.reset(token)
+    return None
+
+
+def _incident_fields(task, component: str, code: str, message: str) -> dict:
+    return {
+        "spiff_task_id": str(task.id) if task is not None else "",
+        "element_id": (getattr(task.task_spec, "bpmn_id", "") or "") if task is not None else "",
+        "component": component[:100], "error_code": code[:64], "message": message[:500],
+    }
+
+
+def _raise_incident(case: Case, actor, fields: dict) -> Incident:
+    previous = Incident.objects.filter(case=case, spiff_task_id=fields["spiff_task_id"], status=IncidentStatus.OPEN).first()
+    if previous is not None:
+        previous.attempts += 1
+        previous.message, previous.error_code = fields["message"], fields["error_code"]
+        previous.save(update_fields=["attempts", "message", "error_code", "updated_at"])
+        incident = previous
+    else:
+        incident = Incident.objects.create(case=case, **fields)
+    record_event(case, actor, "incident", f"办理异常：{fields['message']}", public=False)
+    signals.incident_raised.send(sender=Case, case=case, actor=actor, incident=incident)
+    return incident
+
+
+def _timer_tasks(workflow) -> dict:
+    """Timer events (boundary or intermediate, in any subprocess) the workflow waits on, by task id."""
+    out = {}
+    for t in list(workflow.event_manager.tasks.values()):
+        if t.state == TaskState.WAITING and isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition):
+            out[str(t.id)] = t
+    return out
+
+
+def _fire_at(task) -> dt.datetime | None:
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):  # cycle timers: the next firing
+        value = value.get("next")
+    if not value:
+        return None
+    try:
+        parsed = TimerEventDefinition.parse_time_or_duration(str(value))
+    except Exception:
+        return None
+    return parsed if isinstance(parsed, dt.datetime) else None
+
+
+def sync_timers(case: Case, workflow) -> None:
+    """Make the case's pending ``Timer`` rows match the timer events its workflow waits on."""
+    waiting = _timer_tasks(workflow)
+    pending = {t.spiff_task_id: t for t in Timer.objects.filter(case=case, status=TimerStatus.PENDING)} if case.pk else {}
+    gone = [t.pk for sid, t in pending.items() if sid not in waiting]
+    if gone:
+        Timer.objects.filter(pk__in=gone).update(status=TimerStatus.CANCELLED)
+    new = []
+    for sid, t in waiting.items():
+        fire_at = _fire_at(t)
+        if fire_at is None:
+            continue
+        if sid in pending:
+            if pending[sid].fire_at != fire_at:
+                Timer.objects.filter(pk=pending[sid].pk).update(fire_at=fire_at)
+            continue
+        new.append(Timer(case=case, spiff_task_id=sid, element_id=t.task_spec.bpmn_id or "", fire_at=fire_at))
+    if new:
+        Timer.objects.filter(case=case, spiff_task_id__in=[t.spiff_task_id for t in new]).delete()  # fired/cancelled rows of a reused id
+        Timer.objects.bulk_create(new)
+
+
+def _after_step(case: Case, workflow, actor, incident: dict | None, *, expected: int | None) -> tuple[list[WorkTask], bool]:
+    """Status, save (revision-checked), task rows, timers, incident: the common end of every step."""
+    if incident is not None:
+        case.status = CaseStatus.INCIDENT
+        finished = False
+    else:
+        if case.status == CaseStatus.INCIDENT:
+            case.status = CaseStatus.RUNNING
+        finished = _finish_if_done(case, workflow, actor)
+    save(case, workflow, actor, expected_revision=expected)
+    return finished
+
+
 @transaction.atomic
 def start(case: Case, actor, *, data: dict | None = None) -> list[WorkTask]:
     """Create ``case`` (unsaved, with its process version, department, applicant … set) and run its
@@ -144,12 +254,14 @@ def start(case: Case, actor, *, data: dict | None = None) -> list[WorkTask]:
     case.number = case.number or next_case_number()
     case.started_at = case.started_at or timezone.now()
     case.data = {**case.data, **start_data}
-    workflow.do_engine_steps()
-    finished = _finish_if_done(case, workflow, actor)
-    save(case, workflow, actor, expected_revision=None)
+    incident = advance(case, workflow, actor)
+    finished = _after_step(case, workflow, actor, incident, expected=None)
     record_event(case, actor, "case_started", f"受理申请：{case.title}")
     created = sync(case, workflow, actor)
+    sync_timers(case, workflow)
     signals.case_started.send(sender=Case, case=case, actor=actor)
+    if incident is not None:
+        _raise_incident(case, actor, incident)
     if finished:
         signals.case_finished.send(sender=Case, case=case, actor=actor)
     return created
@@ -177,18 +289,120 @@ def complete(task: WorkTask, actor, *, data: dict | None = None, outcome: str = 
     payload["decision"] = outcome
     spiff.data.update(payload)
     spiff.run()
-    workflow.do_engine_steps()
+    incident = advance(case, workflow, actor)
     now = timezone.now()
     task.status, task.outcome, task.opinion = TaskStatus.COMPLETED, outcome, opinion
     task.completed_at, task.completed_by = now, actor if getattr(actor, "pk", None) else None
     task.save(update_fields=["status", "outcome", "opinion", "completed_at", "completed_by", "updated_at"])
     case.data = {**case.data, **{k: v for k, v in payload.items() if k != "decision"}}
-    finished = _finish_if_done(case, workflow, actor)
-    save(case, workflow, actor, expected_revision=expected)
+    finished = _after_step(case, workflow, actor, incident, expected=expected)
     record_event(case, actor, "task_completed", f"{task.name}：{task.get_outcome_display()}" + (f"（{opinion[:200]}）" if opinion else ""), task=task)
     signals.task_completed.send(sender=Case, case=case, actor=actor, task=task)
     created = sync(case, workflow, actor)
+    sync_timers(case, workflow)
+    if incident is not None:
+        _raise_incident(case, actor, incident)
     if finished:
         record_event(case, actor, "case_finished", f"办结：{case.get_status_display()}")
         signals.case_finished.send(sender=Case, case=case, actor=actor)
     return created
+
+
+def _finish_step(case: Case, workflow, actor, incident: dict | None, expected: int) -> list[WorkTask]:
+    finished = _after_step(case, workflow, actor, incident, expected=expected)
+    created = sync(case, workflow, actor)
+    sync_timers(case, workflow)
+    if incident is not None:
+        _raise_incident(case, actor, incident)
+    if finished:
+        record_event(case, actor, "case_finished", f"办结：{case.get_status_display()}")
+        signals.case_finished.send(sender=Case, case=case, actor=actor)
+    return created
+
+
+@transaction.atomic
+def fire_timer(timer_pk: int, actor, *, now: dt.datetime | None = None) -> bool:
+    """Fire one due timer in its own step. False (and nothing written but the timer's status) when it was
+    fired or cancelled already, is not due yet, or the workflow no longer waits on it: safe to run twice."""
+    timer = Timer.objects.filter(pk=timer_pk).first()
+    if timer is None or timer.status != TimerStatus.PENDING:
+        return False
+    case = lock(timer.case_id)
+    timer = Timer.objects.select_for_update(of=("self",)).get(pk=timer_pk)
+    now = now or timezone.now()
+    if timer.status != TimerStatus.PENDING or timer.fire_at > now:
+        return False
+    if case.status not in (CaseStatus.RUNNING, CaseStatus.CORRECTION, CaseStatus.SUSPENDED):
+        return False  # an incident or a finished case: the timer waits (or was cancelled with the case)
+    expected = case.revision
+    workflow = engine.load(case.process_version, case.state)
+    spiff = _timer_tasks(workflow).get(timer.spiff_task_id)
+    if spiff is None:
+        Timer.objects.filter(pk=timer.pk).update(status=TimerStatus.CANCELLED)
+        return False
+    spiff._set_internal_data(event_fired=True)
+    spiff.task_spec._update(spiff)
+    Timer.objects.filter(pk=timer.pk).update(status=TimerStatus.FIRED, fired_at=now)
+    record_event(case, actor, "timer_fired", f"定时事件触发：{spiff.task_spec.bpmn_name or spiff.task_spec.bpmn_id}", public=False)
+    incident = advance(case, workflow, actor)
+    _finish_step(case, workflow, actor, incident, expected)
+    return True
+
+
+class NotWaitingForMessage(Conflict):
+    code = "message_not_expected"
+    message = "该办件当前不在等待此消息"
+
+
+@transaction.atomic
+def deliver_message(case: Case, actor, name: str, payload: dict) -> list[WorkTask]:
+    """Deliver message ``name`` (an intermediate message catch event's message name) with ``payload``
+    (merged into the case data under the message name) and run on."""
+    from SpiffWorkflow.bpmn.util.event import BpmnEvent
+    from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+
+    case = lock(case.pk)
+    expected = case.revision
+    if case.status not in (CaseStatus.RUNNING, CaseStatus.CORRECTION, CaseStatus.SUSPENDED):
+        raise NotWaitingForMessage("办件不在办理中，不能接收消息")
+    workflow = engine.load(case.process_version, case.state)
+    if name not in waiting_messages(workflow):
+        raise NotWaitingForMessage()
+    event = BpmnEvent(MessageEventDefinition(name), payload={"payload": payload, "result_var": name})
+    workflow.send_event(event)
+    case.data = {**case.data, name: payload}
+    record_event(case, actor, "message", f"收到消息：{name}", public=False)
+    incident = advance(case, workflow, actor)
+    return _finish_step(case, workflow, actor, incident, expected)
+
+
+def waiting_messages(workflow) -> list[str]:
+    """Names of the messages the workflow's waiting catch events accept."""
+    from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition as Base
+
+    out = []
+    for t in list(workflow.event_manager.tasks.values()):
+        ed = getattr(t.task_spec, "event_definition", None)
+        if t.state == TaskState.WAITING and isinstance(ed, Base) and ed.name not in out:
+            out.append(ed.name)
+    return out
+
+
+@transaction.atomic
+def retry(incident: Incident, actor) -> list[WorkTask]:
+    """Re-run the task that failed, in a new step; a second failure records another attempt."""
+    case = lock(incident.case_id)
+    incident = Incident.objects.select_for_update(of=("self",)).get(pk=incident.pk)
+    if incident.status != IncidentStatus.OPEN or case.status != CaseStatus.INCIDENT:
+        raise StaleCase("该异常已处理")
+    expected = case.revision
+    workflow = engine.load(case.process_version, case.state)
+    if incident.spiff_task_id:
+        spiff = workflow.get_task_from_id(uuid.UUID(incident.spiff_task_id))
+        if spiff is not None and spiff.state == TaskState.ERROR:
+            spiff._set_state(TaskState.READY)
+    result = advance(case, workflow, actor)
+    if result is None:
+        Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.RESOLVED, resolved_by=actor, resolved_at=timezone.now(), updated_at=timezone.now())
+        record_event(case, actor, "incident_resolved", "异常已处理，继续办理", public=False)
+    return _finish_step(case, workflow, actor, result, expected)
