@@ -28,7 +28,7 @@ cases_router = Router(tags=["support.workflow 办件"])
 
 # --- schemas ---------------------------------------------------------------------------------------
 
-class CaseBriefOut(Schema):
+class TaskCaseOut(Schema):
     public_id: str
     number: str
     title: str
@@ -55,7 +55,7 @@ def case_brief(c: Case) -> dict:
             "finished_at": c.finished_at}
 
 
-class TaskOut(Schema):
+class TaskItemOut(Schema):
     public_id: str
     name: str
     status: str = Field(description="open | claimed | completed | cancelled")
@@ -68,7 +68,7 @@ class TaskOut(Schema):
     opinion: str
     claimed_at: dt.datetime | None
     completed_at: dt.datetime | None
-    case: CaseBriefOut
+    case: TaskCaseOut
 
 
 def _name(u) -> str | None:
@@ -82,21 +82,21 @@ def task_out(t: WorkTask) -> dict:
             "opinion": t.opinion, "claimed_at": t.claimed_at, "completed_at": t.completed_at, "case": case_brief(t.case)}
 
 
-class TabCountsOut(Schema):
+class TaskTabCountsOut(Schema):
     open: int = Field(description="待认领")
     mine: int = Field(description="我的在办")
     correction: int = Field(description="补正中")
     done: int = Field(description="已办")
 
 
-class TaskListOut(Schema):
+class TaskListPageOut(Schema):
     tab: str
-    counts: TabCountsOut
-    items: list[TaskOut]
+    counts: TaskTabCountsOut
+    items: list[TaskItemOut]
     next_after: int | None = Field(description="下一页游标（after 参数），无下一页为 null")
 
 
-class CorrectionItemOut(Schema):
+class TaskCorrectionItemOut(Schema):
     kind: str = Field(description="material | field")
     kind_label: str
     name: str
@@ -104,71 +104,71 @@ class CorrectionItemOut(Schema):
     answer: str
 
 
-class CorrectionRoundOut(Schema):
+class TaskCorrectionRoundOut(Schema):
     round: int
     task_name: str
-    items: list[CorrectionItemOut]
+    items: list[TaskCorrectionItemOut]
     opinion: str
     answered: bool
     note: str
 
 
-class TaskDetailOut(TaskOut):
-    corrections: list[CorrectionRoundOut]
+class TaskDetailViewOut(TaskItemOut):
+    corrections: list[TaskCorrectionRoundOut]
     could_claim: bool
 
 
-class EventOut(Schema):
+class CaseTimelineEventOut(Schema):
     at: dt.datetime
     text: str
     actor_name: str | None
 
 
-class DataRowOut(Schema):
+class CaseDataRowOut(Schema):
     label: str
     value: str
 
 
-class CaseStepOut(Schema):
+class CaseCurrentStepOut(Schema):
     name: str
     status_label: str
     department_name: str | None
     assignee_name: str | None
 
 
-class CaseDetailOut(CaseBriefOut):
-    current_steps: list[CaseStepOut]
-    timeline: list[EventOut]
-    data: list[DataRowOut]
-    pending_correction: CorrectionRoundOut | None
+class CaseViewOut(TaskCaseOut):
+    current_steps: list[CaseCurrentStepOut]
+    timeline: list[CaseTimelineEventOut]
+    data: list[CaseDataRowOut]
+    pending_correction: TaskCorrectionRoundOut | None
     outcome_note: str
 
 
-class UserChoiceIn(StrictSchema):
+class TaskUserChoiceIn(StrictSchema):
     user: str = Field(description="用户 public_id", max_length=40)
 
 
-class HandOverIn(UserChoiceIn):
+class TaskHandOverIn(TaskUserChoiceIn):
     reason: str = Field("", max_length=200)
 
 
-class DelegateIn(UserChoiceIn):
+class TaskDelegateIn(TaskUserChoiceIn):
     note: str = Field("", max_length=200)
 
 
-class DecisionIn(StrictSchema):
+class TaskDecisionIn(StrictSchema):
     opinion: str = Field("", max_length=2000)
     data: dict[str, Any] | None = Field(None, description="写入流程数据的字段（字段名为英文标识符）")
 
 
-class CorrectionItemIn(StrictSchema):
+class CorrectionRequestItemIn(StrictSchema):
     kind: str = Field("material", pattern="^(material|field)$", description="material（材料）| field（填报内容）")
     name: str = Field(max_length=100)
     reason: str = Field(max_length=300)
 
 
-class CorrectionIn(StrictSchema):
-    items: list[CorrectionItemIn] = Field(min_length=1, max_length=actions.MAX_CORRECTION_ITEMS)
+class CorrectionRequestIn(StrictSchema):
+    items: list[CorrectionRequestItemIn] = Field(min_length=1, max_length=actions.MAX_CORRECTION_ITEMS)
     opinion: str = Field("", max_length=1000)
 
 
@@ -177,22 +177,22 @@ class CorrectionAnswerIn(StrictSchema):
     note: str = Field("", max_length=1000)
 
 
-class WithdrawIn(StrictSchema):
+class CaseWithdrawIn(StrictSchema):
     reason: str = Field("", max_length=200)
 
 
-class BulkClaimIn(StrictSchema):
+class TaskBulkClaimIn(StrictSchema):
     tasks: list[str] = Field(min_length=1, max_length=100, description="任务 public_id 列表")
 
 
-class RefusedOut(Schema):
+class TaskRefusedOut(Schema):
     task: str
     message: str
 
 
-class BulkClaimOut(Schema):
-    claimed: list[TaskOut]
-    refused: list[RefusedOut]
+class TaskBulkClaimOut(Schema):
+    claimed: list[TaskItemOut]
+    refused: list[TaskRefusedOut]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def _rounds(task: WorkTask, only_pending: bool = False) -> list[dict]:
 
 # --- tasks ------------------------------------------------------------------------------------------
 
-@tasks_router.get("/", response=TaskListOut, summary="待办任务列表（待认领/我的在办/补正中/已办，含各页签数量）")
+@tasks_router.get("/", response=TaskListPageOut, summary="待办任务列表（待认领/我的在办/补正中/已办，含各页签数量）")
 @permission("workflow.handle")
 def list_tasks(request, tab: str = "open", process: str | None = None, department: str | None = None, warning: str | None = None,
                q: str | None = None, after: int | None = None):
@@ -266,10 +266,10 @@ def list_tasks(request, tab: str = "open", process: str | None = None, departmen
     return {"tab": tab, "counts": sel.tab_counts(request.auth, f), "items": [task_out(t) for t in rows], "next_after": next_after}
 
 
-@tasks_router.post("/claim", response=BulkClaimOut, summary="批量认领待认领任务")
+@tasks_router.post("/claim", response=TaskBulkClaimOut, summary="批量认领待认领任务")
 @permission("workflow.handle")
 @errors(without=(409,))
-def bulk_claim(request, payload: BulkClaimIn):
+def bulk_claim(request, payload: TaskBulkClaimIn):
     chosen = list(sel.worklist(request.auth, "open").filter(public_id__in=payload.tasks))
     done, refused = actions.claim_many(request.auth, chosen)
     found = {t.public_id for t in chosen}
@@ -278,70 +278,70 @@ def bulk_claim(request, payload: BulkClaimIn):
     return {"claimed": [_fresh(t) for t in done], "refused": refused_out}
 
 
-@tasks_router.get("/{public_id}", response=TaskDetailOut, summary="任务详情（含补正记录）")
+@tasks_router.get("/{public_id}", response=TaskDetailViewOut, summary="任务详情（含补正记录）")
 @permission("workflow.handle")
 def get_task(request, public_id: str):
     task = _task(request, public_id)
     return {**task_out(task), "corrections": _rounds(task), "could_claim": actions.could_claim(request.auth, task)}
 
 
-@tasks_router.post("/{public_id}/claim", response=TaskOut, summary="认领任务（支持 Idempotency-Key）")
+@tasks_router.post("/{public_id}/claim", response=TaskItemOut, summary="认领任务（支持 Idempotency-Key）")
 @permission("workflow.handle")
 def claim(request, public_id: str, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return _fresh(actions.claim(request.auth, _task(request, public_id), idempotency_key=_key(idempotency_key)))
 
 
-@tasks_router.post("/{public_id}/unclaim", response=TaskOut, summary="退回待认领")
+@tasks_router.post("/{public_id}/unclaim", response=TaskItemOut, summary="退回待认领")
 @permission("workflow.handle")
 def unclaim(request, public_id: str):
     return _fresh(actions.unclaim(request.auth, _task(request, public_id)))
 
 
-@tasks_router.post("/{public_id}/hand-over", response=TaskOut, summary="转办给可办理该任务的其他人员")
+@tasks_router.post("/{public_id}/hand-over", response=TaskItemOut, summary="转办给可办理该任务的其他人员")
 @permission("workflow.handle")
-def hand_over(request, public_id: str, payload: HandOverIn):
+def hand_over(request, public_id: str, payload: TaskHandOverIn):
     task = _task(request, public_id)
     return _fresh(actions.hand_over(request.auth, task, _user(payload.user), reason=payload.reason))
 
 
-@tasks_router.post("/{public_id}/delegate", response=TaskOut, summary="委托同事办理（保留委托人）")
+@tasks_router.post("/{public_id}/delegate", response=TaskItemOut, summary="委托同事办理（保留委托人）")
 @permission("workflow.handle")
-def delegate(request, public_id: str, payload: DelegateIn):
+def delegate(request, public_id: str, payload: TaskDelegateIn):
     task = _task(request, public_id)
     return _fresh(actions.delegate(request.auth, task, _user(payload.user), note=payload.note))
 
 
-@tasks_router.post("/{public_id}/assign", response=TaskOut, summary="分派任务（部门管理员）")
+@tasks_router.post("/{public_id}/assign", response=TaskItemOut, summary="分派任务（部门管理员）")
 @permission("workflow.assign")
-def assign(request, public_id: str, payload: UserChoiceIn):
+def assign(request, public_id: str, payload: TaskUserChoiceIn):
     task = get_or_404(sel.visible_tasks(request.auth), public_id=public_id)
     return _fresh(actions.assign(request.auth, task, _user(payload.user)))
 
 
-@tasks_router.post("/{public_id}/approve", response=TaskOut, summary="同意（支持 Idempotency-Key）")
+@tasks_router.post("/{public_id}/approve", response=TaskItemOut, summary="同意（支持 Idempotency-Key）")
 @permission("workflow.handle")
-def approve(request, public_id: str, payload: DecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def approve(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
     return _fresh(actions.approve(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
 
 
-@tasks_router.post("/{public_id}/reject", response=TaskOut, summary="不同意（须填写意见；支持 Idempotency-Key）")
+@tasks_router.post("/{public_id}/reject", response=TaskItemOut, summary="不同意（须填写意见；支持 Idempotency-Key）")
 @permission("workflow.handle")
-def reject(request, public_id: str, payload: DecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def reject(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
     return _fresh(actions.reject(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
 
 
-@tasks_router.post("/{public_id}/complete", response=TaskOut, summary="办理完成（非审批环节；支持 Idempotency-Key）")
+@tasks_router.post("/{public_id}/complete", response=TaskItemOut, summary="办理完成（非审批环节；支持 Idempotency-Key）")
 @permission("workflow.handle")
-def complete(request, public_id: str, payload: DecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def complete(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
     return _fresh(actions.complete(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
 
 
-@tasks_router.post("/{public_id}/correction", response=TaskOut, summary="退回补正（列出补正事项；支持 Idempotency-Key）")
+@tasks_router.post("/{public_id}/correction", response=TaskItemOut, summary="退回补正（列出补正事项；支持 Idempotency-Key）")
 @permission("workflow.handle")
-def correction(request, public_id: str, payload: CorrectionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+def correction(request, public_id: str, payload: CorrectionRequestIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
     items = [i.model_dump() for i in payload.items]
     return _fresh(actions.request_correction(request.auth, task, items=items, opinion=payload.opinion, idempotency_key=_key(idempotency_key)))
@@ -349,7 +349,7 @@ def correction(request, public_id: str, payload: CorrectionIn, idempotency_key: 
 
 # --- cases ------------------------------------------------------------------------------------------
 
-@cases_router.get("/", response=Page[CaseBriefOut], summary="办件列表（权限范围内）")
+@cases_router.get("/", response=Page[TaskCaseOut], summary="办件列表（权限范围内）")
 @permission("workflow.view")
 def list_cases(request, status: str | None = None, channel: str | None = None, department: str | None = None, warning: str | None = None,
                process: str | None = None, q: str | None = None, page: int = 1, page_size: int = 50):
@@ -372,7 +372,7 @@ def _case_for(user, public_id: str) -> Case:
     return get_or_404(qs.distinct(), public_id=public_id)
 
 
-@cases_router.get("/{public_id}", response=CaseDetailOut, summary="办件详情（申请人本人或权限范围内的工作人员）")
+@cases_router.get("/{public_id}", response=CaseViewOut, summary="办件详情（申请人本人或权限范围内的工作人员）")
 @permission("accounts.self")
 def get_case(request, public_id: str):
     case = _case_for(request.auth, public_id)
@@ -391,7 +391,7 @@ def get_case(request, public_id: str):
             "timeline": [{"at": e.at, "text": e.text, "actor_name": _name(e.actor) if staff else None} for e in events]}
 
 
-@cases_router.post("/{public_id}/correction", response=CaseBriefOut, summary="提交补正答复（申请人本人或窗口代办；支持 Idempotency-Key）")
+@cases_router.post("/{public_id}/correction", response=TaskCaseOut, summary="提交补正答复（申请人本人或窗口代办；支持 Idempotency-Key）")
 @permission("accounts.self")
 def answer_correction(request, public_id: str, payload: CorrectionAnswerIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     case = _case_for(request.auth, public_id)
@@ -399,9 +399,9 @@ def answer_correction(request, public_id: str, payload: CorrectionAnswerIn, idem
     return case_brief(Case.objects.select_related("department").get(pk=case.pk))
 
 
-@cases_router.post("/{public_id}/withdraw", response=CaseBriefOut, summary="撤回办件（申请人本人）")
-@permission("workflow.apply")
-def withdraw(request, public_id: str, payload: WithdrawIn):
+@cases_router.post("/{public_id}/withdraw", response=TaskCaseOut, summary="撤回办件（申请人本人）")
+@permission("accounts.self")  # the action requires workflow.apply of the applicant; anyone else meets 404
+def withdraw(request, public_id: str, payload: CaseWithdrawIn):
     case = get_or_404(sel.applicant_cases(request.auth), public_id=public_id)
     case_actions.withdraw_case(request.auth, case, reason=payload.reason)
     return case_brief(Case.objects.select_related("department").get(pk=case.pk))

@@ -257,8 +257,13 @@ def _decide(actor, task: WorkTask, outcome: str, *, opinion: str, data, idempote
         payload[f"{task.element_id}_decision"] = outcome
         runtime.complete(task, actor, data=payload, outcome=outcome, opinion=opinion)
         task.refresh_from_db()
-        record(actor, scope, task, before=before, after={"status": task.get_status_display(), "outcome": task.get_outcome_display(),
-                                                          "opinion": opinion[:200]})
+        after = {"status": task.get_status_display(), "outcome": task.get_outcome_display(), "opinion": opinion[:200]}
+        if outcome == TaskOutcome.APPROVE:
+            record(actor, "workflow.task_approve", task, before=before, after=after)
+        elif outcome == TaskOutcome.REJECT:
+            record(actor, "workflow.task_reject", task, before=before, after=after)
+        else:
+            record(actor, "workflow.task_complete", task, before=before, after=after)
         slot.remember(task.public_id, {"outcome": outcome})
     return task
 
