@@ -169,8 +169,15 @@ def world(city, settings, tmp_path):
     from digigov.support.forms.testing import published_form
 
     form, _version = published_form(admin, key="fuzz-form")
+    from digigov.support.workflow.actions import cases as wf_cases
+    from digigov.support.workflow.testing import make_version, parallel_bpmn
+
+    wf_version = make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
+    wf_case = wf_cases.start_case(make_user("citizen"), wf_version, data={"purpose": "测试"})
+    wf_task = wf_case.tasks.get(element_id="accept")
     return {
         "/api/v1/support/forms/": form.key,
+        "/api/v1/support/tasks/": wf_task.public_id, "/api/v1/support/cases/": wf_case.public_id,
         "/api/v1/data/spatial/boundaries/": city.county_a.code,
         "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
         "/api/v1/data/registries/credit/": reg.credit.public_id,

@@ -36,3 +36,15 @@ class WorkflowConfig(AppConfig):
         registry.register_permission("workflow.suspend", "发起和结束特别程序（暂停计时）", ("approver", "dept_admin"))
 
         from .apps_timelimits import ready as timelimits_ready; timelimits_ready()  # noqa: E702 — time limits, calendar, notices
+        # the task engine's people side (h-tasks): worklist, task and case pages, 我的办件, API, header to-do
+        from digigov.core.api import register_router
+        from digigov.core.registry import NavItem
+
+        registry.register_urls("workbench/support/", "digigov.support.workflow.urls_tasks")
+        registry.register_urls("my/cases/", "digigov.support.workflow.urls_my_cases")
+        registry.register_nav(NavItem("support.workflow", "表单与流程引擎", "tasks:list", "workflow.handle", "support", order=60))
+        registry.register_nav(NavItem("my_cases", "我的办件", "my_cases:list", "workflow.apply", "services", area="portal", order=20))
+        from . import api_tasks, todos  # noqa: F401  registers the to-do
+
+        register_router("/support/tasks/", api_tasks.tasks_router)
+        register_router("/support/cases/", api_tasks.cases_router)
