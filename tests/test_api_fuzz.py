@@ -166,7 +166,13 @@ def world(city, settings, tmp_path):
     from digigov.data.spatial.testing import geography
 
     geography(city, authority)
+    # --- window slice: a hall with a called ticket, a reception that made a case, and its delivery
+    settings.VAR_DIR = tmp_path  # materials the fuzzer uploads stay out of var/
+    from digigov.support.window.testing import world_objects as window_world
+
+    window = window_world(city)
     return {
+        **window,
         "/api/v1/data/spatial/boundaries/": city.county_a.code,
         "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
         "/api/v1/data/registries/credit/": reg.credit.public_id,

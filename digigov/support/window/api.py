@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -239,7 +239,7 @@ def list_halls(request):
 @router.post("/halls/{public_id}/tickets", response={201: TicketOut}, summary="取号（自助机或窗口代取；只记录业务类别）")
 @permission("window.queue")
 def take_ticket(request, public_id: str, payload: TicketIn):
-    return 201, ticket_out(queue.take_number(request.auth, _hall(request, public_id, "window.queue"), payload.category))
+    return Status(201, ticket_out(queue.take_number(request.auth, _hall(request, public_id, "window.queue"), payload.category)))
 
 
 @router.post("/halls/{public_id}/call-next", response=CallNextOut, summary="叫下一个号到指定窗口")
@@ -257,15 +257,22 @@ def screen(request, public_id: str):
             "waiting": [{"category": w.category, "label": w.label, "waiting": w.waiting} for w in s.waiting], "at": s.at}
 
 
-_TICKET_MOVES = {"serve": queue.start_serving, "finish": queue.finish, "absent": queue.no_show}
-
-
-@router.post("/tickets/{public_id}/{move}", response=TicketOut, summary="排队号：serve 开始办理 | finish 办结 | absent 过号")
+@router.post("/tickets/{public_id}/serve", response=TicketOut, summary="排队号开始办理")
 @permission("window.queue")
-def move_ticket(request, public_id: str, move: str):
-    if move not in _TICKET_MOVES:
-        raise NotFound("不支持的操作", code="not_found", detail={"allowed": list(_TICKET_MOVES)})
-    return ticket_out(_TICKET_MOVES[move](request.auth, selectors.ticket_for(request.auth, public_id)))
+def serve_ticket(request, public_id: str):
+    return ticket_out(queue.start_serving(request.auth, selectors.ticket_for(request.auth, public_id)))
+
+
+@router.post("/tickets/{public_id}/finish", response=TicketOut, summary="排队号办结")
+@permission("window.queue")
+def finish_ticket(request, public_id: str):
+    return ticket_out(queue.finish(request.auth, selectors.ticket_for(request.auth, public_id)))
+
+
+@router.post("/tickets/{public_id}/absent", response=TicketOut, summary="过号（叫号后未到）")
+@permission("window.queue")
+def absent_ticket(request, public_id: str):
+    return ticket_out(queue.no_show(request.auth, selectors.ticket_for(request.auth, public_id)))
 
 
 @router.post("/tickets/{public_id}/recall", response=TicketOut, summary="重新叫号（含过号后重呼）")
@@ -286,7 +293,7 @@ def start_reception(request, public_id: str, payload: ReceptionIn):
         ticket = selectors.today_tickets(hall).filter(public_id=payload.ticket).first()
         if ticket is None:
             raise NotFound("排队号不存在", code="not_found", detail={"field": "ticket"})
-    return 201, reception_out(reception_actions.start_reception(request.auth, hall, ticket=ticket))
+    return Status(201, reception_out(reception_actions.start_reception(request.auth, hall, ticket=ticket)))
 
 
 def _reception(request, public_id: str) -> Reception:
@@ -305,7 +312,7 @@ def identify(request, public_id: str, payload: IdentifyIn):
 def consent(request, public_id: str, payload: ConsentIn):
     c: Consent = reception_actions.record_consent(request.auth, _reception(request, public_id), method=payload.method,
                                                   scope=payload.scope, minutes=payload.minutes)
-    return 201, {"public_id": c.public_id, "method_label": c.get_method_display(), "scope": c.scope, "expires_at": c.expires_at}
+    return Status(201, {"public_id": c.public_id, "method_label": c.get_method_display(), "scope": c.scope, "expires_at": c.expires_at})
 
 
 @router.post("/receptions/{public_id}/pull", response=PullOut, summary="经授权调取基础库数据或电子证照（明文读取记入审计）")
@@ -328,7 +335,7 @@ def create_application(request, public_id: str, payload: ApplicationIn):
         request.auth, _reception(request, public_id), version, data=payload.data, licences=payload.licences,
         delivery_method=payload.delivery_method, recipient_name=payload.recipient_name, address=payload.address, phone=payload.phone,
         idempotency_key=payload.idempotency_key)
-    return 201, case_out(case)
+    return Status(201, case_out(case))
 
 
 # --- materials -----------------------------------------------------------------------------------------
@@ -350,8 +357,8 @@ def upload_material(request, number: str, name: str = "", file: UploadedFile | N
         raise ValidationFailed(f"文件过大（不超过 {MAX_BYTES // (1024 * 1024)} MB）", code="material_too_large", detail={"field": "file"})
     data = file.read(MAX_BYTES + 1)
     m = material_actions.add_file(request.auth, case, name=name or file.name or "申请材料", data=data, source=MaterialSource.SCAN)
-    return 201, {"public_id": m.public_id, "name": m.name, "source_label": m.get_source_display(), "content_type": m.content_type,
-                 "size": m.size, "pages": m.pages, "sha256": m.sha256}
+    return Status(201, {"public_id": m.public_id, "name": m.name, "source_label": m.get_source_display(), "content_type": m.content_type,
+                       "size": m.size, "pages": m.pages, "sha256": m.sha256})
 
 
 # --- unified output ------------------------------------------------------------------------------------
