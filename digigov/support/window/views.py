@@ -184,6 +184,7 @@ def _reception_page(request, r, *, status=200, identify_form=None, consent_form=
         "app_form": app_form, "pulled": pulled, "open": r.case_id is None and r.finished_at is None,
         "consent_registries": reception_actions.live_consent(r, "registries"), "consent_licences": reception_actions.live_consent(r, "licences"),
         "consents": r.consents.order_by("-granted_at")[:5],
+        "has_start_forms": bool(app_form) and reception_actions.open_versions().filter(start_form__isnull=False).exists(),
     }, status=status)
 
 
