@@ -166,6 +166,11 @@ def world(city, settings, tmp_path):
     from digigov.data.spatial.testing import geography
 
     geography(city, authority)
+    # --- window slice: a hall with a called ticket, a reception that made a case, and its delivery
+    settings.VAR_DIR = tmp_path  # materials the fuzzer uploads stay out of var/
+    from digigov.support.window.testing import world_objects as window_world
+
+    window = window_world(city)
     from digigov.support.forms.testing import published_form
 
     form, _version = published_form(admin, key="fuzz-form")
@@ -176,6 +181,7 @@ def world(city, settings, tmp_path):
     wf_case = wf_cases.start_case(make_user("citizen"), wf_version, data={"purpose": "测试"})
     wf_task = wf_case.tasks.get(element_id="accept")
     return {
+        **window,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": wf_task.public_id, "/api/v1/support/cases/": wf_case.public_id,
         "/api/v1/data/spatial/boundaries/": city.county_a.code,

@@ -25,4 +25,7 @@ registry.register_audit_events({
     "workflow.task_complete": "办理完成",
     "workflow.task_correction": "退回补正",
     "workflow.correction_submit": "提交补正",
+    # --- window slice: application materials ---
+    "workflow.material_add": "添加申请材料",
+    "workflow.material_licence": "以电子证照替代申请材料",
 })

@@ -1,0 +1,1 @@
+"""Every write of the comprehensive window: halls, queue numbers, receptions, unified output."""
