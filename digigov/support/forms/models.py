@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from digigov.core.models import PublicModel, VoidableModel
+from digigov.core.pii import EncryptedJSONField
 
 
 class FormDefinition(VoidableModel):
@@ -70,7 +71,7 @@ class FormVersion(PublicModel):
 
 class FormSubmission(PublicModel):
     form_version = models.ForeignKey(FormVersion, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("表单版本"))
-    data = models.JSONField(_("填报内容"), default=dict)
+    data = EncryptedJSONField(_("填报内容"))  # sealed: answers hold ID numbers, names, addresses
     provenance = models.JSONField(_("数据来源"), default=dict, help_text=_("字段 → {来源, 来源名称, 是否确认, 是否修改}"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人"))
     is_draft = models.BooleanField(_("草稿"), default=False)

@@ -86,7 +86,7 @@ def screen(hall: ServiceHall) -> Screen:
 
 
 def receptions(user, perm: str = "window.view") -> QuerySet:
-    return scope_queryset(user, perm, Reception.objects.select_related("hall", "clerk", "case", "ticket", "person", "legal_person"),
+    return scope_queryset(user, perm, Reception.objects.select_related("hall", "clerk", "case", "ticket", "person", "legal_person").defer("case__state", "case__data"),
                           department_field=None, division_field="hall__division")
 
 
@@ -99,7 +99,7 @@ def reception_for(user, public_id: str, perm: str = "window.receive") -> Recepti
 
 def deliveries(user, perm: str = "window.view") -> QuerySet:
     """Results to hand out: those of the user's halls (pick-up), and posted ones of cases in reach."""
-    return scope_queryset(user, perm, Delivery.objects.select_related("case", "hall", "handed_by"),
+    return scope_queryset(user, perm, Delivery.objects.select_related("case", "hall", "handed_by").defer("case__state", "case__data"),
                           department_field=None, division_field="hall__division")
 
 

@@ -30,6 +30,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from digigov.core.models import PublicModel, VoidableModel
+from digigov.core.pii import EncryptedJSONField
 
 
 class ProcessDefinition(VoidableModel):
@@ -128,8 +129,9 @@ class Case(PublicModel):
     applicant_name = models.CharField(_("申请人名称"), max_length=100)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("受理人"))
     submission = models.ForeignKey("forms.FormSubmission", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请表"))
-    data = models.JSONField(_("办件数据"), default=dict)
-    state = models.JSONField(_("流程状态"), default=dict)
+    # sealed (SM4-GCM): the application's answers and the process's task data hold personal information
+    data = EncryptedJSONField(_("办件数据"))
+    state = EncryptedJSONField(_("流程状态"))
     revision = models.PositiveIntegerField(_("修订号"), default=0)
     outcome_note = models.CharField(_("办理结果说明"), max_length=500, blank=True)
     started_at = models.DateTimeField(_("受理时间"), db_index=True)

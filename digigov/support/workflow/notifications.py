@@ -91,7 +91,10 @@ def on_correction_requested(sender, case, task=None, **kwargs):
     if not case.applicant_id:
         return
     items = []
-    for c in (getattr(task, "corrections", None) or []):
+    rounds = getattr(task, "corrections", None) or []
+    # the task keeps one round per request ({"items": [...], "requested_by", "answers" …}); the newest is this one
+    latest = rounds[-1] if rounds and isinstance(rounds[-1], dict) and isinstance(rounds[-1].get("items"), list) else None
+    for c in (latest["items"] if latest else rounds):
         if isinstance(c, dict):
             text = c.get("item") or c.get("name") or c.get("text") or ""
             reason = c.get("reason") or c.get("note") or ""
@@ -126,7 +129,7 @@ def on_warning_raised(sender, cases, level, **kwargs):
         return
     open_tasks: dict[int, list] = {}
     for t in (WorkTask.objects.filter(case_id__in=[c.pk for c in cases], status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
-              .select_related("assignee", "department", "division", "case__department", "case__division").order_by("id")):
+              .select_related("assignee", "department", "division", "case__department", "case__division").defer("case__data", "case__state").order_by("id")):
         open_tasks.setdefault(t.case_id, []).append(t)
     received = {u.pk: u for u in _users({c.received_by_id for c in cases if c.received_by_id})}
     memo: dict = {}

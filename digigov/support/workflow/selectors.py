@@ -60,7 +60,7 @@ def cases(user) -> QuerySet:
 
 
 def incidents(user, *, status: str = IncidentStatus.OPEN) -> QuerySet:
-    qs = Incident.objects.select_related("case", "case__department", "case__process_version__process")
+    qs = Incident.objects.select_related("case", "case__department", "case__process_version__process").defer("case__state", "case__data")
     if status:
         qs = qs.filter(status=status)
     return scope_queryset(user, "workflow.incident", qs, department_field="case__department", division_field="case__division")

@@ -108,7 +108,7 @@ def worklist(user, tab: str, f: Filters | None = None) -> QuerySet:
     qs = WorkTask.objects.filter(tab_filters(user)[tab])
     if f is not None:
         qs = apply_filters(qs, f)
-    return qs.select_related("case", "case__process_version__process", "department", "assignee", "delegated_by")
+    return qs.select_related("case", "case__process_version__process", "department", "assignee", "delegated_by").defer("case__state")
 
 
 def page(qs: QuerySet, tab: str, cursor: int | None, size: int = PAGE) -> tuple[list[WorkTask], int | None]:

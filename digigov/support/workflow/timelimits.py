@@ -175,7 +175,7 @@ def recompute_warnings(today: dt.date | None = None) -> dict[str, int]:
     changed: dict[str, int] = {}
     for level, condition in level_conditions(today, limits).items():
         qs = base.filter(condition).exclude(warning=level)
-        turned = list(qs.select_related("department")) if level in WARNED_LEVELS else None
+        turned = list(qs.select_related("department").defer("data", "state")) if level in WARNED_LEVELS else None
         n = qs.update(warning=level)
         changed[level] = n
         if turned:

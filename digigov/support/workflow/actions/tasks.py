@@ -327,20 +327,6 @@ def _set_case_status(case: Case, status: str) -> None:
     case.status, case.revision = status, case.revision + 1
 
 
-def _notify_applicant(case: Case, title: str, body: str) -> None:
-    if case.applicant_id is None:
-        return
-    from django.urls import NoReverseMatch, reverse
-
-    from digigov.core.notify.models import InboxMessage
-
-    try:
-        link = reverse("my_cases:detail", kwargs={"public_id": case.public_id})
-    except NoReverseMatch:
-        link = ""
-    InboxMessage.objects.create(recipient_id=case.applicant_id, topic="办件进度", title=title[:200], body=body, link=link)
-
-
 @transaction.atomic
 def request_correction(actor, task: WorkTask, *, items, opinion: str = "", idempotency_key: str = "") -> WorkTask:
     """退回补正: the case waits for the applicant (status ``correction``, the clock paused by the time-limit
@@ -366,7 +352,6 @@ def request_correction(actor, task: WorkTask, *, items, opinion: str = "", idemp
         record(actor, "workflow.task_correction", task, before=before,
                after={"status": case.get_status_display(), "items": [f"{i['name']}：{i['reason']}" for i in items], "opinion": opinion[:200]})
         signals.correction_requested.send(sender=Case, case=case, actor=actor, task=task)
-        _notify_applicant(case, f"您的办件需要补正：{case.title}", "；".join(f"{i['name']}：{i['reason']}" for i in items))
         slot.remember(task.public_id, {"status": case.status})
     return task
 

@@ -198,7 +198,9 @@ def test_correction_round_trip(case, people, city):
         task.refresh_from_db()
         assert case.status == CaseStatus.CORRECTION and task.status == TaskStatus.CLAIMED
         assert tasks.pending_correction(task)["items"][1] == {"kind": "field", "name": "联系电话", "reason": "号码位数不对"}
-        assert InboxMessage.objects.filter(recipient=people.citizen, topic="办件进度").count() == 1
+        notices = InboxMessage.objects.filter(recipient=people.citizen, title__startswith="需要补正材料")
+        assert notices.count() == 1  # one notice (the notifications receiver), listing what to fix
+        assert "营业执照（复印件模糊）" in notices.get().body and "联系电话（号码位数不对）" in notices.get().body
         with pytest.raises(Conflict) as err:  # the process does not move while the applicant corrects
             tasks.complete(people.clerk, task)
         assert err.value.code == "case_in_correction"
