@@ -42,7 +42,7 @@ def _int(raw) -> int | None:
         n = int(raw)
     except (TypeError, ValueError):
         return None
-    return n if n > 0 else None
+    return n if 0 < n <= 2**62 else None  # a cursor beyond any id is no cursor (SQLite's integers stop at 2**63)
 
 
 # --- what a case shows -----------------------------------------------------------------------------
