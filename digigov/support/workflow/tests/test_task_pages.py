@@ -202,3 +202,17 @@ def test_a_cursor_beyond_any_id_is_ignored_not_a_500(version, people):
     c = logged_in_client(people.clerk)
     assert c.get(reverse("tasks:list"), {"after": str(10**30)}).status_code == 200
     assert c.get(reverse("tasks:cases"), {"after": "-5"}).status_code == 200
+
+
+def test_department_admin_dispatches_from_the_task_page(version, people, city):
+    case = new_case(version, people.citizen)
+    task = open_task(case, "accept")
+    admin = logged_in_client(make_user("dept_admin", department=city.bureau))
+    html = admin.get(reverse("tasks:task", args=[task.public_id])).content.decode()
+    assert 'id="assign-form"' in html and 'id="decide-form"' not in html and f'href="{reverse("tasks:list")}"' not in html
+    assert admin.post(reverse("tasks:assign", args=[task.public_id]), {"user": people.clerk.public_id}).status_code == 302
+    task.refresh_from_db()
+    assert task.assignee == people.clerk
+    assert admin.post(reverse("tasks:unclaim", args=[task.public_id])).status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
