@@ -6,12 +6,11 @@ applied once and answered the same; without a key a repeat meets a closed task (
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated
+from ninja import Header, Query, Router, Schema
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
-from ninja import Header, Router, Schema
-from pydantic import Field
-
-from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
+from digigov.core.api import TEXT, Page, StrictSchema, errors, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.org.models import Department
 from digigov.data.grading.policy import mask_name
@@ -156,9 +155,18 @@ class TaskDelegateIn(TaskUserChoiceIn):
     note: str = Field("", max_length=200)
 
 
+class TaskDataFieldIn(StrictSchema):
+    name: str = Field(pattern="^[A-Za-z][A-Za-z0-9_]{0,63}$", description="流程数据字段名（英文标识符，网关条件按此引用）")
+    value: Annotated[str, StringConstraints(max_length=2000, pattern=TEXT)] | StrictInt | StrictBool | None = Field(
+        None, description="字段值：文本、整数、是否或空")
+
+
 class TaskDecisionIn(StrictSchema):
     opinion: str = Field("", max_length=2000)
-    data: dict[str, Any] | None = Field(None, description="写入流程数据的字段（字段名为英文标识符）")
+    data: list[TaskDataFieldIn] | None = Field(None, max_length=50, description="写入流程数据的字段")
+
+    def data_dict(self) -> dict | None:
+        return None if self.data is None else {f.name: f.value for f in self.data}
 
 
 class CorrectionRequestItemIn(StrictSchema):
@@ -256,11 +264,9 @@ def _rounds(task: WorkTask, only_pending: bool = False) -> list[dict]:
 @tasks_router.get("/", response=TaskListPageOut, summary="待办任务列表（待认领/我的在办/补正中/已办，含各页签数量）")
 @permission("workflow.handle")
 def list_tasks(request, tab: str = "open", process: str | None = None, department: str | None = None, warning: str | None = None,
-               q: str | None = None, after: int | None = None):
+               q: str | None = None, after: int | None = Query(None, ge=1, le=2**62, description="上一页返回的 next_after")):
     if tab not in sel.TAB_LABELS:
         raise ValidationFailed("页签无效（open / mine / correction / done）", code="invalid_tab", detail={"field": "tab"})
-    if after is not None and after < 0:
-        raise ValidationFailed("游标无效", code="invalid_cursor", detail={"field": "after"})
     f = _filters(process, department, warning, q)
     rows, next_after = sel.page(sel.worklist(request.auth, tab, f), tab, after)
     return {"tab": tab, "counts": sel.tab_counts(request.auth, f), "items": [task_out(t) for t in rows], "next_after": next_after}
@@ -322,21 +328,21 @@ def assign(request, public_id: str, payload: TaskUserChoiceIn):
 @permission("workflow.handle")
 def approve(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
-    return _fresh(actions.approve(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
+    return _fresh(actions.approve(request.auth, task, opinion=payload.opinion, data=payload.data_dict(), idempotency_key=_key(idempotency_key)))
 
 
 @tasks_router.post("/{public_id}/reject", response=TaskItemOut, summary="不同意（须填写意见；支持 Idempotency-Key）")
 @permission("workflow.handle")
 def reject(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
-    return _fresh(actions.reject(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
+    return _fresh(actions.reject(request.auth, task, opinion=payload.opinion, data=payload.data_dict(), idempotency_key=_key(idempotency_key)))
 
 
 @tasks_router.post("/{public_id}/complete", response=TaskItemOut, summary="办理完成（非审批环节；支持 Idempotency-Key）")
 @permission("workflow.handle")
 def complete(request, public_id: str, payload: TaskDecisionIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     task = _task(request, public_id)
-    return _fresh(actions.complete(request.auth, task, opinion=payload.opinion, data=payload.data, idempotency_key=_key(idempotency_key)))
+    return _fresh(actions.complete(request.auth, task, opinion=payload.opinion, data=payload.data_dict(), idempotency_key=_key(idempotency_key)))
 
 
 @tasks_router.post("/{public_id}/correction", response=TaskItemOut, summary="退回补正（列出补正事项；支持 Idempotency-Key）")

@@ -42,7 +42,7 @@ class WorkflowConfig(AppConfig):
 
         registry.register_urls("workbench/support/", "digigov.support.workflow.urls_tasks")
         registry.register_urls("my/cases/", "digigov.support.workflow.urls_my_cases")
-        registry.register_nav(NavItem("support.workflow", "表单与流程引擎", "tasks:list", "workflow.handle", "support", order=60))
+        registry.register_nav(NavItem("support.workflow", "表单与流程引擎", "tasks:cases", "workflow.view", "support", order=60))
         registry.register_nav(NavItem("my_cases", "我的办件", "my_cases:list", "workflow.apply", "services", area="portal", order=20))
         from . import api_tasks, todos  # noqa: F401  registers the to-do
 

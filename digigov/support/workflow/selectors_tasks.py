@@ -160,21 +160,24 @@ def case_tasks(case: Case) -> list[WorkTask]:
 
 def eligible_users(task: WorkTask, q: str = "", limit: int = 20):
     """Users who could claim ``task`` (for the hand-over / delegate pickers): an active grant of the task's
-    candidate role (or any handling role) whose scope covers the task; searched by name or user name."""
-    from digigov.core.accounts.models import User
+    candidate role (or any handling role) whose scope covers the task, searched by name or user name. One
+    query: the grants are read with their scope and checked here, as ``could_claim`` checks one user's."""
+    from digigov.core.rbac.checks import Grant
     from digigov.core.rbac.models import RoleAssignment
 
-    from .actions.tasks import could_claim
-
-    roles = [task.candidate_role] if task.candidate_role else list(PERMISSIONS["workflow.handle"].roles)
-    ids = RoleAssignment.objects.active().filter(role__in=roles).values("user_id")
-    users = User.objects.filter(pk__in=ids, is_active=True)
+    handling = PERMISSIONS["workflow.handle"].roles if "workflow.handle" in PERMISSIONS else ()
+    roles = [task.candidate_role] if task.candidate_role else list(handling)
+    roles = [r for r in roles if r in handling]
+    rows = (RoleAssignment.objects.active().filter(role__in=roles, user__is_active=True)
+            .select_related("user", "department", "division").order_by("user__display_name", "user_id"))
     if q:
-        users = users.filter(Q(display_name__contains=q) | Q(username__startswith=q))
-    out = []
-    for u in users.order_by("display_name", "pk")[: limit * 5]:
-        if could_claim(u, task):
-            out.append(u)
-        if len(out) >= limit:
-            break
-    return out
+        rows = rows.filter(Q(user__display_name__contains=q) | Q(user__username__startswith=q))
+    out: dict[int, object] = {}
+    for r in rows[:1000]:
+        grant = Grant(role=r.role, dept_path=r.department.path if r.department_id else None,
+                      division_prefix=r.division.prefix if r.division_id else None)
+        if r.user_id not in out and grant.covers(task):
+            out[r.user_id] = r.user
+            if len(out) >= limit:
+                break
+    return list(out.values())

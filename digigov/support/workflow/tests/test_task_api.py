@@ -74,7 +74,7 @@ def test_parallel_approvers_see_only_their_own_task(version, people):
         assert post(client, f"{BASE}/tasks/{t.public_id}/claim").status_code == 200
     r = post(a_client, f"{BASE}/tasks/{open_task(case, 'review_a').public_id}/reject", {"opinion": ""})
     assert r.status_code == 422 and r.json()["code"] == "opinion_required"
-    assert post(a_client, f"{BASE}/tasks/{open_task(case, 'review_a').public_id}/approve", {"opinion": "同意", "data": {"checked": True}}).status_code == 200
+    assert post(a_client, f"{BASE}/tasks/{open_task(case, 'review_a').public_id}/approve", {"opinion": "同意", "data": [{"name": "checked", "value": True}]}).status_code == 200
     assert post(b_client, f"{BASE}/tasks/{review_b.public_id}/approve", {"opinion": "同意"}).status_code == 200
     case.refresh_from_db()
     assert case.status == CaseStatus.APPROVED and case.data["checked"] is True

@@ -180,3 +180,39 @@ def test_user_picker_lists_only_eligible_colleagues(version, people):
     task.refresh_from_db()
     assert task.assignee == people.clerk2 and task.delegated_by == people.clerk
     assert tab_counts(people.clerk2)["mine"] == 1
+
+
+def test_task_and_case_pages_pin_their_query_counts(version, people, django_assert_max_num_queries):
+    case = new_case(version, people.citizen)
+    tasks.complete(people.clerk, tasks.claim(people.clerk, open_task(case, "accept")))
+    review = tasks.claim(people.approver_a, open_task(case, "review_a"))
+    for _ in range(4):
+        make_user("approver", department=review.department)  # more colleagues in the picker: still one query
+    c = logged_in_client(people.approver_a)
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("tasks:task", args=[review.public_id])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("tasks:case", args=[case.public_id])).status_code == 200
+    applicant = logged_in_client(people.citizen)
+    with django_assert_max_num_queries(12):
+        assert applicant.get(reverse("my_cases:detail", args=[case.public_id])).status_code == 200
+
+
+def test_a_cursor_beyond_any_id_is_ignored_not_a_500(version, people):
+    c = logged_in_client(people.clerk)
+    assert c.get(reverse("tasks:list"), {"after": str(10**30)}).status_code == 200
+    assert c.get(reverse("tasks:cases"), {"after": "-5"}).status_code == 200
+
+
+def test_department_admin_dispatches_from_the_task_page(version, people, city):
+    case = new_case(version, people.citizen)
+    task = open_task(case, "accept")
+    admin = logged_in_client(make_user("dept_admin", department=city.bureau))
+    html = admin.get(reverse("tasks:task", args=[task.public_id])).content.decode()
+    assert 'id="assign-form"' in html and 'id="decide-form"' not in html and f'href="{reverse("tasks:list")}"' not in html
+    assert admin.post(reverse("tasks:assign", args=[task.public_id]), {"user": people.clerk.public_id}).status_code == 302
+    task.refresh_from_db()
+    assert task.assignee == people.clerk
+    assert admin.post(reverse("tasks:unclaim", args=[task.public_id])).status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
