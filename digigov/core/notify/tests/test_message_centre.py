@@ -78,7 +78,7 @@ def test_api_list_and_mark_read(db):
         return client.post("/api/v1/messages/read", data=json.dumps(payload), content_type="application/json")
 
     # bad input: nothing written
-    for payload, status in [({}, 422), ({"ids": [mine[0].pk], "all": True}, 422), ({"ids": ["x"]}, 422), ({"ids": [0]}, 422),
+    for payload, status in [({}, 422), ({"ids": [mine[0].pk], "all": True}, 422), ({"ids": ["x"]}, 422), ({"ids": [0]}, 422), ({"ids": [2**63]}, 422),
                             ({"ids": [mine[0].pk, theirs.pk]}, 404), ({"ids": [mine[0].pk], "extra": 1}, 422)]:
         response = post(payload)
         assert response.status_code == status, (payload, response.content)
