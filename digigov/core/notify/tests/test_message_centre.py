@@ -17,14 +17,15 @@ def test_page_badge_and_mark_read(db):
     client = logged_in_client(user)
     page = client.get("/messages/").content.decode()
     assert "您的申请已受理" in page and "别人的消息" not in page
-    assert 'class="badge unread-count"' in page  # the header's unread count
+    assert 'id="nav-messages"' in page and 'hx-get="/messages/badge/"' in page
+    assert 'class="badge unread-count"' in client.get("/messages/badge/").content.decode()  # the header's unread count
     assert client.get(f"/messages/{m.pk}/").status_code == 200
     response = client.post(f"/messages/{m.pk}/")
     assert response.status_code == 302 and response["Location"] == "/messages/"
     m.refresh_from_db()
     assert m.read_at is not None
     assert AuditEntry.objects.filter(action="notify.inbox.read", object_id=str(m.pk)).count() == 1
-    assert 'class="badge unread-count"' not in client.get("/messages/").content.decode()
+    assert 'class="badge unread-count"' not in client.get("/messages/badge/").content.decode()
     # another user's message: 404, untouched
     theirs = InboxMessage.objects.get(recipient=other)
     assert client.post(f"/messages/{theirs.pk}/").status_code == 404
