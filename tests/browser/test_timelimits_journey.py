@@ -85,6 +85,7 @@ def test_holiday_moves_the_clock_and_overdue_page_draws(browser, live_server, sh
     clerk_page = context.new_page()
     clerk_page.set_default_timeout(15000)
     login(clerk_page, "approver1", PASSWORD)
+    clerk_page.wait_for_selector("#nav-messages .unread-count")  # fetched by htmx after the page loads
     assert clerk_page.locator("#nav-messages .unread-count").inner_text() == "1"
     clerk_page.click("#nav-messages")
     assert "已超期：建设工程规划许可" in clerk_page.locator("#inbox").inner_text()

@@ -41,7 +41,7 @@ class MessageListOut(Schema):
 
 
 class ReadIn(StrictSchema):
-    ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(default_factory=list, max_length=MAX_IDS, description="要标为已读的消息 id（本人的消息）")
+    ids: list[int] = Field(default_factory=list, max_length=MAX_IDS, description="要标为已读的消息 id（本人的消息）")
     all: bool = Field(default=False, description="为 true 时把本人全部未读消息标为已读")
 
 
@@ -67,6 +67,8 @@ def list_messages(request, unread: bool = False, before: Annotated[int, Field(ge
 @permission(PERMISSION)
 @errors(404, without=(409,))
 def mark_read(request, payload: ReadIn):
+    if any(not 0 < i < 2**62 for i in payload.ids):
+        raise ValidationFailed("消息 id 应为正整数", code="bad_id", detail={"field": "ids"})
     if payload.all == bool(payload.ids):
         raise ValidationFailed("请指定消息 id，或设置 all 为 true（二者选一）", code="ids_or_all", detail={"field": "ids"})
     if payload.all:

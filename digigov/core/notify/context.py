@@ -1,12 +1,13 @@
-"""The header's unread-message badge: a callable, so the one COUNT runs only where the header shows it."""
+"""Whether the header links the message centre. The unread count itself is fetched by the badge
+(``notify:badge``, an htmx request after the page loads), so no page's query count grows by it."""
 
 from __future__ import annotations
 
-from .selectors import unread_count
+from digigov.core.rbac.checks import can
+
+from .actions import PERMISSION
 
 
 def inbox(request):
     user = getattr(request, "user", None)
-    if not (user and user.is_authenticated):
-        return {"inbox_unread": 0}
-    return {"inbox_unread": lambda: unread_count(user)}
+    return {"can_messages": bool(user and user.is_authenticated and can(user, PERMISSION))}  # grants are cached per request

@@ -26,6 +26,13 @@ def message_list(request):
 
 
 @requires(PERMISSION)
+def badge(request):
+    """The header's unread count (htmx fragment): one COUNT, in its own request."""
+    n = selectors.unread_count(request.user)
+    return render(request, "notify/_badge.html", {"n": n})
+
+
+@requires(PERMISSION)
 def message_open(request, message_id: str):
     """GET shows the message; POST marks it read and follows its link (a local path only)."""
     message = selectors.message_for(request.user, message_id)

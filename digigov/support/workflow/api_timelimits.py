@@ -157,7 +157,7 @@ class RemoveIn(StrictSchema):
 
 
 class ImportIn(StrictSchema):
-    year: int = Field(ge=calendar_actions.MIN_YEAR, le=calendar_actions.MAX_YEAR)
+    year: int = Field(description=f"年份（{calendar_actions.MIN_YEAR}–{calendar_actions.MAX_YEAR}，超出时返回 bad_year）")
     text: str = Field(max_length=20000, description="每行：日期,类型,名称（类型为 放假/调休上班 或 holiday/workday）")
 
 

@@ -194,9 +194,18 @@ def _on_case_started(sender, case, actor=None, **kwargs):
     start_clock(case)
 
 
+def _actor(actor):
+    """The step's actor; the platform's system account when a sender named none (a suspension names who started it)."""
+    if actor is not None:
+        return actor
+    from digigov.core.rbac.system import system_account
+
+    return system_account()
+
+
 def _on_correction_requested(sender, case, actor=None, task=None, **kwargs):
     items = "、".join(str(c.get("item") if isinstance(c, dict) else c) for c in (getattr(task, "corrections", None) or [])[:5])
-    pause_clock(case, actor=actor, reason=SuspensionReason.CORRECTION, note=f"补正：{items}"[:500] if items else "")
+    pause_clock(case, actor=_actor(actor), reason=SuspensionReason.CORRECTION, note=f"补正：{items}"[:500] if items else "")
 
 
 def _on_correction_submitted(sender, case, actor=None, **kwargs):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from digigov.core.accounts.models import NaturalPerson
 from digigov.core.notify.inbox import external_channels, notify, notify_many
 from digigov.core.notify.models import Delivery, InboxMessage
 from digigov.core.notify.senders import SendFailed

@@ -17,14 +17,15 @@ def test_page_badge_and_mark_read(db):
     client = logged_in_client(user)
     page = client.get("/messages/").content.decode()
     assert "您的申请已受理" in page and "别人的消息" not in page
-    assert 'class="badge unread-count"' in page  # the header's unread count
+    assert 'id="nav-messages"' in page and 'hx-get="/messages/badge/"' in page
+    assert 'class="badge unread-count"' in client.get("/messages/badge/").content.decode()  # the header's unread count
     assert client.get(f"/messages/{m.pk}/").status_code == 200
     response = client.post(f"/messages/{m.pk}/")
     assert response.status_code == 302 and response["Location"] == "/messages/"
     m.refresh_from_db()
     assert m.read_at is not None
     assert AuditEntry.objects.filter(action="notify.inbox.read", object_id=str(m.pk)).count() == 1
-    assert 'class="badge unread-count"' not in client.get("/messages/").content.decode()
+    assert 'class="badge unread-count"' not in client.get("/messages/badge/").content.decode()
     # another user's message: 404, untouched
     theirs = InboxMessage.objects.get(recipient=other)
     assert client.post(f"/messages/{theirs.pk}/").status_code == 404
@@ -78,7 +79,7 @@ def test_api_list_and_mark_read(db):
         return client.post("/api/v1/messages/read", data=json.dumps(payload), content_type="application/json")
 
     # bad input: nothing written
-    for payload, status in [({}, 422), ({"ids": [mine[0].pk], "all": True}, 422), ({"ids": ["x"]}, 422), ({"ids": [0]}, 422),
+    for payload, status in [({}, 422), ({"ids": [mine[0].pk], "all": True}, 422), ({"ids": ["x"]}, 422), ({"ids": [0]}, 422), ({"ids": [2**63]}, 422),
                             ({"ids": [mine[0].pk, theirs.pk]}, 404), ({"ids": [mine[0].pk], "extra": 1}, 422)]:
         response = post(payload)
         assert response.status_code == status, (payload, response.content)

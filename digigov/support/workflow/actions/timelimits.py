@@ -8,7 +8,6 @@ itself, from the runtime's signals; these actions are the ones a person takes.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 
 from digigov.core.audit.actions import record, snapshot
 from digigov.core.errors import Conflict, ValidationFailed

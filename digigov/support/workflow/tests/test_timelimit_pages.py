@@ -117,5 +117,6 @@ def test_api(world):
     assert post("/api/v1/workflow/calendar/days", {"date": "2027-02-09", "kind": "workday", "name": "错"}, client).status_code == 422
     assert client.get("/api/v1/workflow/calendar/?year=2027").json()["days"][0]["name"] == "春节"
     assert post("/api/v1/workflow/calendar/import", {"year": 2027, "text": "2027-01-01,放假,元旦"}, client).json() == {"year": 2027, "holidays": 1, "workdays": 0}
+    assert post("/api/v1/workflow/calendar/import", {"year": 1900, "text": "2027-01-01,放假,元旦"}, client).json()["code"] == "bad_year"
     assert post("/api/v1/workflow/calendar/days/remove", {"date": "2027-02-08"}, client).status_code == 404
     assert post("/api/v1/workflow/calendar/days/remove", {"date": "2027-01-01"}, client).json()["removed"] is True

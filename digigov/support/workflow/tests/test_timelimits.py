@@ -197,3 +197,9 @@ def test_the_periodic_task_runs_as_the_system_account(cal):
     recompute_timelimit_warnings_now()
     case.refresh_from_db()
     assert case.warning == Warning.OVERDUE
+
+
+def test_correction_without_an_actor_is_attributed_to_the_system_account(cal):
+    case = start(make_case(cal, started=D(2026, 3, 2)), cal.system)
+    signals.correction_requested.send(sender=Case, case=case, actor=None, task=None)
+    assert ClockSuspension.objects.get(case=case).started_by.username == "system"
