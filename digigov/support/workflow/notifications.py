@@ -38,8 +38,7 @@ def _link(name: str, **kwargs) -> str:
 
 
 def case_link(case: Case, *, staff: bool) -> str:
-    return _link("workflow:case", public_id=case.public_id) if staff else (
-        _link("workflow:my_case", public_id=case.public_id) or _link("workflow:case", public_id=case.public_id))
+    return _link("tasks:case", public_id=case.public_id) if staff else _link("my_cases:detail", public_id=case.public_id)
 
 
 class _Scope:
@@ -120,7 +119,7 @@ def on_task_created(sender, case, task=None, **kwargs):
     if recipients:
         due = f"，承诺期限 {case.promised_due:%Y-%m-%d}" if case.promised_due else ""
         notify_many(recipients, TOPIC_TASK, f"新的待办：{task.name}（{case.title}）", f"办件编号 {case.number}，申请人 {case.applicant_name}{due}。",
-                    _link("workflow:task", public_id=task.public_id) or case_link(case, staff=True))
+                    _link("tasks:task", public_id=task.public_id) or case_link(case, staff=True))
 
 
 def on_warning_raised(sender, cases, level, **kwargs):

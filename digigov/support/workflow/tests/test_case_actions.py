@@ -60,3 +60,17 @@ def test_withdraw_by_applicant_only(city, version):
     with pytest.raises(DigiGovError) as err:
         cases.withdraw_case(citizen, case)
     assert err.value.code == "case_finished"
+
+
+def test_notices_link_to_the_pages_that_exist(city, version):
+    """The applicant's notice opens 我的办件; a staff notice opens the task (the links were once left empty
+    because they named URL names no app defined)."""
+    from digigov.core.notify.models import InboxMessage
+
+    citizen = make_user("citizen")
+    clerk = make_user("window_clerk", department=city.bureau)
+    case = cases.start_case(citizen, version)
+    mine = InboxMessage.objects.get(recipient=citizen)
+    assert mine.link == f"/my/cases/{case.public_id}/"
+    task = case.tasks.get(element_id="accept")
+    assert InboxMessage.objects.get(recipient=clerk).link.endswith(f"/tasks/{task.public_id}/")
