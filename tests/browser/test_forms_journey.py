@@ -28,6 +28,7 @@ def test_design_preview_and_trial(browser, live_server, forms_city, viewport):
     page.set_default_timeout(15000)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     login(page, "deptadmin", PASSWORD)
 
     # the designer: form-js draws its editor (palette and canvas) from the locally served bundle

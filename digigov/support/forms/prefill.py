@@ -194,7 +194,7 @@ def prefill(version, *, actor, person=None, legal_person=None, consent=None, pur
     def put(path: str, value, source: str, label: str):
         if value is None or value == "":
             return
-        data[path] = value
+        set_path(data, path, value)
         provenance[path] = {"source": source, "label": label, "digest": digest(value), "confirmed": False, "changed": False}
 
     for path, source in bindings.items():
@@ -257,6 +257,27 @@ def _profile_value(fld: str, person, legal_person):
     return _text(getattr(person, fld, None))
 
 
+def get_path(data, path: str):
+    """The answer at ``path`` (``applicant.name`` inside a group with a path), ``(value, found)``."""
+    cur = data
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None, False
+        cur = cur[part]
+    return cur, True
+
+
+def set_path(data: dict, path: str, value) -> None:
+    parts = path.split(".")
+    cur = data
+    for part in parts[:-1]:
+        nxt = cur.get(part)
+        if not isinstance(nxt, dict):
+            nxt = cur[part] = {}
+        cur = nxt
+    cur[parts[-1]] = value
+
+
 def clean_provenance(version, data: dict, provenance) -> dict:
     """What a submission stores: for each answer that came from data, its source, whether the applicant
     confirmed it and whether they changed it (decided here, from the digest, not from what the browser says)."""
@@ -265,10 +286,11 @@ def clean_provenance(version, data: dict, provenance) -> dict:
     bindings = version.bindings or {}
     out = {}
     for path, info in provenance.items():
-        if not isinstance(info, dict) or path not in bindings or path not in data and not info.get("digest"):
+        if not isinstance(info, dict) or path not in bindings:
             continue
         source = bindings[path]
-        changed = digest(data.get(path)) != info.get("digest") if path in data else True
+        value, found = get_path(data, path)
+        changed = digest(value) != info.get("digest") if found else True
         label = info.get("label") if isinstance(info.get("label"), str) and len(info.get("label")) <= 100 else source_label(source)
         out[path] = {"source": source, "label": label, "digest": str(info.get("digest") or "")[:64],
                      "confirmed": bool(info.get("confirmed")) and not changed, "changed": changed}

@@ -93,3 +93,13 @@ def test_known_sources_and_catalogue():
     labels = {s.code: s.label for s in pf.source_catalogue(licence_types=[("yyzz", "营业执照")])}
     assert labels["registries.enterprise.uscc"] == "法人基础库·统一社会信用代码"
     assert labels["licence.yyzz.licence_no"] == "电子证照·营业执照·证照编号"
+
+
+def test_bound_field_inside_a_group_with_a_path(city, designer, applicant, golden):
+    ui = {"type": "default", "components": [{"type": "group", "label": "申请人", "path": "applicant", "components": [
+        {"type": "textfield", "key": "name", "label": "姓名", "validate": {"required": True}}]}]}
+    _form, version = published_form(designer, department=city.bureau, ui=ui, bindings={"applicant.name": "registries.person.name"})
+    data, prov = pf.prefill(version, actor=applicant)
+    assert data == {"applicant": {"name": "张三丰"}} and "applicant.name" in prov
+    sub = actions.submit(applicant, version, data, prov)
+    assert sub.provenance["applicant.name"]["changed"] is False
