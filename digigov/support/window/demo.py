@@ -60,4 +60,4 @@ def generate(ctx):
     ctx.describe(f"政务服务大厅 {len(halls)} 个（每个县级区划一个），今日排队号 {len(rows)} 个")
 
 
-register_demo("window", generate, after=("registries",))
+register_demo("support.window", generate, after=("registries",))
