@@ -294,7 +294,9 @@ class ElementMeta:
 def read_element_meta(xml: str | bytes) -> dict[str, ElementMeta]:
     tree = parse_xml(xml)
     out: dict[str, ElementMeta] = {}
-    for node in tree.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}serviceTask", f"{{{BPMN_NS}}}endEvent"):
+    kinds = ("userTask", "serviceTask", "endEvent", "startEvent", "manualTask", "task", "callActivity", "subProcess",
+             "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway")
+    for node in tree.iter(*(f"{{{BPMN_NS}}}{k}" for k in kinds)):
         groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups", "") or ""
         props = {
             p.get("name"): p.get("value", "")
