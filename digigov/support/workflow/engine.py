@@ -402,7 +402,7 @@ def load(version, state: dict) -> BpmnWorkflow:
 
 def load_slow(version, state: dict) -> BpmnWorkflow:
     """SpiffWorkflow's own deserialisation (specs rebuilt from JSON): the reference ``load`` is tested against."""
-    _, _, spec_dct, sub_dct, _ = _cached(version.pk, version.sha256)
+    _, _, spec_dct, sub_dct, *_ = _cached(version.pk, version.sha256)
     dct = dict(state)
     dct["spec"] = spec_dct
     dct["subprocess_specs"] = sub_dct
