@@ -174,16 +174,38 @@ def world(city, settings, tmp_path):
     from digigov.support.forms.testing import published_form
 
     form, _version = published_form(admin, key="fuzz-form")
-    from digigov.support.workflow.actions import cases as wf_cases
+    from digigov.support.workflow.actions import cases as tk_cases
     from digigov.support.workflow.testing import make_version, parallel_bpmn
 
-    wf_version = make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
-    wf_case = wf_cases.start_case(make_user("citizen"), wf_version, data={"purpose": "测试"})
-    wf_task = wf_case.tasks.get(element_id="accept")
+    tk_version = make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
+    tk_case = tk_cases.start_case(make_user("citizen"), tk_version, data={"purpose": "测试"})
+    tk_task = tk_case.tasks.get(element_id="accept")
+    # workflow engine: a process with an active version, a running case, an incident
+    from digigov.core.registry import COMPONENTS, Component
+    from digigov.support.workflow.actions.processes import activate_version, import_process
+    from digigov.support.workflow.models import Incident
+    from digigov.support.workflow.testing import start_case as wf_start
+    from digigov.support.workflow.tests.bpmn_samples import linear, service
+
+    wf_admin = make_user("city_admin")
+    wf_version = activate_version(wf_admin, import_process(wf_admin, linear(key="fuzz_process").encode(), "fuzz.bpmn", department=city.bureau))
+    wf_case = wf_start(wf_version, actor=city.system, department=city.bureau)
+
+    def _fails(actor, case, inputs):
+        from digigov.core.errors import ValidationFailed
+
+        raise ValidationFailed("外部系统暂不可用")
+
+    COMPONENTS["fuzz.fail"] = Component("fuzz.fail", "模糊测试组件", "总是失败", _fails)
+    failing = activate_version(wf_admin, import_process(wf_admin, service("fuzz.fail", key="fuzz_fail").encode(), "fail.bpmn", department=city.bureau))
+    wf_start(failing, actor=city.system, department=city.bureau)
+    wf_incident = Incident.objects.get(case__process_version=failing)
     return {
         **window,
         "/api/v1/support/forms/": form.key,
-        "/api/v1/support/tasks/": wf_task.public_id, "/api/v1/support/cases/": wf_case.public_id,
+        "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,
+        "/api/v1/support/workflow/processes/": wf_version.process.public_id, "/api/v1/support/workflow/versions/": wf_version.public_id,
+        "/api/v1/support/workflow/cases/": wf_case.public_id, "/api/v1/support/workflow/incidents/": wf_incident.public_id,
         "/api/v1/data/spatial/boundaries/": city.county_a.code,
         "/api/v1/data/registries/persons/": reg.person.public_id, "/api/v1/data/registries/enterprises/": reg.enterprise.public_id,
         "/api/v1/data/registries/credit/": reg.credit.public_id,

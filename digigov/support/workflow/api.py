@@ -26,7 +26,7 @@ from .models import Case, Channel, ProcessVersion, VersionStatus
 router = Router(tags=["support.workflow 流程引擎"])
 
 
-class VersionOut(Schema):
+class WfVersionOut(Schema):
     public_id: str
     version: int
     status: str = Field(description="draft | active | retired")
@@ -38,7 +38,7 @@ class VersionOut(Schema):
     activated_at: datetime | None
 
 
-class ProcessOut(Schema):
+class WfProcessOut(Schema):
     public_id: str
     key: str = Field(description="BPMN 流程 id")
     name: str
@@ -47,16 +47,16 @@ class ProcessOut(Schema):
     statutory_days: int | None
     promised_days: int | None
     active_version: int | None
-    versions: list[VersionOut]
+    versions: list[WfVersionOut]
 
 
-class ExportOut(Schema):
+class WfExportOut(Schema):
     filename: str
     sha256: str
     bpmn_xml: str = Field(description="导入时的 BPMN 文件原文")
 
 
-class TaskOut(Schema):
+class WfTaskOut(Schema):
     public_id: str
     element_id: str
     name: str
@@ -68,13 +68,13 @@ class TaskOut(Schema):
     completed_at: datetime | None
 
 
-class EventOut(Schema):
+class WfEventOut(Schema):
     at: datetime
     kind: str
     text: str
 
 
-class CaseOut(Schema):
+class WfCaseOut(Schema):
     public_id: str
     number: str
     title: str
@@ -85,30 +85,30 @@ class CaseOut(Schema):
     department_name: str
     current_elements: list[str] = Field(description="办件当前所处的流程节点 id（待办任务、等待中的定时/消息事件、异常节点）")
     waiting_messages: list[str]
-    tasks: list[TaskOut]
-    timeline: list[EventOut]
+    tasks: list[WfTaskOut]
+    timeline: list[WfEventOut]
     started_at: datetime
     finished_at: datetime | None
 
 
-class CaseStartIn(StrictSchema):
+class WfCaseStartIn(StrictSchema):
     process: str = Field(description="流程标识（用其生效版本）")
     title: str = ""
     data: dict = Field(default_factory=dict)
     idempotency_key: str | None = None
 
 
-class MessageIn(StrictSchema):
+class WfMessageIn(StrictSchema):
     name: str
     payload: dict = Field(default_factory=dict)
     idempotency_key: str | None = None
 
 
-class CancelIn(StrictSchema):
+class WfCancelIn(StrictSchema):
     reason: str
 
 
-class IncidentOut(Schema):
+class WfIncidentOut(Schema):
     public_id: str
     case: str = Field(description="办件 public_id")
     case_number: str
@@ -168,7 +168,7 @@ def _with_versions(qs):
 
 # --- processes ---------------------------------------------------------------------------------------
 
-@router.get("/processes", response=Page[ProcessOut], summary="流程列表（含各版本）")
+@router.get("/processes", response=Page[WfProcessOut], summary="流程列表（含各版本）")
 @permission("workflow.view")
 def list_processes(request, q: str = "", page: int = 1, page_size: int = 50):
     qs = _with_versions(selectors.processes(request.auth)).order_by("-pk")
@@ -177,19 +177,21 @@ def list_processes(request, q: str = "", page: int = 1, page_size: int = 50):
     return paginate(qs, page, page_size, process_out)
 
 
-@router.get("/processes/{public_id}", response=ProcessOut, summary="流程详情")
+@router.get("/processes/{public_id}", response=WfProcessOut, summary="流程详情")
 @permission("workflow.view")
 def get_process(request, public_id: str):
     return process_out(get_or_404(_with_versions(selectors.processes(request.auth)), public_id=public_id))
 
 
-@router.post("/processes", response={201: VersionOut}, summary="导入 BPMN 文件为新的草稿版本（multipart：file、department）")
+@router.post("/processes", response={201: WfVersionOut}, summary="导入 BPMN 文件为新的草稿版本（multipart：file、department）")
 @permission("workflow.design")
 @errors(404)
-def import_bpmn(request, department: str = Form(..., description="主管部门 public_id"), name: str = Form(""),
+def import_bpmn(request, department: str = Form("", description="主管部门 public_id"), name: str = Form(""),
                 file: UploadedFile | None = File(None, description=".bpmn 文件")):
     if file is None:
         raise ValidationFailed("请选择 .bpmn 文件", code="file_required", detail={"field": "file"})
+    if not department:
+        raise ValidationFailed("请选择主管部门", code="department_required", detail={"field": "department"})
     dept = get_or_404(Department.objects.all(), public_id=department[:22])
     if file.size and file.size > 2 * 1024 * 1024:
         raise ValidationFailed("文件过大（不超过 2 MB）", code="bpmn_invalid", detail={"field": "file", "errors": []})
@@ -197,21 +199,21 @@ def import_bpmn(request, department: str = Form(..., description="主管部门 p
     return Status(201, version_out(version))
 
 
-@router.post("/versions/{public_id}/activate", response=VersionOut, summary="发布版本（原生效版本停用，在办件仍按原版本办理）")
+@router.post("/versions/{public_id}/activate", response=WfVersionOut, summary="发布版本（原生效版本停用，在办件仍按原版本办理）")
 @permission("workflow.design")
 def activate(request, public_id: str):
     version = get_or_404(selectors.versions(request.auth, "workflow.design"), public_id=public_id)
     return version_out(process_actions.activate_version(request.auth, version))
 
 
-@router.post("/versions/{public_id}/retire", response=VersionOut, summary="停用版本")
+@router.post("/versions/{public_id}/retire", response=WfVersionOut, summary="停用版本")
 @permission("workflow.design")
 def retire(request, public_id: str):
     version = get_or_404(selectors.versions(request.auth, "workflow.design"), public_id=public_id)
     return version_out(process_actions.retire_version(request.auth, version))
 
 
-@router.get("/versions/{public_id}/export", response=ExportOut, summary="导出版本的 BPMN 文件（原文）")
+@router.get("/versions/{public_id}/export", response=WfExportOut, summary="导出版本的 BPMN 文件（原文）")
 @permission("workflow.view")
 def export(request, public_id: str):
     version = get_or_404(selectors.versions(request.auth), public_id=public_id)
@@ -221,7 +223,7 @@ def export(request, public_id: str):
 
 # --- cases -------------------------------------------------------------------------------------------
 
-@router.get("/cases/{public_id}", response=CaseOut, summary="办件：状态、所处节点、任务、办理记录")
+@router.get("/cases/{public_id}", response=WfCaseOut, summary="办件：状态、所处节点、任务、办理记录")
 @permission("workflow.track")
 def get_case(request, public_id: str):
     from digigov.core.rbac.checks import can
@@ -230,10 +232,10 @@ def get_case(request, public_id: str):
     return case_out(case, staff=can(request.auth, "workflow.view", case))
 
 
-@router.post("/cases", response={201: CaseOut}, summary="网上申请：按流程的生效版本发起办件（申请人本人）")
+@router.post("/cases", response={201: WfCaseOut}, summary="网上申请：按流程的生效版本发起办件（申请人本人）")
 @permission("workflow.apply")
 @errors(404)
-def create_case(request, payload: CaseStartIn):
+def create_case(request, payload: WfCaseStartIn):
     version = selectors.active_version(payload.process[:100])
     if version is None:
         raise ValidationFailed("该事项没有生效的流程", code="version_not_active", detail={"field": "process"})
@@ -242,9 +244,9 @@ def create_case(request, payload: CaseStartIn):
     return Status(201, case_out(case, staff=False))
 
 
-@router.post("/cases/{public_id}/messages", response=CaseOut, summary="向等待中的办件投递消息（如外部部门回函）")
+@router.post("/cases/{public_id}/messages", response=WfCaseOut, summary="向等待中的办件投递消息（如外部部门回函）")
 @permission("workflow.handle")
-def post_message(request, public_id: str, payload: MessageIn):
+def post_message(request, public_id: str, payload: WfMessageIn):
     case = get_or_404(scope_queryset(request.auth, "workflow.handle", Case.objects.all()), public_id=public_id)
     case = message_actions.deliver_message(request.auth, case, payload.name, payload.payload, idempotency_key=payload.idempotency_key or "")
     return case_out(case)
@@ -252,7 +254,7 @@ def post_message(request, public_id: str, payload: MessageIn):
 
 # --- incidents ---------------------------------------------------------------------------------------
 
-@router.get("/incidents", response=Page[IncidentOut], summary="流程异常列表")
+@router.get("/incidents", response=Page[WfIncidentOut], summary="流程异常列表")
 @permission("workflow.incident")
 def list_incidents(request, status: str = "open", page: int = 1, page_size: int = 50):
     if status not in ("open", "resolved", ""):
@@ -260,16 +262,16 @@ def list_incidents(request, status: str = "open", page: int = 1, page_size: int 
     return paginate(selectors.incidents(request.auth, status=status).order_by("-pk"), page, page_size, incident_out)
 
 
-@router.post("/incidents/{public_id}/retry", response=IncidentOut, summary="重试异常环节")
+@router.post("/incidents/{public_id}/retry", response=WfIncidentOut, summary="重试异常环节")
 @permission("workflow.incident")
 def retry(request, public_id: str):
     incident = get_or_404(selectors.incidents(request.auth, status=""), public_id=public_id)
     return incident_out(incident_actions.retry_incident(request.auth, incident))
 
 
-@router.post("/incidents/{public_id}/cancel", response=IncidentOut, summary="终止异常办件")
+@router.post("/incidents/{public_id}/cancel", response=WfIncidentOut, summary="终止异常办件")
 @permission("workflow.incident")
-def cancel(request, public_id: str, payload: CancelIn):
+def cancel(request, public_id: str, payload: WfCancelIn):
     incident = get_or_404(selectors.incidents(request.auth, status=""), public_id=public_id)
     return incident_out(incident_actions.cancel_incident(request.auth, incident, reason=payload.reason))
 

@@ -80,7 +80,7 @@ def person_lookup(actor, case, inputs: dict) -> dict:
 def enterprise_lookup(actor, case, inputs: dict) -> dict:
     from digigov.data.registries.models import EnterpriseRecord, RecordStatus
 
-    uscc = _input_or_applicant(inputs, "uscc", "统一社会信用代码", case, "enterprise")
+    uscc = _input_or_applicant(inputs, "credit_code", "统一社会信用代码", case, "enterprise")
     rec = EnterpriseRecord.objects.filter(uscc=uscc, status=RecordStatus.ACTIVE).first()
     if rec is None:
         return {"enterprise_found": False, "enterprise_name": "", "enterprise_status": "", "business_scope": ""}
@@ -120,7 +120,7 @@ def qualification_check(actor, case, inputs: dict) -> dict:
     """The enterprise is registered, in business (存续/在业) and its business scope contains ``term``."""
     from digigov.data.registries.models import EnterpriseRecord, RecordStatus
 
-    uscc = _input_or_applicant(inputs, "uscc", "统一社会信用代码", case, "enterprise")
+    uscc = _input_or_applicant(inputs, "credit_code", "统一社会信用代码", case, "enterprise")
     term = str(inputs.get("scope_term") or "").strip()
     rec = EnterpriseRecord.objects.filter(uscc=uscc, status=RecordStatus.ACTIVE).first()
     if rec is None:
@@ -140,7 +140,8 @@ def licence_index(actor, case, inputs: dict) -> dict:
     """Index the licence this case issues in the e-licence index (发证部门 = the case's department)."""
     from digigov.data.registries.actions.licence import index_licence
 
-    holder_kind = str(inputs.get("holder_kind") or ("enterprise" if case.applicant_legal_person_id else "person"))
+    kinds = {"自然人": "person", "法人": "enterprise", "person": "person", "enterprise": "enterprise"}
+    holder_kind = kinds.get(str(inputs.get("holder_kind") or "").strip(), "enterprise" if case.applicant_legal_person_id else "person")
     holder_code = inputs.get("holder_code")
     if not holder_code:
         if case.applicant_legal_person_id:
@@ -205,7 +206,7 @@ BUILTIN = (
               outputs=(P("person_found", "boolean", "是否在库"), P("person_division", "string", "户籍区划代码"),
                        P("person_birth_date", "string", "出生日期"), P("person_sex", "string", "性别")), app="workflow"),
     Component("registry.enterprise_lookup", "法人基础库核验", "按统一社会信用代码查询法人基础库，返回名称、登记状态和经营范围。",
-              enterprise_lookup, inputs=(P("uscc", "string", "统一社会信用代码（默认申请单位）", required=False),),
+              enterprise_lookup, inputs=(P("credit_code", "string", "统一社会信用代码（默认申请单位）", required=False),),
               outputs=(P("enterprise_found", "boolean", "是否在库"), P("enterprise_name", "string", "企业名称"),
                        P("enterprise_status", "string", "登记状态"), P("business_scope", "string", "经营范围")), app="workflow"),
     Component("credit.check", "信用核查", "查询信用基础库中仍在有效期内的失信惩戒（黑名单）记录；on_blacklist 为 fail 时在黑名单内即转为异常（不予受理），为 flag 时仅标记供审查。",
@@ -214,12 +215,12 @@ BUILTIN = (
               outputs=(P("credit_blacklisted", "boolean", "是否在失信惩戒名单"), P("credit_record_count", "integer", "信用记录数"),
                        P("credit_note", "string", "核查说明")), app="workflow"),
     Component("qualification.check", "企业资格核验", "核验企业在法人基础库中登记状态为存续/在业，且经营范围包含指定用语。",
-              qualification_check, inputs=(P("uscc", "string", "统一社会信用代码（默认申请单位）", required=False), P("scope_term", "string", "经营范围须包含", required=False)),
+              qualification_check, inputs=(P("credit_code", "string", "统一社会信用代码（默认申请单位）", required=False), P("scope_term", "string", "经营范围须包含", required=False)),
               outputs=(P("qualified", "boolean", "是否符合"), P("qualification_note", "string", "核验说明")), app="workflow"),
     Component("licence.index", "证照登记入库", "办结发证时把证照登记到电子证照目录索引（发证部门为承办部门；同一证照编号重复登记即更新）。",
               licence_index, inputs=(P("licence_type", "string", "证照类型代码"), P("licence_name", "string", "证照名称"),
                                      P("licence_no", "string", "证照编号（默认 类型-办件编号）", required=False),
-                                     P("holder_kind", "string", "持证主体类型 person/enterprise", required=False),
+                                     P("holder_kind", "string", "持证主体类型：自然人或法人（默认按申请人）", required=False),
                                      P("holder_code", "string", "持证主体代码（默认申请人）", required=False),
                                      P("holder_name", "string", "持证主体名称（默认申请人）", required=False),
                                      P("valid_years", "integer", "有效年限", required=False)),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import ast
 import re
 import uuid
@@ -39,6 +40,10 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
+
+# SpiffWorkflow logs every task state change at INFO ("spiff.task", "spiff.workflow"): a dozen JSON log
+# lines per engine step, most of a step's time. The case timeline and the audit log record what matters.
+logging.getLogger("spiff").setLevel(logging.WARNING)
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -289,7 +294,9 @@ class ElementMeta:
 def read_element_meta(xml: str | bytes) -> dict[str, ElementMeta]:
     tree = parse_xml(xml)
     out: dict[str, ElementMeta] = {}
-    for node in tree.iter(f"{{{BPMN_NS}}}userTask", f"{{{BPMN_NS}}}serviceTask", f"{{{BPMN_NS}}}endEvent"):
+    kinds = ("userTask", "serviceTask", "endEvent", "startEvent", "manualTask", "task", "callActivity", "subProcess",
+             "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway")
+    for node in tree.iter(*(f"{{{BPMN_NS}}}{k}" for k in kinds)):
         groups = node.get(f"{{{CAMUNDA_NS}}}candidateGroups", "") or ""
         props = {
             p.get("name"): p.get("value", "")
@@ -316,7 +323,8 @@ def _cached(version_pk: int, sha256: str):
     spec, subprocesses = parse(version.bpmn_xml, process_id=version.process.key, filename=version.filename or "process.bpmn", extra=extra)
     spec_dct = SERIALIZER.to_dict(spec)
     sub_dct = {name: SERIALIZER.to_dict(s) for name, s in subprocesses.items()}
-    return spec, subprocesses, spec_dct, sub_dct, read_element_meta(version.bpmn_xml)
+    timers = "timerEventDefinition" in version.bpmn_xml or any("timerEventDefinition" in x for x in extra.values())
+    return spec, subprocesses, spec_dct, sub_dct, read_element_meta(version.bpmn_xml), timers
 
 
 def called_elements(xml: str | bytes) -> list[str]:
@@ -358,11 +366,22 @@ def new_workflow(version) -> BpmnWorkflow:
 
 
 def dump(workflow: BpmnWorkflow) -> dict:
-    """The workflow's state as a JSON-ready dict, without the (cached) specs."""
-    dct = SERIALIZER.to_dict(workflow)
-    dct.pop("spec", None)
-    dct.pop("subprocess_specs", None)
+    """The workflow's state as a JSON-ready dict, without the (cached) specs: what SpiffWorkflow's
+    ``BpmnWorkflowConverter.to_dict`` writes minus ``spec``/``subprocess_specs`` (never converted, where
+    converting and dropping them was a third of a step's engine time)."""
+    from SpiffWorkflow.bpmn.serializer.default.workflow import WorkflowConverter
+
+    conv = _WF_CONVERTER
+    dct = WorkflowConverter.to_dict(conv, workflow)
+    dct["subprocesses"] = conv.mapping_to_dict(workflow.subprocesses)
+    dct["bpmn_events"] = conv.registry.convert(workflow.bpmn_events)
+    dct["typename"] = conv.registry.typenames[BpmnWorkflow]
     return dct
+
+
+def has_timers(version) -> bool:
+    """Whether the version (or a process it calls) has timer events: steps of other versions skip timer sync."""
+    return _cached(version.pk, version.sha256)[5]
 
 
 def load(version, state: dict) -> BpmnWorkflow:
@@ -383,7 +402,7 @@ def load(version, state: dict) -> BpmnWorkflow:
 
 def load_slow(version, state: dict) -> BpmnWorkflow:
     """SpiffWorkflow's own deserialisation (specs rebuilt from JSON): the reference ``load`` is tested against."""
-    _, _, spec_dct, sub_dct, _ = _cached(version.pk, version.sha256)
+    _, _, spec_dct, sub_dct, *_ = _cached(version.pk, version.sha256)
     dct = dict(state)
     dct["spec"] = spec_dct
     dct["subprocess_specs"] = sub_dct

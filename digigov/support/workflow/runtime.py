@@ -61,7 +61,7 @@ def record_event(case: Case, actor, kind: str, text: str, *, task: WorkTask | No
     return ev
 
 
-def _assignment(case: Case, meta) -> dict:
+def _assignment(case: Case, meta, cache: dict | None = None) -> dict:
     """Who a user task is for: ``camunda:candidateGroups`` names roles (``approver``, or ``approver@DEPTCODE``
     for another department); camunda:properties ``department`` / ``division`` override the case's."""
     from digigov.core.org.models import Department, Division
@@ -71,13 +71,23 @@ def _assignment(case: Case, meta) -> dict:
         first = meta.candidate_groups[0]
         role, _, code = first.partition("@")
         if code:
-            dept = Department.objects.filter(code=code).first() or dept
+            dept = _by_code(Department, code, cache) or dept
     division = case.division
     if meta and meta.properties.get("department"):
-        dept = Department.objects.filter(code=meta.properties["department"]).first() or dept
+        dept = _by_code(Department, meta.properties["department"], cache) or dept
     if meta and meta.properties.get("division"):
-        division = Division.objects.filter(code=meta.properties["division"]).first() or division
+        division = _by_code(Division, meta.properties["division"], cache) or division
     return {"candidate_role": role, "department": dept, "division": division}
+
+
+def _by_code(model, code: str, cache: dict | None = None):
+    """A department/division by code; ``cache`` (one per step) saves the lookups a split repeats."""
+    if cache is None:
+        return model.objects.filter(code=code).first()
+    key = (model.__name__, code)
+    if key not in cache:
+        cache[key] = model.objects.filter(code=code).first()
+    return cache[key]
 
 
 def sync(case: Case, workflow, actor) -> list[WorkTask]:
@@ -90,13 +100,14 @@ def sync(case: Case, workflow, actor) -> list[WorkTask]:
     if gone:
         WorkTask.objects.filter(pk__in=[t.pk for t in gone]).update(status=TaskStatus.CANCELLED, completed_at=timezone.now())
     created: list[WorkTask] = []
+    codes: dict = {}
     for sid, t in ready.items():
         if sid in existing:
             continue
         meta = metas.get(t.task_spec.bpmn_id)
         created.append(WorkTask(
             case=case, spiff_task_id=sid, element_id=t.task_spec.bpmn_id,
-            name=(t.task_spec.bpmn_name or t.task_spec.bpmn_id)[:200], **_assignment(case, meta),
+            name=(t.task_spec.bpmn_name or t.task_spec.bpmn_id)[:200], **_assignment(case, meta, codes),
         ))
     if created:
         WorkTask.objects.bulk_create(created)
@@ -210,6 +221,8 @@ def _fire_at(task) -> dt.datetime | None:
 
 def sync_timers(case: Case, workflow) -> None:
     """Make the case's pending ``Timer`` rows match the timer events its workflow waits on."""
+    if not engine.has_timers(case.process_version):
+        return
     waiting = _timer_tasks(workflow)
     pending = {t.spiff_task_id: t for t in Timer.objects.filter(case=case, status=TimerStatus.PENDING)} if case.pk else {}
     gone = [t.pk for sid, t in pending.items() if sid not in waiting]

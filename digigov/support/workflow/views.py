@@ -162,6 +162,11 @@ def incidents(request):
     if status not in ("open", "resolved"):
         status = "open"
     rows = list(selectors.incidents(request.user, status=status).order_by("-pk")[:200])
+    from . import engine
+
+    for i in rows:  # the element's name as drawn, not its id
+        meta = engine.element_meta(i.case.process_version).get(i.element_id)
+        i.element_name = meta.name if meta else "—"
     return _render(request, "workflow/incidents.html", {"rows": rows, "status": status, "cancel_form": CancelForm()})
 
 

@@ -65,3 +65,19 @@ def test_state_leaves_the_spec_out_and_reloads(city, version):
     wf = engine.load(version, case.state)
     assert [t.task_spec.bpmn_id for t in wf.get_tasks(manual=True, state=TaskState.READY)] == ["accept"]
     assert engine.state_size(case.state) < 20_000
+
+
+def test_queries_per_step_are_pinned(city, version, django_assert_max_num_queries):
+    """One engine step (lock, load, run, save revision-checked, task rows, timeline, signals) stays a
+    fixed handful of queries: the spec comes from the cache, timer sync is skipped for a version
+    without timers, a split's departments are looked up once."""
+    case = start_case(version, actor=city.system, department=city.bureau)
+    accept = case.tasks.get(element_id="accept")
+    with django_assert_max_num_queries(STEP_QUERIES):
+        runtime.complete(accept, city.system)
+    review = case.tasks.get(element_id="review_a")
+    with django_assert_max_num_queries(STEP_QUERIES):
+        runtime.complete(review, city.system, data={"review_a_decision": "approve"})
+
+
+STEP_QUERIES = 14
