@@ -241,10 +241,11 @@ def send(client, method, url, payload=None, **extra):
 
 
 def test_api_keys_can_write_with_csrf_enforced(city, admin):
-    from digigov.core.rbac.models import STAFF_ROLES
+    from digigov.core.rbac.models import PUBLIC_ROLES, STAFF_ROLES
 
     client = Client(enforce_csrf_checks=True)
-    key = service_key(admin, roles=sorted(STAFF_ROLES))
+    # every role, the applicant's included (applying online is the public's own permission, no staff role has it)
+    key = service_key(admin, roles=sorted(STAFF_ROLES | PUBLIC_ROLES))
     ops = write_operations(client)
     assert len(ops) >= 15, ops
     for method, url in ops:

@@ -229,7 +229,7 @@ def test_integers_and_booleans_in_bodies_take_only_their_json_type():
                         continue  # e.g. a decimal also documented as a numeric string
                     with pytest.raises(ValidationError) as exc:
                         cls.model_validate({field: value})
-                    assert any(e["loc"] == (field,) for e in exc.value.errors()), (cls, field, value)
+                    assert any(e["loc"][:1] == (field,) for e in exc.value.errors()), (cls, field, value)  # a union names its arm after the field
                     checked += 1
     assert checked >= 20
 

@@ -13,7 +13,9 @@ import logging
 import re
 import types
 import typing
-from typing import Annotated, Any, Callable, Generic, TypeVar
+from typing import Annotated, Any, Callable, Generic, TypeVar, Union
+
+from typing_extensions import TypeAliasType
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.db.models import QuerySet
@@ -54,6 +56,12 @@ def _reject_nul(value):
 
 
 NUL_FREE = "^[^\\u0000]*$"  # what the NUL filter lets through, declared so clients (and fuzzers) know
+# open JSON (form answers, case data, message payloads): any JSON document whose every text — keys included —
+# is NUL-free, declared recursively so clients (and fuzzers) see exactly what the NUL filter enforces
+NulFreeStr = Annotated[str, StringConstraints(pattern=NUL_FREE)]
+_OpenJsonObject = Annotated[dict[NulFreeStr, "OpenJson"], Field(json_schema_extra={"additionalProperties": False})]
+OpenJson = TypeAliasType("OpenJson", Union[_OpenJsonObject, list["OpenJson"], NulFreeStr, int, float, bool, None])
+OpenObject = Annotated[dict[NulFreeStr, OpenJson], Field(json_schema_extra={"additionalProperties": False})]
 # the characters str.strip() removes (str.isspace), spelled out: \s differs between Python and JavaScript regexes
 _WS = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 # free text in a body: no NUL, and no whitespace at either end (refused, not silently cut, so that the declared

@@ -13,7 +13,7 @@ from typing import Any
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from digigov.core.api import StrictSchema, errors, permission
+from digigov.core.api import OpenObject, StrictSchema, errors, permission
 from digigov.core.errors import NotFound
 from digigov.core.org.models import Department
 
@@ -68,12 +68,12 @@ class FormIn(StrictSchema):
 
 
 class DraftIn(StrictSchema):
-    ui: dict[str, Any] = Field(description="form-js 界面定义（含 components）")
+    ui: OpenObject = Field(description="form-js 界面定义（含 components）")
     bindings: dict[str, str] | None = Field(None, description="字段 → 免填数据来源；不传则沿用上一版")
 
 
 class ValidateIn(StrictSchema):
-    data: dict[str, Any] = Field(description="填报内容")
+    data: OpenObject = Field(description="填报内容")
     version: int | None = Field(None, ge=1, description="表单版本；不传则用当前发布版本")
     draft: bool = Field(False, description="按暂存校验（不检查必填）")
 

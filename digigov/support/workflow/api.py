@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
+from digigov.core.api import OpenObject, Page, StrictSchema, errors, get_or_404, paginate, permission
 from digigov.core.errors import ValidationFailed
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import scope_queryset
@@ -94,13 +94,13 @@ class WfCaseOut(Schema):
 class WfCaseStartIn(StrictSchema):
     process: str = Field(description="流程标识（用其生效版本）")
     title: str = ""
-    data: dict = Field(default_factory=dict)
+    data: OpenObject = Field(default_factory=dict, description="申请数据（JSON 对象）")
     idempotency_key: str | None = None
 
 
 class WfMessageIn(StrictSchema):
     name: str
-    payload: dict = Field(default_factory=dict)
+    payload: OpenObject = Field(default_factory=dict, description="消息内容（JSON 对象）")
     idempotency_key: str | None = None
 
 

@@ -45,6 +45,7 @@ class WorkflowConfig(AppConfig):
         registry.register_nav(NavItem("support.workflow", "表单与流程引擎", "tasks:cases", "workflow.view", "support", order=60))
         registry.register_nav(NavItem("my_cases", "我的办件", "my_cases:list", "workflow.apply", "services", area="portal", order=20))
         from . import api_tasks, todos  # noqa: F401  registers the to-do
+        from . import demo  # noqa: F401  the demo processes and cases
 
         register_router("/support/tasks/", api_tasks.tasks_router)
         register_router("/support/cases/", api_tasks.cases_router)

@@ -157,12 +157,18 @@ def licence_index(actor, case, inputs: dict) -> dict:
             valid_until = issued_on.replace(year=issued_on.year + int(years))
         except (TypeError, ValueError):
             valid_until = issued_on + dt.timedelta(days=365 * 5)
-    row, _ = index_licence(
-        _system(), issuer=case.department, holder_kind=holder_kind, holder_code=holder_code or "",
-        holder_name=str(inputs.get("holder_name") or case.applicant_name), licence_type=_required(inputs, "licence_type", "证照类型代码"),
-        licence_name=_required(inputs, "licence_name", "证照名称"), licence_no=licence_no, issued_on=issued_on,
-        valid_until=valid_until, source_ref=case.number[:64],
-    )
+    # indexing is the platform's own step (the approver holds no licence-index grant): it runs as the system
+    # account, attributed to it in the audit log, keeping the request's id so the entry can be traced to it
+    from digigov.core.context import acting_as, current_actor
+
+    system = _system()
+    with acting_as(system, channel="system", ip=current_actor().ip, request_id=current_actor().request_id):
+        row, _ = index_licence(
+            system, issuer=case.department, holder_kind=holder_kind, holder_code=holder_code or "",
+            holder_name=str(inputs.get("holder_name") or case.applicant_name), licence_type=_required(inputs, "licence_type", "证照类型代码"),
+            licence_name=_required(inputs, "licence_name", "证照名称"), licence_no=licence_no, issued_on=issued_on,
+            valid_until=valid_until, source_ref=case.number[:64],
+        )
     return {"licence_no": row.licence_no, "licence_id": str(row.public_id)}
 
 
