@@ -7,12 +7,7 @@ from digigov.core.errors import DigiGovError, Forbidden
 from digigov.core.testing import make_user
 from digigov.support.workflow.actions import cases
 from digigov.support.workflow.models import Case, CaseStatus, Channel, TaskStatus, VersionStatus
-from digigov.support.workflow.testing import make_version, parallel_bpmn
 
-
-@pytest.fixture
-def version(city):
-    return make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
 
 
 def test_citizen_applies_online_once_per_key(city, version):

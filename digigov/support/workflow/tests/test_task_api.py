@@ -8,25 +8,10 @@ import pytest
 from digigov.core.testing import logged_in_client, make_user
 from digigov.support.workflow.actions import cases, tasks
 from digigov.support.workflow.models import CaseStatus, TaskStatus
-from digigov.support.workflow.testing import make_version, parallel_bpmn
 
 BASE = "/api/v1/support"
 
 
-@pytest.fixture
-def version(city):
-    return make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
-
-
-@pytest.fixture
-def people(city):
-    class P:
-        citizen = make_user("citizen")
-        clerk = make_user("window_clerk", department=city.bureau)
-        clerk2 = make_user("window_clerk", department=city.bureau)
-        approver_a = make_user("approver", department=city.bureau)
-        approver_b = make_user("approver", department=city.other_bureau)
-    return P
 
 
 def post(client, url, data=None, **headers):
