@@ -62,6 +62,7 @@ NulFreeStr = Annotated[str, StringConstraints(pattern=NUL_FREE)]
 _OpenJsonObject = Annotated[dict[NulFreeStr, "OpenJson"], Field(json_schema_extra={"additionalProperties": False})]
 OpenJson = TypeAliasType("OpenJson", Union[_OpenJsonObject, list["OpenJson"], NulFreeStr, int, float, bool, None])
 OpenObject = Annotated[dict[NulFreeStr, OpenJson], Field(json_schema_extra={"additionalProperties": False})]
+NulFreeMap = Annotated[dict[NulFreeStr, NulFreeStr], Field(json_schema_extra={"additionalProperties": False})]  # text → text
 # the characters str.strip() removes (str.isspace), spelled out: \s differs between Python and JavaScript regexes
 _WS = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 # free text in a body: no NUL, and no whitespace at either end (refused, not silently cut, so that the declared

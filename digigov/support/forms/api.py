@@ -13,7 +13,7 @@ from typing import Any
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from digigov.core.api import OpenObject, StrictSchema, errors, permission
+from digigov.core.api import NulFreeMap, OpenObject, StrictSchema, errors, permission
 from digigov.core.errors import NotFound
 from digigov.core.org.models import Department
 
@@ -69,12 +69,12 @@ class FormIn(StrictSchema):
 
 class DraftIn(StrictSchema):
     ui: OpenObject = Field(description="form-js 界面定义（含 components）")
-    bindings: dict[str, str] | None = Field(None, description="字段 → 免填数据来源；不传则沿用上一版")
+    bindings: NulFreeMap | None = Field(None, description="字段 → 免填数据来源；不传则沿用上一版")
 
 
 class ValidateIn(StrictSchema):
     data: OpenObject = Field(description="填报内容")
-    version: int | None = Field(None, ge=1, description="表单版本；不传则用当前发布版本")
+    version: int | None = Field(None, description="表单版本；不传则用当前发布版本（不存在的版本返回 404）")
     draft: bool = Field(False, description="按暂存校验（不检查必填）")
 
 
@@ -191,6 +191,8 @@ def retire(request, key: str, number: int):
 
 
 def _published(key: str, number: int | None):
+    if number is not None and not 1 <= number <= 2**31 - 1:  # no such version (and no integer overflow in the query)
+        raise NotFound("表单不存在或未发布")
     version = selectors.published_version(key) if number is None else \
         selectors.FormVersion.objects.select_related("form").filter(form__key=key, version=number, status=FormStatus.PUBLISHED).first()
     if version is None:

@@ -204,6 +204,7 @@ def generate(ctx) -> None:
             version = actions.save_draft_version(actor, form, ui, bindings)
             actions.publish_version(actor, version)
             made += 1
+    ctx.rows += made * 2  # each form and its published version
     ctx.describe(f"表单：{made} 张办事表单已发布（含分组、重复分组、显示条件和基础库免填绑定）")
 
 

@@ -57,6 +57,7 @@ def generate(ctx):
                     t.called_at = now - dt.timedelta(minutes=rng.randint(1, 10))
                 rows.append(t)
     QueueTicket.objects.bulk_create(rows, batch_size=1000)
+    ctx.rows += len(halls) + len(rows)
     ctx.describe(f"政务服务大厅 {len(halls)} 个（每个县级区划一个），今日排队号 {len(rows)} 个")
 
 

@@ -57,7 +57,7 @@ def test_departments_search(client, role_user, city):
 
 def test_divisions_page(client, role_user, city, django_assert_max_num_queries):
     client.force_login(role_user("window_clerk"))
-    with django_assert_max_num_queries(7):  # incl. the staff-TOTP check
+    with django_assert_max_num_queries(8):  # incl. the staff-TOTP check and the clerk's header to-do (待办任务)
         r = client.get("/workbench/org/divisions/", {"level": "4"})
     body = r.content.decode()
     assert r.status_code == 200
