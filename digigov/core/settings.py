@@ -182,6 +182,8 @@ INSTALLED_APPS = [
     "digigov.support.forms",
     "digigov.support.workflow",
     "digigov.support.window",
+    "digigov.support.seal",
+    "digigov.support.license",
     # synthetic city (imports every layer)
     "digigov.democity",
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SealConfig(AppConfig):
+    name = "digigov.support.seal"
+    label = "seal"
+    verbose_name = "电子印章与签章"
+
+    def ready(self):
+        from . import audit_events  # noqa: F401 — registers this app's audit labels
+        from digigov.core import registry
+
+        registry.register_permission("seal.apply", "为本单位申请电子印章", ("dept_admin",))
+        registry.register_permission("seal.approve", "审批印章申请、制作、暂停、注销印章", ("city_admin",))
+        registry.register_permission("seal.sign", "使用授权的印章签章", ("dept_admin", "approver", "window_clerk"))
+        registry.register_permission("seal.view", "查看印章、证书和签章记录", ("dept_admin", "city_admin", "leader", "auditor"))

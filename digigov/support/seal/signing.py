@@ -1,0 +1,150 @@
+"""The signing service: the only place a seal's private keys are opened.
+
+Callers (this app's actions, e-licences, e-bills, the portal) sign through ``sign_digest``; they never see a
+key. The rules a signing obeys, checked here in one place:
+
+* the seal is active and inside its validity; the signer certificate is valid, not revoked, and listed in the
+  seal's certList (``Seal.signers``);
+* the actor may sign with the seal: either the actor holds their own person certificate in the certList, or
+  the actor has ``seal.sign`` over the seal's department (or is the platform's system account, e.g. a
+  process issuing a licence) and the unit's certificate is in the certList;
+* one transaction writes the ``Signing`` record, counts it on the seal and writes the audit entry.
+
+Private keys are PKCS#8 sealed by the key store under ``seal.sm2`` bound to the certificate fingerprint (so a
+sealed key copied to another row does not open) and cached per process once opened (they never change).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from digigov.core.audit.actions import record
+from digigov.core.errors import Forbidden, ValidationFailed
+from digigov.core.rbac.checks import can
+from digigov.security.crypto import sm2
+
+from . import ses
+from .models import CertKind, Certificate, CertStatus, Seal, SealStatus, Signing, SigningKind
+
+PURPOSE = "seal.sm2"
+_lock = threading.Lock()
+_keys: dict[str, sm2.SM2PrivateKey] = {}
+
+
+def aad(fingerprint: str) -> bytes:
+    return f"seal.certificate\0{fingerprint}".encode()
+
+
+def seal_private_key(key: sm2.SM2PrivateKey, fingerprint: str) -> bytes:
+    from digigov.security.keys import api as keys
+
+    return keys.seal(PURPOSE, key.to_der(), aad=aad(fingerprint))
+
+
+def private_key(cert: Certificate) -> sm2.SM2PrivateKey:
+    cached = _keys.get(cert.fingerprint)
+    if cached is not None:
+        return cached
+    if not cert.private_sealed:
+        raise ValidationFailed("该证书的私钥不在本平台，不能用于签章", code="no_private_key")
+    from digigov.security.keys import api as keys
+
+    key = sm2.load_private_key(keys.unseal(PURPOSE, bytes(cert.private_sealed), aad=aad(cert.fingerprint)))
+    with _lock:
+        _keys[cert.fingerprint] = key
+    return key
+
+
+def signer_certificate(actor, seal: Seal, when=None) -> Certificate:
+    """The certificate ``actor`` signs ``seal`` with, or ``Forbidden`` saying why not."""
+    when = when or timezone.now()
+    certs = [c for c in seal.signers.all() if c.valid_at(when)]
+    own = [c for c in certs if c.kind == CertKind.PERSON and c.user_id == actor.pk]
+    if own:
+        return own[0]
+    if can(actor, "seal.sign", seal):
+        unit = [c for c in certs if c.kind == CertKind.UNIT and c.department_id == seal.department_id]
+        if unit:
+            return unit[0]
+    raise Forbidden("您不是该印章的授权签章人", code="not_authorised_signer")
+
+
+def check_seal_usable(seal: Seal, when) -> None:
+    if seal.status == SealStatus.SUSPENDED:
+        raise ValidationFailed("印章已暂停使用，不能签章", code="seal_suspended")
+    if seal.status == SealStatus.REVOKED:
+        raise ValidationFailed("印章已注销，不能签章", code="seal_revoked")
+    if not (seal.valid_start <= when <= seal.valid_end):
+        raise ValidationFailed("印章不在有效期内，不能签章", code="seal_expired")
+
+
+@dataclass(frozen=True)
+class Signed:
+    signing: Signing
+    der: bytes
+
+
+def sign_digest(actor, seal: Seal, data_hash: bytes, *, kind: str, document_name: str, reason: str,
+                property_info: str | None = None, batch: str = "") -> Signed:
+    """Sign a 32-byte SM3 digest with ``seal`` as ``actor``: the DER ``SES_Signature`` and its record.
+
+    ``property_info`` goes into TBS_Sign (defaults to the document name); for OFD it is the Signature.xml
+    path, for PDF the byte range description."""
+    if kind not in SigningKind.values:
+        raise ValidationFailed("签章方式无效", code="invalid_kind")
+    if not isinstance(data_hash, bytes) or len(data_hash) != 32:
+        raise ValidationFailed("原文杂凑值必须是 32 字节的 SM3 值", code="invalid_hash")
+    document_name = (document_name or "").strip()[:200] or "未命名文件"
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写签章事由", code="reason_required", detail={"field": "reason"})
+    if len(reason) > 200:
+        raise ValidationFailed("签章事由不能超过 200 字", code="reason_too_long", detail={"field": "reason"})
+    when = timezone.now()
+    check_seal_usable(seal, when)
+    cert = signer_certificate(actor, seal, when)
+    if not can(actor, "seal.sign", seal) and not (cert.kind == CertKind.PERSON and cert.user_id == actor.pk):
+        raise Forbidden("您不是该印章的授权签章人", code="not_authorised_signer")
+    info = property_info if property_info is not None else document_name
+    try:
+        info.encode("ascii")
+    except UnicodeEncodeError:
+        info = "document"  # propertyInfo is IA5String: non-ASCII names stay in the record, not in the structure
+    der = ses.sign(seal_der=bytes(seal.der), data_hash=data_hash, property_info=info[:200],
+                   signer_cert=bytes(cert.der), signer_key=private_key(cert), when=when)
+    with transaction.atomic():
+        signing = Signing.objects.create(seal=seal, signer=actor, certificate=cert, kind=kind, document_name=document_name,
+                                         document_sm3=data_hash.hex(), signature=der, signed_at=when.replace(microsecond=0),
+                                         reason=reason, batch=batch)
+        Seal.objects.filter(pk=seal.pk).update(sign_count=F("sign_count") + 1)
+        record(actor, "seal.sign", signing, after={"seal": seal.code, "kind": kind, "document_sm3": data_hash.hex(),
+                                                    "document": document_name, "reason": reason})
+    return Signed(signing=signing, der=der)
+
+
+def certificate_by_der(der: bytes) -> Certificate | None:
+    from .x509sm2 import fingerprint
+
+    return Certificate.objects.filter(fingerprint=fingerprint(der)).first()
+
+
+def certificate_status(cert_der: bytes, when) -> tuple[bool, str]:
+    """(ok, Chinese reason) for a certificate found in a signature: issued by the city CA, valid at ``when``
+    and not revoked now."""
+    from .x509sm2 import signed_by
+
+    row = certificate_by_der(cert_der)
+    if row is None:
+        return False, "证书不是本市电子印章 CA 签发的"
+    if row.issuer_id and not signed_by(cert_der, bytes(row.issuer.der)):
+        return False, "证书签名无效"
+    if row.status == CertStatus.REVOKED:
+        return False, f"证书已于 {timezone.localtime(row.revoked_at):%Y-%m-%d %H:%M} 吊销"
+    if not (row.not_before <= when <= row.not_after):
+        return False, "签章时证书不在有效期内"
+    return True, "证书有效"
