@@ -47,16 +47,23 @@ def active_version(key: str) -> ProcessVersion | None:
     return ProcessVersion.objects.filter(process__key=key, status=VersionStatus.ACTIVE).select_related("process").first()
 
 
+def staff_cases(user) -> QuerySet:
+    """Cases in the user's ``workflow.view`` reach (the case's department / division subtree)."""
+    return scope_queryset(user, "workflow.view", Case.objects.all())
+
+
+def applicant_cases(user) -> QuerySet:
+    """The user's own applications."""
+    return Case.objects.filter(applicant_id=user.pk)
+
+
 def cases(user) -> QuerySet:
-    """Cases a staff member sees (workflow.view in the case's department/division) or the applicant's own."""
-    qs = Case.objects.select_related("process_version", "process_version__process", "department")
-    q = scope_q(user, "workflow.view", "department", "division")
-    if q is not None and not q:  # an unscoped grant: every case
-        return qs
-    own = Q(applicant_id=user.pk) if can(user, "workflow.apply") else None
-    if q is None and own is None:
-        return qs.none()
-    return qs.filter(q | own if (q is not None and own is not None) else (q if q is not None else own))
+    """Every case the user may open: in their ``workflow.view`` reach, or their own application. The one scoped
+    case query: task pages, 我的办件, the API and the window build on ``staff_cases`` / ``applicant_cases``."""
+    qs = staff_cases(user)
+    if can(user, "workflow.apply"):
+        qs = qs | applicant_cases(user)
+    return qs.select_related("process_version", "process_version__process", "department")
 
 
 def incidents(user, *, status: str = IncidentStatus.OPEN) -> QuerySet:
