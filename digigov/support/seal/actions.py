@@ -59,10 +59,12 @@ def _valid_years(value) -> int:
     return years
 
 
-def staff_of(department: Department):
-    """Users who work in the unit: a StaffMember row there, or a role granted over exactly that unit."""
-    staff = StaffMember.objects.filter(department=department, voided_at__isnull=True).values("user_id")
-    granted = RoleAssignment.objects.filter(department=department, voided_at__isnull=True).values("user_id")
+def staff_of(department):
+    """Users who work in the unit (a Department, or a queryset of them): a StaffMember row there, or a role
+    granted over exactly that unit."""
+    where = {"department": department} if isinstance(department, Department) else {"department__in": department}
+    staff = StaffMember.objects.filter(voided_at__isnull=True, **where).values("user_id")
+    granted = RoleAssignment.objects.filter(voided_at__isnull=True, **where).values("user_id")
     return User.objects.filter(Q(pk__in=staff) | Q(pk__in=granted), is_active=True, kind=UserKind.STAFF)
 
 
