@@ -14,3 +14,11 @@ class SealConfig(AppConfig):
         registry.register_permission("seal.approve", "审批印章申请、制作、暂停、注销印章", ("city_admin",))
         registry.register_permission("seal.sign", "使用授权的印章签章", ("dept_admin", "approver", "window_clerk"))
         registry.register_permission("seal.view", "查看印章、证书和签章记录", ("dept_admin", "city_admin", "leader", "auditor"))
+
+        # --- h-docs: 验章 (public page, QR target, API) and the workbench 签章 page ---
+        from digigov.core.api import register_router
+
+        from . import api_verify
+
+        registry.register_urls("verify/", "digigov.support.seal.urls_verify")
+        register_router("/verify/", api_verify.router)

@@ -83,3 +83,15 @@ def make_ofd(pages: int = 1, text: str = "示范市人民政府 通知") -> byte
         for name, content in files.items():
             z.writestr(name, content.encode())
     return out.getvalue()
+
+
+def signing_record(city):
+    """A PDF signing of a fresh unit seal (for fixtures that need a real QR token, e.g. the API fuzz world)."""
+    from digigov.core.rbac.system import system_account
+    from digigov.support.seal import documents
+
+    system = system_account()
+    dept = city.bureau
+    seal = make_seal(system, dept, [ca.issue_unit_certificate(system, dept)], code="21020000009999")
+    _pdf, record = documents.sign_pdf(system, seal, make_pdf(pages=1), document_name="样例.pdf", reason="测试")
+    return record
