@@ -226,12 +226,13 @@ def service_key(admin, roles=("auditor",), name="对接系统"):
 
 def write_operations(client) -> list[tuple[str, str]]:
     """Every write operation in the published schema (new operations are covered the moment they exist),
-    with a path that names no existing object."""
+    with a path that names no existing object. Public operations (no 401 documented: 验章 takes an upload from
+    anyone and acts for nobody) need neither a key nor a CSRF token and are left out."""
     spec = client.get("/api/v1/openapi.json").json()
     ops = []
     for path, methods in spec["paths"].items():
         for method in methods:
-            if method in ("post", "put", "patch", "delete"):
+            if method in ("post", "put", "patch", "delete") and "401" in methods[method]["responses"]:
                 ops.append((method, re.sub(r"\{[^}]+\}", "nosuchobject000000000", path)))
     return ops
 

@@ -200,7 +200,14 @@ def world(city, settings, tmp_path):
     failing = activate_version(wf_admin, import_process(wf_admin, service("fuzz.fail", key="fuzz_fail").encode(), "fail.bpmn", department=city.bureau))
     wf_start(failing, actor=city.system, department=city.bureau)
     wf_incident = Incident.objects.get(case__process_version=failing)
+    # --- h-docs: a signing record, whose QR token GET /api/v1/verify/{token} names; 验章 is public and
+    # rate-limited per address, which the fuzzer (one address, far faster than a person) must not trip
+    from digigov.support.seal.tests.samples import signing_record
+
+    settings.SEAL_VERIFY_MAX_PER_MINUTE = 0
+    signing_rec = signing_record(city)
     return {
+        "/api/v1/verify/": signing_rec.token,
         **window,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,

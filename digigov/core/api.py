@@ -265,6 +265,7 @@ def error_statuses(op, path: str) -> set[int]:
     """The error statuses an operation can really answer, from what it takes and does:
 
     * every operation: 401 (all need a caller), 403 (permission, CSRF, staff TOTP), 429 (rate, key guessing);
+      a ``public`` operation (no caller, e.g. 验章) only 429;
     * 400 and 422 when it takes parameters or a body (unparseable JSON, NUL in the URL; failed validation);
     * 404 when its path names an object; 413 when it takes a body; 409 for writes (actions refuse
       conflicting states);
@@ -272,6 +273,8 @@ def error_statuses(op, path: str) -> set[int]:
       that cannot conflict: ``without=(409,)``)."""
     sources = {m.__ninja_param_source__ for m in op.models}
     statuses = {401, 403, 429}
+    if getattr(op.view_func, "required_permission", None) == "@public":
+        statuses = {429}  # no caller needed (``public``): nothing to authenticate or authorise, still rate-limited
     if sources:
         statuses |= {400, 422}
     if "{" in path:
@@ -311,7 +314,7 @@ class DigiGovAPI(NinjaAPI):
             for path, path_view in br.path_operations.items():
                 for op in path_view.operations:
                     perm = getattr(op.view_func, "required_permission", None)
-                    if perm and not getattr(op, "_digigov_gated", False):
+                    if perm and perm != "@public" and not getattr(op, "_digigov_gated", False):
                         op._run_checks = _gate(op, op._run_checks, perm)
                         op._digigov_gated = True
                     if not getattr(op, "_digigov_documented", False):
@@ -454,6 +457,14 @@ def permission(perm: str) -> Callable:
         return wrapper
 
     return deco
+
+
+def public(func) -> Callable:
+    """An operation anyone may call without logging in (declare ``auth=None`` on the route too), e.g. the
+    public verification of a signed document. Such operations rate-limit their callers themselves."""
+    func.__signature__ = inspect.signature(func, eval_str=True)
+    func.required_permission = "@public"
+    return func
 
 
 T = TypeVar("T")

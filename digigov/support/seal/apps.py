@@ -22,3 +22,9 @@ class SealConfig(AppConfig):
         from . import api, demo, kpis  # noqa: F401  registers the demo generator and the KPI
 
         register_router("/support/seals/", api.router)
+
+        # --- h-docs: 验章 (public page, QR target, API) and the workbench 签章 page ---
+        from . import api_verify
+
+        registry.register_urls("verify/", "digigov.support.seal.urls_verify")
+        register_router("/verify/", api_verify.router)

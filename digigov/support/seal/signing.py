@@ -90,11 +90,12 @@ class Signed:
 
 
 def sign_digest(actor, seal: Seal, data_hash: bytes, *, kind: str, document_name: str, reason: str,
-                property_info: str | None = None, batch: str = "") -> Signed:
+                property_info: str | None = None, batch: str = "", token: str | None = None) -> Signed:
     """Sign a 32-byte SM3 digest with ``seal`` as ``actor``: the DER ``SES_Signature`` and its record.
 
     ``property_info`` goes into TBS_Sign (defaults to the document name); for OFD it is the Signature.xml
-    path, for PDF the byte range description."""
+    path, for PDF the byte range description. ``token`` (h-docs) lets a PDF/OFD signer print the QR code of
+    the record into the appearance before the record exists; by default the record makes its own."""
     if kind not in SigningKind.values:
         raise ValidationFailed("签章方式无效", code="invalid_kind")
     if not isinstance(data_hash, bytes) or len(data_hash) != 32:
@@ -120,11 +121,27 @@ def sign_digest(actor, seal: Seal, data_hash: bytes, *, kind: str, document_name
     with transaction.atomic():
         signing = Signing.objects.create(seal=seal, signer=actor, certificate=cert, kind=kind, document_name=document_name,
                                          document_sm3=data_hash.hex(), signature=der, signed_at=when.replace(microsecond=0),
-                                         reason=reason, batch=batch)
+                                         reason=reason, batch=batch, **({"token": token} if token else {}))
         Seal.objects.filter(pk=seal.pk).update(sign_count=F("sign_count") + 1)
         record(actor, "seal.sign", signing, after={"seal": seal.code, "kind": kind, "document_sm3": data_hash.hex(),
                                                     "document": document_name, "reason": reason})
     return Signed(signing=signing, der=der)
+
+
+# --- h-docs: the raw SM2 signature a PDF's CMS SignedData needs ---------------------------------------------
+# A PDF signature is a CMS container whose signerInfo carries the signer's SM2 signature over the signed
+# attributes; the GB/T 38540 SES_Signature rides inside it (see pdf.py). The same rules as ``sign_digest``
+# apply; the record and audit entry are written by the ``sign_digest`` call that makes the SES_Signature.
+
+def sign_raw(actor, seal: Seal, message: bytes, *, certificate: Certificate | None = None) -> tuple[bytes, Certificate]:
+    """The actor's SM2 signature (DER, SM3, default user id) over ``message`` with the certificate they sign
+    ``seal`` with (``certificate`` when given must be that one): ``(signature, certificate)``."""
+    when = timezone.now()
+    check_seal_usable(seal, when)
+    cert = signer_certificate(actor, seal, when)
+    if certificate is not None and certificate.pk != cert.pk:
+        raise Forbidden("签章人证书与印章授权不符", code="not_authorised_signer")
+    return private_key(cert).sign(bytes(message)), cert
 
 
 def certificate_by_der(der: bytes) -> Certificate | None:
