@@ -200,8 +200,11 @@ def world(city, settings, tmp_path):
     failing = activate_version(wf_admin, import_process(wf_admin, service("fuzz.fail", key="fuzz_fail").encode(), "fail.bpmn", department=city.bureau))
     wf_start(failing, actor=city.system, department=city.bureau)
     wf_incident = Incident.objects.get(case__process_version=failing)
+    from digigov.support.license.testing import wallet_world
+
+    wallet = wallet_world(city)
     return {
-        **window,
+        **window, **wallet,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,
         "/api/v1/support/workflow/processes/": wf_version.process.public_id, "/api/v1/support/workflow/versions/": wf_version.public_id,

@@ -34,3 +34,24 @@ def make_licence(licence_type: LicenceType, *, holder_code: str, holder_name: st
         issued_on=today - dt.timedelta(days=30), valid_from=today - dt.timedelta(days=30),
         valid_until=valid_until if valid_until is not None else today + dt.timedelta(days=365 * 5), status=status,
         source=LicenceSource.APPROVAL, ofd=b"PK\x03\x04placeholder-ofd", pdf=b"%PDF-1.7 placeholder", is_demo=is_demo)
+
+
+def wallet_world(city) -> dict:
+    """Real objects for the API fuzz test's wallet paths: a citizen's licence and an open grant of it."""
+    from digigov.core.accounts.models import NaturalPerson
+    from digigov.core.testing import make_user, resident_id
+    from digigov.support.window.models import ServiceHall
+
+    from . import grants
+
+    person = NaturalPerson.objects.create(id_number=resident_id("210602", "19850505"), name="证照持有人", gender="F",
+                                          birth_date="1985-05-05", division=city.county_a)
+    holder = make_user("citizen")
+    holder.person = person
+    holder.save(update_fields=["person"])
+    licence = make_licence(make_type(city.bureau, name="食品经营许可证"), holder_code=person.id_number, holder_name=person.name)
+    hall = ServiceHall.objects.filter(division=city.county_a).first() or ServiceHall.objects.create(
+        name="元宝区政务服务中心", division=city.county_a, counters=4)
+    made = grants.grant_use(holder, licence, grantee_kind="window", hall=hall, purpose="模糊测试", hours=24)
+    base = "/api/v1/my/licences"
+    return {f"{base}/grants/": made.grant.public_id, f"{base}/": licence.public_id}
