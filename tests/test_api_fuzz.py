@@ -206,9 +206,12 @@ def world(city, settings, tmp_path):
 
     settings.SEAL_VERIFY_MAX_PER_MINUTE = 0
     signing_rec = signing_record(city)
+    from digigov.support.license.testing import wallet_world
+
+    wallet = wallet_world(city)
     return {
         "/api/v1/verify/": signing_rec.token,
-        **window,
+        **window, **wallet,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,
         "/api/v1/support/workflow/processes/": wf_version.process.public_id, "/api/v1/support/workflow/versions/": wf_version.public_id,

@@ -171,6 +171,7 @@ class UseGrant(PublicModel):
     grantee_kind = models.CharField(_("被授权方类型"), max_length=12, choices=GranteeKind.choices)
     department = models.ForeignKey("org.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("被授权部门"))
     process = models.ForeignKey("workflow.ProcessDefinition", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("事项"))
+    hall = models.ForeignKey("window.ServiceHall", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("被授权窗口"))
     purpose = models.CharField(_("用途"), max_length=200)
     token_sm3 = models.CharField(_("授权码杂凑"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("失效时间"))
@@ -185,6 +186,14 @@ class UseGrant(PublicModel):
         return f"用证授权：{self.licence}"
 
     def rbac_scope(self):
+        """Who may redeem it: staff reaching the granted department; for a window grant, staff of the hall's
+        division (window clerks hold division-scoped grants); for an item, the item's department (or, for the
+        comprehensive window's division-scoped clerks, that department's division)."""
+        if self.grantee_kind == GranteeKind.WINDOW and self.hall_id:
+            return None, self.hall.division
+        if self.grantee_kind == GranteeKind.SERVICE and self.process_id:
+            dept = self.process.department
+            return dept, dept.division if dept else None
         return self.department, None
 
 
