@@ -17,8 +17,11 @@ class SealConfig(AppConfig):
 
         # --- h-docs: 验章 (public page, QR target, API) and the workbench 签章 page ---
         from digigov.core.api import register_router
+        from digigov.core.registry import NavItem
 
         from . import api_verify
 
         registry.register_urls("verify/", "digigov.support.seal.urls_verify")
+        registry.register_urls("workbench/support/seal-sign/", "digigov.support.seal.urls_sign")
+        registry.register_nav(NavItem("support.seal", "签章", "seal_sign:home", "seal.sign", "support", order=61))
         register_router("/verify/", api_verify.router)
