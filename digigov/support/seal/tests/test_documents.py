@@ -153,3 +153,19 @@ def test_page_out_of_range_is_refused(seal):
     assert "页码" in exc.value.message
     with pytest.raises(ValidationFailed):
         documents.sign_ofd(system_account(), seal, samples.make_ofd(pages=1), document_name="a.ofd", reason="发文", page=5)
+
+
+def test_pyhanko_coroutines_run_from_inside_a_running_event_loop():
+    """Playwright's sync API (browser tests) or an async caller runs a loop in this thread: pyHanko's
+    coroutines then run on a helper thread instead of failing with "asyncio.run() cannot be called"."""
+    import asyncio
+
+    async def work():
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside():
+        return pdfmod._run(work())
+
+    assert pdfmod._run(work()) == 42
+    assert asyncio.run(inside()) == 42
