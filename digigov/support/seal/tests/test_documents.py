@@ -169,3 +169,16 @@ def test_pyhanko_coroutines_run_from_inside_a_running_event_loop():
 
     assert pdfmod._run(work()) == 42
     assert asyncio.run(inside()) == 42
+
+
+def test_the_qr_code_points_at_the_public_verify_url(settings):
+    settings.DIGIGOV_SITE_URL = "https://gov.example.cn"
+    assert documents.verify_url("abc") == "https://gov.example.cn/verify/s/abc/"
+
+
+def test_the_stamp_qr_code_names_the_signing_record(seal, monkeypatch):
+    seen = []
+    real = pdfmod.stamp_image
+    monkeypatch.setattr(pdfmod, "stamp_image", lambda png, url, **kw: seen.append(url) or real(png, url, **kw))
+    _out, rec = documents.sign_pdf(system_account(), seal, samples.make_pdf(), document_name="a.pdf", reason="发文")
+    assert seen == [documents.verify_url(rec.token)] and rec.token in seen[0]
