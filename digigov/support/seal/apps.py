@@ -27,4 +27,6 @@ class SealConfig(AppConfig):
         from . import api_verify
 
         registry.register_urls("verify/", "digigov.support.seal.urls_verify")
+        registry.register_urls("workbench/support/seal-sign/", "digigov.support.seal.urls_sign")
+        registry.register_nav(NavItem("support.seal_sign", "签章", "seal_sign:home", "seal.sign", "support", order=61))
         register_router("/verify/", api_verify.router)

@@ -32,7 +32,7 @@ def verify_path(token: str) -> str:
 
 
 def verify_url(token: str) -> str:
-    base = (getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = (getattr(settings, "DIGIGOV_SITE_URL", "") or "").rstrip("/")  # the site's public origin: a phone scans it
     return f"{base}{verify_path(token)}"
 
 

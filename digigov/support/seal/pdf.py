@@ -62,6 +62,19 @@ def _register_oids() -> None:
 _register_oids()
 
 
+def _run(coro):
+    """Run one of pyHanko's coroutines to completion from synchronous code. Where this thread already runs
+    an event loop (Playwright's sync API in the browser tests, an async caller), on a helper thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 # --- appearance -------------------------------------------------------------------------------------
 
 def stamp_image(seal_png: bytes, verify_url: str, *, width_mm: int, height_mm: int):
@@ -162,7 +175,7 @@ def prepare(pdf: bytes, *, cert_der: bytes, seal_png: bytes, width_mm: int, heig
                                background_opacity=1.0)
         pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style,
                                        new_field_spec=fields.SigFieldSpec(sig_field_name=name, on_page=index, box=box))
-        prepared, _tbs, output = asyncio.run(pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve))
+        prepared, _tbs, output = _run(pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=reserve))
     except PdfError:
         raise
     except Exception as exc:  # noqa: BLE001 — pyHanko raises many types for malformed input
@@ -204,7 +217,7 @@ def build_cms(*, cert_der: bytes, signed_attrs: cms.CMSAttributes, signature: by
 def finish(prep: Prepared, cms_der: bytes) -> bytes:
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 
-    asyncio.run(PdfTBSDocument.async_finish_signing(prep.output, prep.prepared, cms_der))
+    _run(PdfTBSDocument.async_finish_signing(prep.output, prep.prepared, cms_der))
     return prep.output.getvalue()
 
 

@@ -153,3 +153,32 @@ def test_page_out_of_range_is_refused(seal):
     assert "页码" in exc.value.message
     with pytest.raises(ValidationFailed):
         documents.sign_ofd(system_account(), seal, samples.make_ofd(pages=1), document_name="a.ofd", reason="发文", page=5)
+
+
+def test_pyhanko_coroutines_run_from_inside_a_running_event_loop():
+    """Playwright's sync API (browser tests) or an async caller runs a loop in this thread: pyHanko's
+    coroutines then run on a helper thread instead of failing with "asyncio.run() cannot be called"."""
+    import asyncio
+
+    async def work():
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside():
+        return pdfmod._run(work())
+
+    assert pdfmod._run(work()) == 42
+    assert asyncio.run(inside()) == 42
+
+
+def test_the_qr_code_points_at_the_public_verify_url(settings):
+    settings.DIGIGOV_SITE_URL = "https://gov.example.cn"
+    assert documents.verify_url("abc") == "https://gov.example.cn/verify/s/abc/"
+
+
+def test_the_stamp_qr_code_names_the_signing_record(seal, monkeypatch):
+    seen = []
+    real = pdfmod.stamp_image
+    monkeypatch.setattr(pdfmod, "stamp_image", lambda png, url, **kw: seen.append(url) or real(png, url, **kw))
+    _out, rec = documents.sign_pdf(system_account(), seal, samples.make_pdf(), document_name="a.pdf", reason="发文")
+    assert seen == [documents.verify_url(rec.token)] and rec.token in seen[0]
