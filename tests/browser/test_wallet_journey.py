@@ -53,14 +53,16 @@ def test_wallet_journey(browser, live_server, shot, city, width):
     assert _fits(page)
     shot(page, f"wallet-grant-{width}")
 
-    staff = context.new_page()
+    staff_context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
+    staff = staff_context.new_page()  # its own cookies: the citizen stays signed in on ``page``
+    staff.set_default_timeout(15000)
     login(staff, "clerk", PASSWORD)
     staff.goto("/workbench/support/licence-use/")
     staff.fill("#code", code)
     staff.click("#redeem-form button[type=submit]")
     staff.wait_for_selector("#use-ok")
     assert licence.number in staff.locator("#licence-fields").inner_text()
-    staff.close()
+    staff_context.close()
 
     page.goto("/my/licences/uses/")
     log = page.locator("#all-uses-log").inner_text()
