@@ -24,7 +24,7 @@ my_router = Router(tags=["support.license 我的证照"])
 use_router = Router(tags=["support.license 用证核验"])
 
 
-class LicenceOut(Schema):
+class WalletLicenceOut(Schema):
     public_id: str
     type_name: str = Field(description="证照名称")
     number_masked: str = Field(description="证照编号（部分隐藏）")
@@ -36,16 +36,16 @@ class LicenceOut(Schema):
     status_label: str
 
 
-class FieldOut(Schema):
+class WalletFieldOut(Schema):
     label: str
     value: str
 
 
-class LicenceDetailOut(LicenceOut):
+class WalletLicenceDetailOut(WalletLicenceOut):
     number: str
     identifier: str = Field(description="证照标识（GB/T 36903）")
     issued_on: date
-    fields: list[FieldOut]
+    fields: list[WalletFieldOut]
 
 
 def licence_out(lic: Licence) -> dict:
@@ -65,7 +65,7 @@ def licence_detail_out(lic: Licence) -> dict:
     return {**licence_out(lic), "number": lic.number, "identifier": lic.identifier, "issued_on": lic.issued_on, "fields": _fields(lic)}
 
 
-class UseOut(Schema):
+class LicenceUseOut(Schema):
     at: datetime
     licence: str = Field(description="证照名称")
     channel: str = Field(description="grant 持证人授权 | present 亮证扫码 | window 窗口调取 | sharing 数据共享")
@@ -81,7 +81,7 @@ def use_out(u: LicenceUse) -> dict:
             "purpose": u.purpose}
 
 
-class GrantOut(Schema):
+class UseGrantOut(Schema):
     public_id: str
     licence: str
     grantee_kind: str = Field(description="department 部门 | window 窗口 | service 服务事项")
@@ -100,11 +100,11 @@ def grant_out(g: UseGrant) -> dict:
             "purpose": g.purpose, "expires_at": g.expires_at, "used_at": g.used_at, "revoked_at": g.revoked_at, "state": state, "state_label": label}
 
 
-class GrantCreatedOut(GrantOut):
+class UseGrantCreatedOut(UseGrantOut):
     code: str = Field(description="授权码，只返回这一次（XXXX-XXXX-XXXX-XXXX）")
 
 
-class GrantIn(StrictSchema):
+class UseGrantIn(StrictSchema):
     grantee_kind: str = Field(description="department 部门 | window 窗口（综合窗口所在大厅）| service 服务事项")
     department: str | None = Field(None, max_length=22, description="部门 public_id（department 时必填）")
     hall: str | None = Field(None, max_length=22, description="大厅 public_id（window 时必填）")
@@ -113,7 +113,7 @@ class GrantIn(StrictSchema):
     hours: int = Field(24, ge=1, le=grants.MAX_GRANT_HOURS, description="有效期（小时，最长 7 天）")
 
 
-class PresentOut(Schema):
+class PresentTokenOut(Schema):
     token: str = Field(description="亮证码（二维码内容），只能被扫一次")
     expires_at: datetime
     refresh_seconds: int
@@ -121,44 +121,44 @@ class PresentOut(Schema):
 
 # --- holder -----------------------------------------------------------------------------------------
 
-@my_router.get("", response=Page[LicenceOut], summary="我的证照")
+@my_router.get("/", response=Page[WalletLicenceOut], summary="我的证照")
 @permission("license.hold")
 def list_licences(request, page: int = 1, page_size: int = 50):
     return paginate(wallet.holder_licences(request.auth), page, page_size, licence_out)
 
 
-@my_router.get("/uses", response=Page[UseOut], summary="我的全部用证记录")
+@my_router.get("/uses", response=Page[LicenceUseOut], summary="我的全部用证记录")
 @permission("license.hold")
 def list_uses(request, page: int = 1, page_size: int = 50):
     return paginate(wallet.holder_uses(request.auth), page, page_size, use_out)
 
 
-@my_router.get("/grants", response=Page[GrantOut], summary="我的用证授权")
+@my_router.get("/grants", response=Page[UseGrantOut], summary="我的用证授权")
 @permission("license.hold")
 def list_grants(request, page: int = 1, page_size: int = 50):
     return paginate(wallet.holder_grants(request.auth), page, page_size, grant_out)
 
 
-@my_router.post("/grants/{public_id}/revoke", response=GrantOut, summary="撤销尚未使用的授权")
+@my_router.post("/grants/{public_id}/revoke", response=UseGrantOut, summary="撤销尚未使用的授权")
 @permission("license.hold")
 def revoke_grant(request, public_id: str):
     return grant_out(grants.revoke_grant(request.auth, wallet.holder_grant(request.auth, public_id)))
 
 
-@my_router.get("/{public_id}", response=LicenceDetailOut, summary="证照详情")
+@my_router.get("/{public_id}", response=WalletLicenceDetailOut, summary="证照详情")
 @permission("license.hold")
 def licence_detail(request, public_id: str):
     return licence_detail_out(wallet.holder_licence(request.auth, public_id))
 
 
-@my_router.get("/{public_id}/uses", response=Page[UseOut], summary="该证照的用证记录")
+@my_router.get("/{public_id}/uses", response=Page[LicenceUseOut], summary="该证照的用证记录")
 @permission("license.hold")
 def licence_uses(request, public_id: str, page: int = 1, page_size: int = 50):
     lic = wallet.holder_licence(request.auth, public_id)
     return paginate(wallet.holder_uses(request.auth, lic), page, page_size, use_out)
 
 
-@my_router.post("/{public_id}/present", response=PresentOut, summary="亮证：生成 3 分钟有效、只能扫一次的亮证码")
+@my_router.post("/{public_id}/present", response=PresentTokenOut, summary="亮证：生成 3 分钟有效、只能扫一次的亮证码")
 @permission("license.hold")
 def present(request, public_id: str):
     made = grants.present(request.auth, wallet.holder_licence(request.auth, public_id))
@@ -174,9 +174,9 @@ def _by_public_id(qs, public_id, label):
     return obj
 
 
-@my_router.post("/{public_id}/grants", response={201: GrantCreatedOut}, summary="授权一次用证（部门、窗口或事项；授权码只返回一次）")
+@my_router.post("/{public_id}/grants", response={201: UseGrantCreatedOut}, summary="授权一次用证（部门、窗口或事项；授权码只返回一次）")
 @permission("license.hold")
-def create_grant(request, public_id: str, payload: GrantIn):
+def create_grant(request, public_id: str, payload: UseGrantIn):
     from digigov.core.org.models import Department
     from digigov.support.window.models import ServiceHall
     from digigov.support.workflow.models import ProcessDefinition
@@ -194,21 +194,21 @@ def create_grant(request, public_id: str, payload: GrantIn):
 
 # --- staff ------------------------------------------------------------------------------------------
 
-class ScanIn(StrictSchema):
+class PresentScanIn(StrictSchema):
     token: str = Field(max_length=200, description="亮证码（二维码内容）")
     process: str | None = Field(None, max_length=22, description="办理事项 public_id（可不填）")
     purpose: str | None = Field(None, max_length=200)
 
 
-class RedeemIn(StrictSchema):
+class GrantRedeemIn(StrictSchema):
     code: str = Field(max_length=40, description="授权码（16 位，可含连字符）")
     process: str | None = Field(None, max_length=22, description="办理事项 public_id（可不填；授权给事项时以授权为准）")
     purpose: str | None = Field(None, max_length=200)
 
 
-class UsedLicenceOut(LicenceDetailOut):
+class VerifiedLicenceOut(WalletLicenceDetailOut):
     holder_code: str = Field(description="持证主体代码（明文，读取已记入审计）")
-    use: UseOut
+    use: LicenceUseOut
 
 
 def used_out(use: LicenceUse) -> dict:
@@ -222,15 +222,15 @@ def _process(public_id):
     return _by_public_id(ProcessDefinition.objects.active(), public_id, "事项")
 
 
-@use_router.post("/scan", response=UsedLicenceOut, summary="扫描亮证码核验证照（只能扫一次）")
+@use_router.post("/scan", response=VerifiedLicenceOut, summary="扫描亮证码核验证照（只能扫一次）")
 @permission("license.verify")
 @errors(404)
-def scan(request, payload: ScanIn):
+def scan(request, payload: PresentScanIn):
     return used_out(grants.scan_present(request.auth, payload.token, process=_process(payload.process), purpose=payload.purpose or ""))
 
 
-@use_router.post("/redeem", response=UsedLicenceOut, summary="使用持证人的授权码调取证照（只能用一次）")
+@use_router.post("/redeem", response=VerifiedLicenceOut, summary="使用持证人的授权码调取证照（只能用一次）")
 @permission("license.verify")
 @errors(404)
-def redeem(request, payload: RedeemIn):
+def redeem(request, payload: GrantRedeemIn):
     return used_out(grants.redeem_grant(request.auth, payload.code, process=_process(payload.process), purpose=payload.purpose or ""))

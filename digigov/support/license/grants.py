@@ -87,6 +87,11 @@ def _clerk_department(actor):
     return row.department if row else None
 
 
+def _use_department(actor, process):
+    """The clerk's department, else (a window clerk scoped by division) the department of the item handled."""
+    return _clerk_department(actor) or (process.department if process is not None and process.department_id else None)
+
+
 def _notify_holder(licence: Licence, title: str, body: str) -> None:
     from digigov.core.notify.inbox import notify_many
 
@@ -154,7 +159,7 @@ def scan_present(actor, code: str, *, process=None, purpose: str = "") -> Licenc
     _check_process(actor, process)
     if not PresentToken.objects.filter(pk=token.pk, scanned_at__isnull=True).update(scanned_at=now, scanned_by=actor):
         raise Conflict("亮证码已使用", code="present_used")
-    use = LicenceUse.objects.create(licence=licence, channel=UseChannel.PRESENT, user=actor, department=_clerk_department(actor),
+    use = LicenceUse.objects.create(licence=licence, channel=UseChannel.PRESENT, user=actor, department=_use_department(actor, process),
                                     process=process, purpose=purpose, at=now)
     _after_use(actor, use)
     return use
@@ -285,7 +290,7 @@ def redeem_grant(actor, code: str, *, process=None, purpose: str = "") -> Licenc
     if not UseGrant.objects.filter(pk=grant.pk, used_at__isnull=True, revoked_at__isnull=True).update(used_at=now):
         raise Conflict("该授权已使用", code="grant_used")
     grant.used_at = now
-    department = grant.department if grant.grantee_kind == GranteeKind.DEPARTMENT else (_clerk_department(actor) or grant.department)
+    department = grant.department if grant.grantee_kind == GranteeKind.DEPARTMENT else (_use_department(actor, process) or grant.department)
     use = LicenceUse.objects.create(licence=grant.licence, channel=UseChannel.GRANT, grant=grant, user=actor, department=department,
                                     process=process, purpose=clean_text(purpose, "purpose", "用途", 200, required=False) or grant.purpose,
                                     at=now)

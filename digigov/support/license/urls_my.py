@@ -11,7 +11,8 @@ urlpatterns = [
     path("grants/", views.grant_list, name="grants"),
     path("grants/<str:public_id>/revoke/", views.revoke, name="revoke"),
     path("<str:public_id>/", views.my_licence, name="detail"),
-    path("<str:public_id>/download/<str:fmt>/", views.download, name="download"),
+    path("<str:public_id>/licence.ofd", views.download, {"fmt": "ofd"}, name="download_ofd"),
+    path("<str:public_id>/licence.pdf", views.download, {"fmt": "pdf"}, name="download_pdf"),
     path("<str:public_id>/present/", views.present, name="present"),
     path("<str:public_id>/grant/", views.grant, name="grant"),
 ]

@@ -192,3 +192,12 @@ def test_agent_holds_enterprise_licences_only_while_authorised(city, hall, clerk
     agent = type(agent).objects.get(pk=agent.pk)
     with pytest.raises(NotFound):
         grants.present(agent, lic)
+
+
+def test_a_division_scoped_clerk_s_use_counts_for_the_item_s_department(holder, licence, clerk, process, city):
+    """The window clerk has no department grant: the use is placed with the item's department (the KPI and
+    the holder's log name who used it)."""
+    use = grants.scan_present(clerk, grants.present(holder, licence).code, process=process)
+    assert use.department == city.bureau
+    unplaced = grants.scan_present(clerk, grants.present(holder, licence).code)
+    assert unplaced.department is None

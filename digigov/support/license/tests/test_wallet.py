@@ -50,12 +50,12 @@ def test_detail_download_and_other_people_s_licences(holder, licence):
     web = logged_in_client(holder)
     page = web.get(reverse("my_licences:detail", args=[licence.public_id])).content.decode()
     assert licence.number in page and "预包装食品销售" in page and "经营范围" in page
-    r = web.get(reverse("my_licences:download", args=[licence.public_id, "pdf"]))
+    r = web.get(reverse("my_licences:download_pdf", args=[licence.public_id]))
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment") and r.content.startswith(b"%PDF")
-    assert web.get(reverse("my_licences:download", args=[licence.public_id, "exe"])).status_code == 404
+    assert web.get(f"/my/licences/{licence.public_id}/licence.exe").status_code == 404
     other = logged_in_client(make_user("citizen"))
     assert other.get(reverse("my_licences:detail", args=[licence.public_id])).status_code == 404
-    assert other.get(reverse("my_licences:download", args=[licence.public_id, "ofd"])).status_code == 404
+    assert other.get(reverse("my_licences:download_ofd", args=[licence.public_id])).status_code == 404
     assert logged_in_client(make_user("window_clerk")).get(reverse("my_licences:list")).status_code == 403
 
 
