@@ -208,6 +208,8 @@ def issue_licence(actor, licence_type: LicenceType, holder_kind: str, holder_cod
         until = _add_years(start, licence_type.valid_years)
     if until is not None and until < start:
         raise ValidationFailed("有效期至不能早于有效期起", code="valid_until_before_from", detail={"field": "valid_until"})
+    if until is not None and until < timezone.localdate():
+        raise ValidationFailed("证照有效期已届满，不能签发", code="already_expired", detail={"field": "valid_from" if valid_until is None else "valid_until"})
     if number is not None:
         number = clean_text(number, "number", "证照编号", 64)
         if not number.isprintable() or any(c.isspace() for c in number):
