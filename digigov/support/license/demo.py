@@ -107,6 +107,11 @@ def generate(ctx):
     system = system_account()
     ctx.describe("电子证照：证照类型")
     types = _types(ctx)
+    try:
+        import digigov.support.seal.documents  # noqa: F401
+    except ImportError:
+        ctx.describe(f"电子证照：{len(types)} 种证照类型；电子签章服务不可用，未签发证照")
+        return
     if Licence.objects.exists():
         ctx.describe(f"电子证照：{len(types)} 种证照类型；已有证照，跳过")
         return

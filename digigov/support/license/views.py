@@ -52,7 +52,7 @@ def licence_list(request):
     return render(request, "license/licences.html", {
         "q": q, "status": status, "type_id": type_id,
         "statuses": [("", _("全部状态"))] + [(k, LicenceStatus(v).label) for k, v in selectors.STATUS_FILTERS.items()],
-        "types": selectors.licence_types().only("public_id", "name"),
+        "types": selectors.LicenceType.objects.order_by("code").only("public_id", "name"),
         "can_issue": can(request.user, "license.issue"),
         **paginate(request, qs.order_by("-issued_on", "-id")),
     })

@@ -128,7 +128,10 @@ def _index(licence: Licence) -> None:
 
 
 def _seal_files(actor, seal, licence_type: LicenceType, number: str, ofd: bytes, pdf: bytes, batch: str = ""):
-    from digigov.support.seal.documents import sign_ofd, sign_pdf
+    try:
+        from digigov.support.seal.documents import sign_ofd, sign_pdf
+    except ImportError:  # the seal service is part of the platform; without it nothing is issued (never unsealed)
+        raise ValidationFailed("电子签章服务不可用，不能签发电子证照", code="signing_unavailable") from None
 
     from ..layout import seal_box
 
