@@ -7,7 +7,7 @@ import re
 import pytest
 
 from digigov.core.testing import PASSWORD, make_user
-from digigov.support.license.testing import make_licence, make_type
+from digigov.support.license.testing import make_licence, quick_type
 from digigov.support.window.models import ServiceHall
 from digigov.support.window.testing import make_person
 
@@ -28,7 +28,7 @@ def test_wallet_journey(browser, live_server, shot, city, width):
     citizen = make_user("citizen", username="citizen")
     citizen.person = person
     citizen.save(update_fields=["person"])
-    licence = make_licence(make_type(city.bureau, name="食品经营许可证"), holder_code=person.id_number, holder_name="陈静")
+    licence = make_licence(quick_type(city.bureau, name="食品经营许可证"), holder_code=person.id_number, holder_name="陈静")
 
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": width, "height": 900})
     page = context.new_page()

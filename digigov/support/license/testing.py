@@ -1,7 +1,8 @@
 """Test helpers of the e-licence app (import from tests and the API fuzz world only).
 
 ``make_licence`` writes a ``Licence`` row directly, with placeholder file bytes: the wallet, grants and use log
-do not read the files, and issuance (with its seal and OFD) is tested where it is built."""
+do not read the files, and issuance (with its seal and OFD) is tested where it is built. ``quick_type`` writes a
+type row directly; ``make_type`` creates one through the action (结婚证 fields by default) for issuance tests."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import itertools
 
 from django.utils import timezone
 
+from digigov.core.testing import resident_id
+
 from .models import HolderKind, Licence, LicenceSource, LicenceStatus, LicenceType
 
 _seq = itertools.count(1)
 
 
-def make_type(department, *, code: str | None = None, name: str = "食品经营许可证", holder_kind: str = HolderKind.PERSON,
+def quick_type(department, *, code: str | None = None, name: str = "食品经营许可证", holder_kind: str = HolderKind.PERSON,
               is_licensing: bool = True) -> LicenceType:
     code = code or f"T{next(_seq):05d}"
     return LicenceType.objects.create(code=code, name=name, holder_kind=holder_kind, department=department,
@@ -49,9 +52,34 @@ def wallet_world(city) -> dict:
     holder = make_user("citizen")
     holder.person = person
     holder.save(update_fields=["person"])
-    licence = make_licence(make_type(city.bureau, name="食品经营许可证"), holder_code=person.id_number, holder_name=person.name)
+    licence = make_licence(quick_type(city.bureau, name="食品经营许可证"), holder_code=person.id_number, holder_name=person.name)
     hall = ServiceHall.objects.filter(division=city.county_a).first() or ServiceHall.objects.create(
         name="元宝区政务服务中心", division=city.county_a, counters=4)
     made = grants.grant_use(holder, licence, grantee_kind="window", hall=hall, purpose="模糊测试", hours=24)
     base = "/api/v1/my/licences"
     return {f"{base}/grants/": made.grant.public_id, f"{base}/": licence.public_id}
+
+
+
+MARRIAGE_FIELDS = [
+    {"key": "name", "label": "姓名", "type": "text", "required": True},
+    {"key": "id_number", "label": "公民身份号码", "type": "id_number", "required": True},
+    {"key": "spouse_name", "label": "配偶姓名", "type": "text", "required": True},
+    {"key": "spouse_id_number", "label": "配偶公民身份号码", "type": "id_number", "required": True},
+    {"key": "register_date", "label": "登记日期", "type": "date", "required": True},
+    {"key": "remark", "label": "备注", "type": "text", "required": False},
+]
+
+
+def make_type(department, *, code: str = "100000CA001", name: str = "结婚证", holder_kind: str = "person", fields=None,
+              valid_years=None, actor=None):
+    from digigov.core.rbac.system import system_account
+
+    from .actions.types import create_type
+
+    return create_type(actor or system_account(), code=code, name=name, holder_kind=holder_kind, department=department,
+                       fields=fields or MARRIAGE_FIELDS, valid_years=valid_years, page="A5 横向")
+
+
+def marriage_data(**over) -> dict:
+    return {"spouse_name": "李四", "spouse_id_number": resident_id(), "register_date": "2025-05-20", **over}

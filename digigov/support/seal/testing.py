@@ -1,11 +1,60 @@
-"""Test helpers of the seal registry (other apps' tests use them too): a made seal through the real actions."""
+"""Test helpers of the seal registry (other apps' tests use them too).
+
+* ``made_seal`` — a seal made through the real actions (a dept admin applies, a city admin approves);
+* ``make_seal`` — the same result written directly (no application), for tests that only need a usable seal:
+  an active seal signed by the city's seal maker with the unit's certificate in its certList."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import itertools
+
+from django.utils import timezone
+
 from digigov.core.testing import make_user
 
-from . import actions
 from .models import Seal, SealType
+
+_seq = itertools.count(1)
+
+
+def stamp_png(text: str = "") -> bytes:
+    """A small red round stamp image (the seal registry draws the real one)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (160, 160), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.ellipse((6, 6, 154, 154), outline=(200, 20, 30, 255), width=8)
+    d.regular_polygon((80, 80, 26), 5, rotation=180, fill=(200, 20, 30, 255))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def make_seal(department, *, seal_type: int = 1, name: str | None = None, actor=None, years: int = 3):
+    """An active 公章 (default) of ``department`` the system account and the unit's ``seal.sign`` holders can use."""
+    from digigov.core.rbac.system import system_account
+
+    from . import ca, ses, signing
+    actor = actor or system_account()
+    _, maker = ca.ensure_ca(actor)
+    unit = ca.issue_unit_certificate(actor, department)
+    now = timezone.now().replace(microsecond=0)
+    end = now + dt.timedelta(days=365 * years)
+    png = stamp_png()
+    name = name or (department.name if seal_type == SealType.OFFICIAL else f"{department.name}{SealType(seal_type).label}")
+    while True:
+        es_id = f"2106{department.pk % 10**6:06d}{next(_seq):04d}"
+        if not Seal.objects.filter(code=es_id).exists():
+            break
+    info = ses.seal_info(es_id=es_id, seal_type=seal_type, name=name, signer_certs=[bytes(unit.der)], created=now,
+                         valid_start=now, valid_end=end, picture_png=png, width_mm=40, height_mm=40)
+    der = ses.make_seal(info, maker_cert=bytes(maker.der), maker_key=signing.private_key(maker))
+    seal = Seal.objects.create(code=es_id, name=name, seal_type=seal_type, department=department, maker_cert=maker,
+                               image_png=png, width_mm=40, height_mm=40, der=der, valid_start=now, valid_end=end)
+    seal.signers.set([unit])
+    return seal
 
 
 def made_seal(department, *, seal_type=SealType.OFFICIAL, name=None, holders=(), applicant=None, approver=None,
@@ -13,6 +62,8 @@ def made_seal(department, *, seal_type=SealType.OFFICIAL, name=None, holders=(),
     """A seal of ``department`` applied for by its dept admin and approved by a city admin."""
     applicant = applicant or make_user("dept_admin", department=department)
     approver = approver or make_user("city_admin")
+    from . import actions
+
     app, _ = actions.apply_for_seal(applicant, department=department, seal_type=seal_type,
                                     name=name or (department.name if seal_type == SealType.OFFICIAL else f"{department.name}{SealType(seal_type).label}"),
                                     holders=list(holders), valid_years=valid_years, reason="测试用章")

@@ -141,6 +141,18 @@ def _date_back(case: Case, days: int) -> None:
         Case.objects.filter(pk=case.pk).update(clock=ClockState.STOPPED)
 
 
+SCOPES = ("日用百货零售", "餐饮服务", "服装鞋帽零售", "家电维修", "美容美发服务", "水果蔬菜零售")
+
+
+def _demo_data(version, rng) -> dict:
+    """What an application of the process carries that its issued licence prints (the e-licence slice's
+    ``license.issue`` reads it from the case data)."""
+    if version.process.key == "individual_business_registration":
+        return {"business_place": f"示范市元宝区兴业街{rng.randint(1, 300)}号", "business_scope": rng.choice(SCOPES),
+                "form_of_organisation": rng.choice(("个人经营", "家庭经营")), "capital": rng.randint(1, 50)}
+    return {}
+
+
 def generate(ctx):
     from digigov.support.window.actions import deliveries as delivery_actions
     from digigov.support.window.actions import reception as reception_actions
@@ -171,7 +183,7 @@ def generate(ctx):
         with acting_as(clerk, channel="command"):
             reception = reception_actions.start_reception(clerk, hall)
             reception_actions.identify(clerk, reception, kind="person", code=person.id_number)
-            case = reception_actions.create_application(clerk, reception, version, data={"applicant_name": person.name},
+            case = reception_actions.create_application(clerk, reception, version, data={"applicant_name": person.name, **_demo_data(version, rng)},
                                                         idempotency_key=f"demo-{i}")
         draw = rng.random()
         stop = "open" if draw < 0.12 else "claimed" if draw < 0.27 else "correction" if draw < 0.35 else "reject" if draw < 0.45 else "approve"
@@ -194,4 +206,4 @@ def generate(ctx):
                  f"补正中 {counts.get('correction', 0)}；窗口出件 {handed} 件；预警变化 {sum(levels.values())} 件）")
 
 
-register_demo("support.workflow", generate, after=("forms", "calendar", "support.window", "registries"))
+register_demo("support.workflow", generate, after=("forms", "calendar", "support.window", "registries", "support.license"))

@@ -5,7 +5,7 @@ Licences are written directly (``license.testing.make_licence``), not through is
 import pytest
 
 from digigov.core.testing import make_user, uscc
-from digigov.support.license.testing import make_licence, make_type
+from digigov.support.license.testing import make_licence, quick_type
 
 __all__ = ["holder", "person", "licence", "hall", "clerk", "process", "ltype", "make_process"]
 
@@ -27,7 +27,7 @@ def holder(person):
 
 @pytest.fixture
 def ltype(city):
-    return make_type(city.bureau, name="食品经营许可证")
+    return quick_type(city.bureau, name="食品经营许可证")
 
 
 @pytest.fixture
@@ -66,6 +66,6 @@ def process(city):
 def enterprise_licence(city, name="示范食品有限公司"):
     from digigov.core.accounts.models import LegalPerson
 
-    t = make_type(city.bureau, name="营业执照", holder_kind="enterprise")
+    t = quick_type(city.bureau, name="营业执照", holder_kind="enterprise")
     lp = LegalPerson.objects.create(uscc=uscc(), name=name, kind="enterprise", division=city.county_a)
     return lp, make_licence(t, holder_code=lp.uscc, holder_name=lp.name)
