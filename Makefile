@@ -38,9 +38,11 @@ test-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei redis-server >/dev/null; \
 	fi
 
-# two workers (CI has two cores); the browser tests, the crawler and the API fuzz run in the same session
+# two workers (CI has two cores); the browser tests, the crawler and the API fuzz run in the same session.
+# worksteal: a worker that runs out of tests takes half of the other's queue, so neither idles at the end;
+# the slow tests go first (conftest.py), the 15 slowest are listed at the end of the run
 test: install test-deps
-	$(BIN)/pytest -q -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 lint-imports: install
 	$(BIN)/lint-imports

@@ -85,3 +85,50 @@ def _drop_dataset_tables_after_transactional_tests(request, django_db_blocker):
         stale = [t for t in connection.introspection.table_names(cursor) if t.startswith("dr_")]
         for table in stale:
             cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
+
+
+# --- collection: what CI runs where, and in which order ------------------------------------------------
+
+BROWSER_FIXTURES = {"browser", "page"}
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true", default=False,
+        help="deselect the tests that never open a database connection (no django_db marker, no db fixture): "
+             "they pass or fail the same on every database backend, so the PostgreSQL half of CI does not repeat them",
+    )
+
+
+def touches_database(item) -> bool:
+    """pytest-django blocks every query of a test that neither carries ``django_db`` nor asks for a database
+    fixture (directly or through another fixture, e.g. ``city``), so such a test cannot depend on the backend.
+    A test that starts a subprocess reaching ``DATABASE_URL`` must carry ``django_db`` for this reason
+    (tests/test_task_queue.py does; the WSGI start-up and restart-safety tests pin their own SQLite file)."""
+    return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Three things, in this order:
+
+    * every test that drives Chromium (asks for ``page`` or ``browser``) is marked ``browser``, whether or not
+      its module says so: CI's PostgreSQL half deselects them with ``-m 'not browser'`` (the browser tests check
+      the UI, which does not change with the database; they run once, in the SQLite half);
+    * ``--database-tests-only`` deselects the tests that cannot reach the database (see ``touches_database``);
+    * the ``slow`` tests (the crawler, the API fuzz shards: minutes each) move to the front, keeping their
+      order. With ``--dist worksteal`` the two workers then start on the long tests and share the many short
+      ones afterwards, instead of one worker finishing its queue and waiting while the other starts a
+      crawl as the very last test.
+    """
+    for item in items:
+        if BROWSER_FIXTURES & set(item.fixturenames) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+    if config.getoption("--database-tests-only"):
+        kept, dropped = [], []
+        for item in items:
+            (kept if touches_database(item) else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
