@@ -82,20 +82,6 @@ def _types(ctx) -> dict:
     return {t.code: t for t in LicenceType.objects.select_related("department")}
 
 
-def _seals(departments) -> int:
-    from digigov.support.seal.testing import make_seal
-
-    from .actions.licences import ISSUING_SEAL_TYPES
-    from digigov.support.seal.models import Seal, SealStatus
-
-    made = 0
-    for d in departments:
-        if not Seal.objects.filter(department=d, status=SealStatus.ACTIVE, seal_type__in=ISSUING_SEAL_TYPES).exists():
-            make_seal(d)
-            made += 1
-    return made
-
-
 def generate(ctx):
     from digigov.core.accounts.models import LegalPerson, LegalPersonKind, NaturalPerson, User
     from digigov.core.rbac.system import system_account
@@ -107,11 +93,6 @@ def generate(ctx):
     system = system_account()
     ctx.describe("电子证照：证照类型")
     types = _types(ctx)
-    try:
-        import digigov.support.seal.documents  # noqa: F401
-    except ImportError:
-        ctx.describe(f"电子证照：{len(types)} 种证照类型；电子签章服务不可用，未签发证照")
-        return
     if Licence.objects.exists():
         ctx.describe(f"电子证照：{len(types)} 种证照类型；已有证照，跳过")
         return
@@ -120,8 +101,9 @@ def generate(ctx):
     real = [types[r[0]] for r in REAL_TYPES if r[0] in types]
     person_types = [t for t in real if t.holder_kind == "person"]
     enterprise_types = [t for t in real if t.holder_kind == "enterprise"]
-    with acting_as(system, channel="command"):
-        seals = _seals({t.department_id: t.department for t in types.values()}.values())
+    from digigov.support.seal.demo import ensure_official_seals
+
+    seals = ensure_official_seals(ctx, list({t.department_id: t.department for t in types.values()}.values()))
     issued = 0
 
     def issue(lt, holder, **given):
@@ -187,4 +169,4 @@ def generate(ctx):
     ctx.describe(f"电子证照：{len(types)} 种证照类型，{seals} 枚发证印章，签发 {issued} 张证照（OFD + PDF，均已签章）")
 
 
-register_demo("support.license", generate, after=("org", "accounts", "registries"))
+register_demo("support.license", generate, after=("org", "accounts", "registries", "support.seal"))

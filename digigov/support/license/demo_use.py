@@ -8,8 +8,7 @@
 * The demo citizen's journey through the actions: one grant to the first county's service hall redeemed by
   the demo clerk, and one 亮证 scanned — both show up in their 用证记录 with a notice.
 
-Runs after ``support.license`` (the licence types and licences). Until the licence slice's generator is
-merged, ``apps_wallet`` registers a stand-in under that name that writes a few placeholder licences."""
+Runs after ``support.license`` (the licence types and the licences issued, sealed, through the actions)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ import datetime as dt
 from django.utils import timezone
 
 from digigov.core.context import acting_as
-from digigov.core.registry import DEMO_GENERATORS, register_demo
+from digigov.core.registry import register_demo
 
 LICENSING_KEYS = ("individual_business_registration", "food_business_licence", "construction_permit", "newborn_one_thing")
 UNUSED_KEY = "construction_permit"  # a licensing item nobody has used an e-licence for yet: K11 < 100%
@@ -91,47 +90,4 @@ def generate(ctx):
     ctx.describe(f"用证：{len(processes)} 个事项已设置用证，其中行政许可事项 {len(licensing)} 个；近 {MONTHS} 个月用证记录 {len(rows)} 条{journey}")
 
 
-def stand_in_licences(ctx):
-    """Placeholder for the licence slice's ``support.license`` generator (replaced when it is merged): three
-    licence types and a few licences with placeholder files, for the demo citizen, the demo agent's
-    enterprise and some residents."""
-    from digigov.core.accounts.models import LegalPerson, NaturalPerson
-    from digigov.core.org.models import Department
-
-    from .models import HolderKind, LicenceType
-    from .testing import make_licence, make_type
-
-    if LicenceType.objects.exists():
-        return
-    dept = Department.objects.filter(code="CITY-SAMR").first() or Department.objects.order_by("id").first()
-    if dept is None:
-        return
-    person_type = make_type(dept, code="DEMO-P1", name="个体工商户营业执照", holder_kind=HolderKind.PERSON)
-    food_type = make_type(dept, code="DEMO-E1", name="食品经营许可证", holder_kind=HolderKind.ENTERPRISE)
-    make_type(dept, code="DEMO-P2", name="出生医学证明", holder_kind=HolderKind.PERSON, is_licensing=False)
-    n = 0
-    citizen = _user("citizen")
-    people = list(NaturalPerson.objects.active().order_by("pk")[:30])
-    if citizen is not None and citizen.person_id:
-        people.insert(0, citizen.person)
-    for person in people:
-        make_licence(person_type, holder_code=person.id_number, holder_name=person.name, is_demo=True)
-        n += 1
-    agent = _user("agent")
-    from digigov.core.accounts.actions import acting_for
-
-    firms = acting_for(agent) if agent else []
-    for lp in (firms + list(LegalPerson.objects.order_by("pk")[:10]))[:10]:
-        make_licence(food_type, holder_code=lp.uscc, holder_name=lp.name, is_demo=True)
-        n += 1
-    ctx.rows += n
-    ctx.describe(f"电子证照（占位）：3 个证照类型，{n} 本示范证照")
-
-
-def register() -> None:
-    if "support.license" not in DEMO_GENERATORS:
-        register_demo("support.license", stand_in_licences, after=("support.workflow", "accounts"))
-    register_demo("support.license_use", generate, after=("support.license", "support.workflow", "support.window"))
-
-
-register()
+register_demo("support.license_use", generate, after=("support.license", "support.workflow", "support.window"))

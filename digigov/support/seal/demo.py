@@ -114,4 +114,33 @@ def generate(ctx):
                  f"待审批申请 {pending} 件")
 
 
+def ensure_official_seals(ctx, departments) -> int:
+    """A 公章 for each of ``departments`` without an active 公章 or 业务专用章 (e.g. the licence-issuing units at a
+    small scale, where only some units got seals above): applied for by the unit's administrator and approved by
+    the demo city admin through the actions, as above. Returns how many were made."""
+    from .models import SealStatus
+
+    accounts = ctx.shared.get("accounts", {}).get("demo_users", {})
+    approver = User.objects.filter(pk=accounts.get("cityadmin")).first() or User.objects.filter(username="cityadmin").first()
+    lacking = [d for d in departments if not Seal.objects.filter(
+        department=d, status=SealStatus.ACTIVE, seal_type__in=(SealType.OFFICIAL, SealType.BUSINESS)).exists()]
+    if approver is None or not lacking:
+        return 0
+    admins = _admins(ctx, lacking)
+    made = 0
+    for unit in lacking:
+        applicant = admins.get(unit.pk)
+        if applicant is None:
+            continue
+        with acting_as(applicant):
+            app, _created = actions.apply_for_seal(applicant, department=unit, seal_type=SealType.OFFICIAL, name=unit.name,
+                                                   holders=[], valid_years=5, reason="签发电子证照需要")
+        if app.seal_id is None:
+            with acting_as(approver):
+                actions.approve(approver, app, "同意制作")
+        made += 1
+        ctx.rows += 2
+    return made
+
+
 register_demo("support.seal", generate, after=("org", "accounts"))
