@@ -21,8 +21,6 @@ from digigov.support.seal.models import Seal, SealStatus, Signing
 from digigov.support.seal.testing import make_seal
 
 pytestmark = pytest.mark.django_db
-# sealing goes through the documents slice's sign_ofd / sign_pdf; until it is merged there is nothing to test here
-pytest.importorskip("digigov.support.seal.documents", reason="seal.documents (sign_ofd/sign_pdf) not merged yet")
 
 
 @pytest.fixture

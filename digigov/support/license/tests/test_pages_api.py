@@ -13,7 +13,6 @@ from digigov.support.license.testing import make_type, marriage_data
 from digigov.support.seal.testing import make_seal
 
 pytestmark = pytest.mark.django_db
-pytest.importorskip("digigov.support.seal.documents", reason="seal.documents (sign_ofd/sign_pdf) not merged yet")
 
 
 @pytest.fixture
