@@ -20,6 +20,6 @@ def ready() -> None:
     registry.register_urls("workbench/support/licence-use/", "digigov.support.license.urls_use")
     registry.register_nav(NavItem("my_licences", "我的证照", "my_licences:list", "license.hold", "support", area="portal", order=25))
     registry.register_nav(NavItem("support.license_use", "电子证照核验", "license_use:home", "license.verify", "support", order=70))
-    registry.register_nav(NavItem("support.license", "事项用证设置", "license_use:items", "license.manage", "support", order=71))
+    registry.register_nav(NavItem("support.license_policy", "事项用证设置", "license_use:items", "license.manage", "support", order=71))
     register_router("/my/licences/", api_wallet.my_router)
     register_router("/support/licence-use/", api_wallet.use_router)
