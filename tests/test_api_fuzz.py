@@ -209,8 +209,18 @@ def world(city, settings, tmp_path):
     from digigov.support.license.testing import wallet_world
 
     wallet = wallet_world(city)
+    from digigov.support.seal import actions as seal_actions
+    from digigov.support.seal.models import SealType
+    from digigov.support.seal.testing import made_seal
+
+    seal = made_seal(city.bureau, approver=admin)
+    seal_app, _ = seal_actions.apply_for_seal(requester, department=city.bureau, seal_type=SealType.CONTRACT, name="营商局合同专用章",
+                                              reason="合同网签")
     return {
         "/api/v1/verify/": signing_rec.token,
+        "/api/v1/support/seals/applications/": seal_app.public_id,
+        "/api/v1/support/seals/certificates/": seal.signers.first().public_id,
+        "/api/v1/support/seals/": seal.code,
         **window, **wallet,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,

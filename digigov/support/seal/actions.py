@@ -267,7 +267,13 @@ def _set_status(actor, seal: Seal, status: str, reason: str, action: str) -> Sea
     before = snapshot(seal)
     seal.status, seal.status_reason, seal.status_changed_at = status, reason, timezone.now()
     seal.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
-    record(actor, action, seal, before=before, after=snapshot(seal))
+    after = snapshot(seal)
+    if action == "seal.suspend":
+        record(actor, "seal.suspend", seal, before=before, after=after)
+    elif action == "seal.resume":
+        record(actor, "seal.resume", seal, before=before, after=after)
+    else:
+        record(actor, "seal.revoke", seal, before=before, after=after)
     return seal
 
 

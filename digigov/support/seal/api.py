@@ -11,7 +11,9 @@ from asn1crypto import pem
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from digigov.core.api import Page, StrictSchema, errors, paginate, permission
+from digigov.core.api import Page, StrictSchema, paginate, permission
+from digigov.core.context import acting_as
+from digigov.core.rbac.system import system_account
 from digigov.core.errors import NotFound, ValidationFailed
 from digigov.core.accounts.models import User
 from digigov.core.org.models import Department
@@ -22,7 +24,7 @@ from .models import ApplicationStatus, CertKind, Certificate, CertStatus, Seal, 
 router = Router(tags=["support.seals 电子印章"])
 
 
-class CertificateOut(Schema):
+class SealCertOut(Schema):
     public_id: str
     kind: str = Field(description="root | maker | unit | person")
     kind_label: str
@@ -42,7 +44,7 @@ def cert_out(c: Certificate) -> dict:
             "status_label": c.get_status_display(), "department": c.department.public_id if c.department_id else None}
 
 
-class SealOut(Schema):
+class SealSummaryOut(Schema):
     public_id: str
     code: str = Field(description="印章编码（esID，14 位：区划 6 位 + 类型 2 位 + 序号 6 位）")
     name: str
@@ -61,8 +63,8 @@ class SealOut(Schema):
     verify_count: int
 
 
-class SealDetailOut(SealOut):
-    signers: list[CertificateOut]
+class SealDetailOut(SealSummaryOut):
+    signers: list[SealCertOut]
     replaces: str | None = Field(description="被替换印章的编码")
 
 
@@ -79,7 +81,7 @@ def seal_detail_out(s: Seal) -> dict:
             "replaces": s.replaces.code if s.replaces_id else None}
 
 
-class ApplicationIn(StrictSchema):
+class SealApplyIn(StrictSchema):
     department: str = Field(description="申请单位 public_id")
     seal_type: int = Field(description="1 公章 | 2 业务专用章 | 3 合同专用章 | 4 法人章 | 5 个人签名章")
     name: str = Field(max_length=64)
@@ -88,11 +90,11 @@ class ApplicationIn(StrictSchema):
     reason: str = Field(max_length=200)
 
 
-class DecisionIn(StrictSchema):
+class SealDecisionIn(StrictSchema):
     opinion: str = Field("", max_length=200)
 
 
-class ApplicationOut(Schema):
+class SealApplicationOut(Schema):
     public_id: str
     department: str
     department_name: str
@@ -127,7 +129,7 @@ def _seal(request, key: str) -> Seal:
     return seal
 
 
-@router.get("/", response=Page[SealOut], summary="电子印章列表（按单位、类型、状态筛选）")
+@router.get("/", response=Page[SealSummaryOut], summary="电子印章列表（按单位、类型、状态筛选）")
 @permission("seal.view")
 def list_seals(request, department: str | None = None, seal_type: int | None = None, status: str | None = None,
                page: int = 1, page_size: int = 50):
@@ -144,7 +146,7 @@ def list_seals(request, department: str | None = None, seal_type: int | None = N
     return paginate(qs.order_by("department__path", "seal_type", "code"), page, page_size, seal_out)
 
 
-class CertificateFileOut(Schema):
+class SealCertFileOut(Schema):
     public_id: str
     kind: str = Field(description="root | maker | unit | person")
     subject: str
@@ -159,17 +161,18 @@ def cert_file_out(cert: Certificate) -> dict:
             "pem": pem.armor("CERTIFICATE", der).decode("ascii"), "der_base64": base64.b64encode(der).decode("ascii")}
 
 
-@router.get("/ca/root", response=CertificateFileOut, summary="电子印章 CA 根证书（验证方的信任锚）")
+@router.get("/ca/root", response=SealCertFileOut, summary="电子印章 CA 根证书（验证方的信任锚）")
 @permission("seal.view")
-@errors(404)
 def root_certificate(request):
     root = ca.root()
-    if root is None:
-        raise NotFound("电子印章 CA 尚未建立", code="not_found")
+    if root is None:  # the CA is made on first use (by the platform), also when a verifier asks first
+        system = system_account()
+        with acting_as(system):  # the platform makes the CA, not the caller (the audit entry names it)
+            root, _maker = ca.ensure_ca(system)
     return cert_file_out(root)
 
 
-@router.get("/certificates", response=Page[CertificateOut], summary="数字证书列表")
+@router.get("/certificates", response=Page[SealCertOut], summary="数字证书列表")
 @permission("seal.view")
 def list_certificates(request, kind: str | None = None, status: str | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.certificates(request.auth)
@@ -184,13 +187,13 @@ def list_certificates(request, kind: str | None = None, status: str | None = Non
     return paginate(qs.order_by("kind", "-not_before", "-id"), page, page_size, cert_out)
 
 
-@router.get("/certificates/{public_id}/download", response=CertificateFileOut, summary="下载证书（仅公钥证书：PEM 与 DER）")
+@router.get("/certificates/{public_id}/download", response=SealCertFileOut, summary="下载证书（仅公钥证书：PEM 与 DER）")
 @permission("seal.view")
 def download_certificate(request, public_id: str):
     return cert_file_out(selectors.certificate_for(request.auth, public_id))
 
 
-@router.get("/applications", response=Page[ApplicationOut], summary="印章申请列表（审批人默认可按待审批筛选）")
+@router.get("/applications", response=Page[SealApplicationOut], summary="印章申请列表（审批人默认可按待审批筛选）")
 @permission("seal.view")
 def list_applications(request, status: str | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.applications_in_reach(request.auth).prefetch_related("holders")
@@ -201,9 +204,9 @@ def list_applications(request, status: str | None = None, page: int = 1, page_si
     return paginate(qs.order_by("-created_at", "-id"), page, page_size, app_out)
 
 
-@router.post("/applications", response={200: ApplicationOut, 201: ApplicationOut}, summary="提交印章申请（重复提交返回待审批的同一申请）")
+@router.post("/applications", response={200: SealApplicationOut, 201: SealApplicationOut}, summary="提交印章申请（重复提交返回待审批的同一申请）")
 @permission("seal.apply")
-def create_application(request, payload: ApplicationIn):
+def create_application(request, payload: SealApplyIn):
     department = Department.objects.active().filter(public_id=payload.department).select_related("division").first()
     if department is None:
         raise ValidationFailed("申请单位不存在", code="unknown_department", detail={"field": "department"})
@@ -219,22 +222,22 @@ def _application(request, public_id: str) -> SealApplication:
     return selectors.application_for(request.auth, public_id)
 
 
-@router.get("/applications/{public_id}", response=ApplicationOut, summary="印章申请详情")
+@router.get("/applications/{public_id}", response=SealApplicationOut, summary="印章申请详情")
 @permission("seal.view")
 def get_application(request, public_id: str):
     return app_out(_application(request, public_id))
 
 
-@router.post("/applications/{public_id}/approve", response=ApplicationOut, summary="批准印章申请并制作印章")
+@router.post("/applications/{public_id}/approve", response=SealApplicationOut, summary="批准印章申请并制作印章")
 @permission("seal.approve")
-def approve_application(request, public_id: str, payload: DecisionIn):
+def approve_application(request, public_id: str, payload: SealDecisionIn):
     app = actions.approve(request.auth, _application(request, public_id), payload.opinion)
     return app_out(_application(request, app.public_id))
 
 
-@router.post("/applications/{public_id}/reject", response=ApplicationOut, summary="驳回印章申请（须填写审批意见）")
+@router.post("/applications/{public_id}/reject", response=SealApplicationOut, summary="驳回印章申请（须填写审批意见）")
 @permission("seal.approve")
-def reject_application(request, public_id: str, payload: DecisionIn):
+def reject_application(request, public_id: str, payload: SealDecisionIn):
     app = actions.reject(request.auth, _application(request, public_id), payload.opinion)
     return app_out(_application(request, app.public_id))
 

@@ -52,6 +52,9 @@ def generate(ctx):
     if approver is None:
         ctx.describe("未找到示范市级管理员账户，跳过电子印章示范数据")
         return
+    if Seal.objects.exists() or SealApplication.objects.exists():
+        ctx.describe("已有电子印章数据，跳过（重复运行不再新增）")
+        return
     units = list(Department.objects.active().select_related("division").order_by("path"))
     total = ctx.n(SEALS_FULL, minimum=12)
     n_official = min(len(units), max(1, round(total * UNITS_FULL / SEALS_FULL)))
@@ -78,8 +81,6 @@ def generate(ctx):
     made: list[Seal] = []
     pending = 0
     for i, (unit, kind) in enumerate(plan):
-        if Seal.objects.filter(department=unit, seal_type=kind).exists() or SealApplication.objects.filter(department=unit, seal_type=kind).exists():
-            continue  # rerun on an existing city
         holders = [people[uid] for uid in staff.get(unit.pk, [])[:3] if uid in people]
         if kind == SealType.LEGAL_REP:
             if not holders:

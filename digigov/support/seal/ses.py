@@ -161,7 +161,10 @@ def sign(*, seal_der: bytes, data_hash: bytes, property_info: str, signer_cert: 
     seal = SESeal.load(seal_der)
     tbs = TBSSign({"version": SES_VERSION, "eseal": seal, "timeInfo": _gt(when), "dataHash": data_hash,
                    "propertyInfo": property_info})
-    signature = signer_key.sign(tbs.dump(force=True))
+    # not ``force``: the seal keeps the DER bytes it was loaded from (already strict DER), so a signature
+    # does not re-encode a 50 KB picture; the new fields are encoded once
+    tbs_der = tbs.dump()
+    signature = signer_key.sign(tbs_der)
     return SESSignature({"toSign": tbs, "cert": signer_cert, "signatureAlgID": SM2_SM3_OID,
                          "signature": signature}).dump()
 

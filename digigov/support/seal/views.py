@@ -18,7 +18,7 @@ from digigov.core.web.decorators import requires
 from digigov.core.web.listing import paginate
 
 from . import actions, selectors
-from .forms import ApplyForm, DecisionForm, ReasonForm, StatusForm, appliable_departments
+from .forms import ApplyForm, DecisionForm, ReasonForm, StatusForm
 from .models import ApplicationStatus, CertKind, CertStatus, SealStatus, SealType
 
 LIST_PAGE = 30
