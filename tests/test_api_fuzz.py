@@ -200,8 +200,21 @@ def world(city, settings, tmp_path):
     failing = activate_version(wf_admin, import_process(wf_admin, service("fuzz.fail", key="fuzz_fail").encode(), "fail.bpmn", department=city.bureau))
     wf_start(failing, actor=city.system, department=city.bureau)
     wf_incident = Incident.objects.get(case__process_version=failing)
+    # e-licences: a type and a licence row (written directly: the fuzz needs an object, not a sealed file)
+    from django.utils import timezone
+
+    from digigov.support.license import identifiers as lic_ids
+    from digigov.support.license.models import Licence
+    from digigov.support.license.testing import make_type
+
+    lic_type = make_type(city.bureau)
+    today = timezone.localdate()
+    licence = Licence.objects.create(identifier=lic_ids.build(lic_type.code, "CITYBDB", today.year, 1), number="FUZZ-1", licence_type=lic_type,
+                                     holder_kind="person", holder_code=resident_id("210602", "19800101"), holder_name="王一", data={},
+                                     issuer=city.bureau, issued_on=today, valid_from=today, source="approval", ofd=b"", pdf=b"")
     return {
         **window,
+        "/api/v1/support/licences/types/": lic_type.public_id, "/api/v1/support/licences/": licence.public_id,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,
         "/api/v1/support/workflow/processes/": wf_version.process.public_id, "/api/v1/support/workflow/versions/": wf_version.public_id,
