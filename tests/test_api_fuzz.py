@@ -216,11 +216,24 @@ def world(city, settings, tmp_path):
     seal = made_seal(city.bureau, approver=admin)
     seal_app, _ = seal_actions.apply_for_seal(requester, department=city.bureau, seal_type=SealType.CONTRACT, name="营商局合同专用章",
                                               reason="合同网签")
+    # e-licences: a type and a licence row (written directly: the fuzz needs an object, not a sealed file)
+    from django.utils import timezone
+
+    from digigov.support.license import identifiers as lic_ids
+    from digigov.support.license.models import Licence
+    from digigov.support.license.testing import make_type
+
+    lic_type = make_type(city.bureau)
+    today = timezone.localdate()
+    licence = Licence.objects.create(identifier=lic_ids.build(lic_type.code, "CITYBDB", today.year, 1), number="FUZZ-1", licence_type=lic_type,
+                                     holder_kind="person", holder_code=resident_id("210602", "19800101"), holder_name="王一", data={},
+                                     issuer=city.bureau, issued_on=today, valid_from=today, source="approval", ofd=b"", pdf=b"")
     return {
         "/api/v1/verify/": signing_rec.token,
         "/api/v1/support/seals/applications/": seal_app.public_id,
         "/api/v1/support/seals/certificates/": seal.signers.first().public_id,
         "/api/v1/support/seals/": seal.code,
+        "/api/v1/support/licences/types/": lic_type.public_id, "/api/v1/support/licences/": licence.public_id,
         **window, **wallet,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,

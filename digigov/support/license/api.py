@@ -21,7 +21,7 @@ from .models import Licence, LicenceSource, LicenceType
 router = Router(tags=["support.license 电子证照"])
 
 
-class FieldOut(Schema):
+class LicenceFieldOut(Schema):
     key: str
     label: str
     type: str = Field(description="text | date | id_number | uscc | choice | number")
@@ -29,7 +29,7 @@ class FieldOut(Schema):
     options: list[str] = Field(default_factory=list)
 
 
-class TypeOut(Schema):
+class LicenceTypeOut(Schema):
     public_id: str
     code: str = Field(description="证照类型代码（GB/T 36902 风格：6 位区划 + 机构缩写 + 3 位顺序号）")
     name: str
@@ -41,8 +41,8 @@ class TypeOut(Schema):
     active: bool
 
 
-class TypeDetailOut(TypeOut):
-    fields: list[FieldOut]
+class LicenceTypeDetailOut(LicenceTypeOut):
+    fields: list[LicenceFieldOut]
 
 
 def type_out(t: LicenceType, *, detail: bool = False) -> dict:
@@ -54,7 +54,7 @@ def type_out(t: LicenceType, *, detail: bool = False) -> dict:
     return out
 
 
-class LicenceOut(Schema):
+class IssuedLicenceOut(Schema):
     public_id: str
     identifier: str = Field(description="证照标识（GB/T 36903）")
     number: str = Field(description="证照编号")
@@ -71,13 +71,13 @@ class LicenceOut(Schema):
     source: str = Field(description="approval 审批结果 | batch 批量导入 | migration 纸质证照转换")
 
 
-class FieldValueOut(Schema):
+class LicenceFieldValueOut(Schema):
     label: str
     value: str
 
 
-class LicenceDetailOut(LicenceOut):
-    fields: list[FieldValueOut]
+class IssuedLicenceDetailOut(IssuedLicenceOut):
+    fields: list[LicenceFieldValueOut]
     previous: str | None = Field(description="变更前证照的 public_id")
 
 
@@ -88,7 +88,7 @@ def licence_out(lic: Licence) -> dict:
             "status": lic.status, "status_label": lic.get_status_display(), "source": lic.source}
 
 
-class IssueIn(StrictSchema):
+class LicenceIssueIn(StrictSchema):
     licence_type: str = Field(description="证照类型 public_id")
     holder_code: str = Field(max_length=40, description="公民身份号码或统一社会信用代码")
     holder_name: str = Field(max_length=100)
@@ -97,11 +97,11 @@ class IssueIn(StrictSchema):
     paper_number: str | None = Field(None, max_length=64, description="纸质证照转换时原证编号（来源记为纸质证照转换）")
 
 
-class RevokeIn(StrictSchema):
+class LicenceRevokeIn(StrictSchema):
     reason: str = Field(max_length=200)
 
 
-@router.get("/types", response=Page[TypeOut], summary="证照类型目录")
+@router.get("/types", response=Page[LicenceTypeOut], summary="证照类型目录")
 @permission("license.view")
 def list_types(request, q: str | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.licence_types()
@@ -110,13 +110,13 @@ def list_types(request, q: str | None = None, page: int = 1, page_size: int = 50
     return paginate(qs.order_by("code"), page, page_size, type_out)
 
 
-@router.get("/types/{public_id}", response=TypeDetailOut, summary="证照类型（含字段模板）")
+@router.get("/types/{public_id}", response=LicenceTypeDetailOut, summary="证照类型（含字段模板）")
 @permission("license.view")
 def get_type(request, public_id: str):
     return type_out(selectors.licence_type_for(public_id), detail=True)
 
 
-@router.get("/", response=Page[LicenceOut], summary="本人范围内签发的电子证照")
+@router.get("/", response=Page[IssuedLicenceOut], summary="本人范围内签发的电子证照")
 @permission("license.view")
 def list_licences(request, q: str | None = None, status: str | None = None, licence_type: str | None = None, page: int = 1,
                   page_size: int = 50):
@@ -124,10 +124,10 @@ def list_licences(request, q: str | None = None, status: str | None = None, lice
     return paginate(selectors.licences(request.auth).filter(cond).order_by("-issued_on", "-id"), page, page_size, licence_out)
 
 
-@router.post("/", response={201: LicenceDetailOut}, summary="签发电子证照（生成 OFD/PDF 并加盖发证部门电子印章，登记目录索引）")
+@router.post("/", response={201: IssuedLicenceDetailOut}, summary="签发电子证照（生成 OFD/PDF 并加盖发证部门电子印章，登记目录索引）")
 @permission("license.issue")
 @errors(404)
-def issue(request, payload: IssueIn):
+def issue(request, payload: LicenceIssueIn):
     lt = selectors.issuable_types(request.auth).filter(public_id=payload.licence_type).first()
     if lt is None:
         raise NotFound("证照类型不存在、已停用或您不能签发", code="not_found", detail={"field": "licence_type"})
@@ -147,7 +147,7 @@ def _detail(lic: Licence) -> dict:
             "previous": lic.previous.public_id if lic.previous_id else None}
 
 
-@router.get("/{public_id}", response=LicenceDetailOut, summary="电子证照详情（字段值）")
+@router.get("/{public_id}", response=IssuedLicenceDetailOut, summary="电子证照详情（字段值）")
 @permission("license.view")
 def get_licence(request, public_id: str):
     from digigov.core.audit.actions import record
@@ -157,8 +157,8 @@ def get_licence(request, public_id: str):
     return _detail(lic)
 
 
-@router.post("/{public_id}/revoke", response=LicenceOut, summary="注销电子证照")
+@router.post("/{public_id}/revoke", response=IssuedLicenceOut, summary="注销电子证照")
 @permission("license.issue")
-def revoke(request, public_id: str, payload: RevokeIn):
+def revoke(request, public_id: str, payload: LicenceRevokeIn):
     lic = selectors.licence_for(request.auth, public_id, "license.issue")
     return licence_out(licence_actions.revoke_licence(request.auth, lic, payload.reason))

@@ -13,7 +13,7 @@ urlpatterns = [
     path("types/<str:public_id>/edit/", views.type_edit, name="type_edit"),
     path("types/<str:public_id>/toggle/", views.type_toggle, name="type_toggle"),
     path("l/<str:public_id>/", views.licence_detail, name="licence"),
-    path("l/<str:public_id>/download/<str:fmt>/", views.licence_download, name="download"),
+    path("l/<str:public_id>/licence.<str:fmt>", views.licence_download, name="download"),  # a file: the crawler skips it
     path("l/<str:public_id>/change/", views.licence_change, name="change"),
     path("l/<str:public_id>/<str:move>/", views.licence_act, name="act"),
 ]

@@ -178,8 +178,13 @@ def _create(actor, licence_type: LicenceType, *, issuer: Department, holder: tup
         raise Conflict("证照标识冲突（同时签发了同一类证照），请重试", code="identifier_taken") from None
     LicenceEvent.objects.create(licence=licence, kind=event, actor=actor, reason=reason[:200])
     _index(licence)
-    record(actor, f"license.licence.{event}", licence, after=snapshot(licence, ["identifier", "number", "holder_name", "issued_on",
-                                                                              "valid_from", "valid_until", "source", "status"]))
+    after = snapshot(licence, ["identifier", "number", "holder_name", "issued_on", "valid_from", "valid_until", "source", "status"])
+    if event == LicenceEventKind.CHANGE:
+        record(actor, "license.licence.change", licence, after=after)
+    elif event == LicenceEventKind.REISSUE:
+        record(actor, "license.licence.reissue", licence, after=after)
+    else:
+        record(actor, "license.licence.issue", licence, after=after)
     return licence
 
 
