@@ -39,10 +39,9 @@ test-deps:
 	fi
 
 # two workers (CI has two cores); the browser tests, the crawler and the API fuzz run in the same session.
-# worksteal: a worker that runs out of tests takes half of the other's queue, so neither idles at the end;
-# the slow tests go first (conftest.py), the 15 slowest are listed at the end of the run
+# the 15 slowest are listed at the end of the run
 test: install test-deps
-	$(BIN)/pytest -q -n 2 --dist worksteal --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --durations=15 $(PYTEST_ARGS)
 
 lint-imports: install
 	$(BIN)/lint-imports

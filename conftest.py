@@ -110,16 +110,15 @@ def touches_database(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Three things, in this order:
+    """Two things, and one it must not do:
 
     * every test that drives Chromium (asks for ``page`` or ``browser``) is marked ``browser``, whether or not
       its module says so: CI's PostgreSQL half deselects them with ``-m 'not browser'`` (the browser tests check
       the UI, which does not change with the database; they run once, in the SQLite half);
     * ``--database-tests-only`` deselects the tests that cannot reach the database (see ``touches_database``);
-    * the ``slow`` tests (the crawler, the API fuzz shards: minutes each) move to the front, keeping their
-      order. With ``--dist worksteal`` the two workers then start on the long tests and share the many short
-      ones afterwards, instead of one worker finishing its queue and waiting while the other starts a
-      crawl as the very last test.
+    * nothing is reordered: pytest-django runs the transactional tests (which flush the tables, data-migration
+      rows included) after the others, and ``--dist load`` keeps that order on each worker. (Moving the slow
+      tests first, or ``--dist worksteal``, put flushed tables before tests needing those rows: tried, failed.)
     """
     for item in items:
         if BROWSER_FIXTURES & set(item.fixturenames) and item.get_closest_marker("browser") is None:
@@ -131,4 +130,3 @@ def pytest_collection_modifyitems(config, items):
         if dropped:
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

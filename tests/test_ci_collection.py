@@ -1,5 +1,5 @@
 """The collection rules CI relies on (conftest.py): the PostgreSQL half keeps every test that reaches the
-database and drops only browser tests and tests that cannot open a connection; slow tests are scheduled first;
+database and drops only browser tests and tests that cannot open a connection; the order is left alone;
 nothing is dropped without the flag (``make test`` runs everything)."""
 
 pytest_plugins = ["pytester"]
@@ -65,16 +65,17 @@ def collected(pytester, *args) -> list[str]:
     return [line.split("::", 1)[1] for line in result.outlines if "::" in line]
 
 
-def test_without_flags_everything_runs_slow_first(pytester):
+def test_without_flags_everything_runs_in_collection_order(pytester):
     names = collected(pytester)
-    assert names == ["test_slow_pure", "test_slow_db", "test_pure", "test_through_city", "test_marked",
-                     "TestMarkedClass::test_method", "test_transactional", "test_browser_unmarked"]
+    assert names == ["test_pure", "test_through_city", "test_marked",
+                     "TestMarkedClass::test_method", "test_transactional", "test_browser_unmarked", "test_slow_pure",
+                     "test_slow_db"]
 
 
 def test_postgresql_half_keeps_every_database_test(pytester):
     names = collected(pytester, "--database-tests-only", "-m", "not browser")
-    assert names == ["test_slow_db", "test_through_city", "test_marked", "TestMarkedClass::test_method",
-                     "test_transactional"]
+    assert names == ["test_through_city", "test_marked", "TestMarkedClass::test_method", "test_transactional",
+                     "test_slow_db"]
 
 
 def test_a_test_driving_chromium_is_marked_browser_without_saying_so(pytester):
