@@ -119,3 +119,9 @@ def official_coverage():
     units = list(Department.objects.active().select_related("division").order_by("path"))
     covered = set(Seal.objects.filter(seal_type=SealType.OFFICIAL, status=SealStatus.ACTIVE).values_list("department_id", flat=True))
     return units, covered
+
+
+def official_coverage_counts(units) -> tuple[int, int]:
+    """(units holding an active 公章, units) over a queryset of departments: two COUNTs, whatever the size."""
+    holders = Seal.objects.filter(seal_type=SealType.OFFICIAL, status=SealStatus.ACTIVE).values("department_id")
+    return units.filter(pk__in=holders).count(), units.count()

@@ -45,7 +45,9 @@ def seal_list(request):
     status = status if status in SealStatus.values else ""
     q = (request.GET.get("q") or "").strip()[:64]
     qs = selectors.filter_seals(qs, department=department, seal_type=seal_type, status=status, q=q)
+    covered, units = selectors.official_coverage_counts(_departments_in_reach(request.user))
     return render(request, "seal/seals.html", {
+        "coverage": {"covered": covered, "units": units, "percent": round(100 * covered / units, 1) if units else None},
         **_tabs(request), "units": _departments_in_reach(request.user).only("public_id", "name", "path"), "unit": dept_id,
         "types": SealType.choices, "seal_type": seal_type, "statuses": SealStatus.choices, "status": status, "q": q,
         **paginate(request, qs.order_by("department__path", "seal_type", "code"), LIST_PAGE),
