@@ -5,7 +5,6 @@ form (new or migrated from paper), batch import, and the type catalog (list, det
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +24,7 @@ from .fields import display
 from .forms import (
     BatchForm, ChooseTypeForm, ReasonForm, TypeForm, field_name, fields_text, form_data, issue_form_class,
 )
+from .files import file_response
 from .models import HolderKind, LicenceSource, LicenceStatus
 
 
@@ -76,19 +76,9 @@ def licence_detail(request, public_id):
 @requires("license.view")
 def licence_download(request, public_id, fmt):
     lic = selectors.licence_for(request.user, public_id)
-    if fmt not in ("ofd", "pdf"):
-        from digigov.core.errors import NotFound
-
-        raise NotFound("文件格式不存在", code="not_found")
-    data = bytes(lic.ofd if fmt == "ofd" else lic.pdf)
+    response = file_response(lic, fmt)
     record(request.user, "license.licence.download", lic, after={"format": fmt})
-    resp = HttpResponse(data, content_type="application/ofd" if fmt == "ofd" else "application/pdf")
-    from urllib.parse import quote
-
-    name = f"{lic.licence_type.name}-{lic.number}.{fmt}"
-    resp["Content-Disposition"] = f"attachment; filename=\"licence-{lic.number}.{fmt}\"; filename*=UTF-8''{quote(name)}"
-    resp["X-Content-Type-Options"] = "nosniff"
-    return resp
+    return response
 
 
 @requires("license.issue")

@@ -8,14 +8,14 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from digigov.core.errors import DigiGovError, NotFound
+from digigov.core.errors import DigiGovError
 from digigov.core.web.decorators import requires
 
 from . import grants, wallet
+from .files import file_response
 from .models import GranteeKind, LicenceStatus
 
 PAGE = 20
@@ -113,21 +113,7 @@ def my_licence(request, public_id):
 @requires("license.hold")
 def download(request, public_id, fmt):
     licence = wallet.holder_licence(request.user, public_id)
-    if fmt == "ofd":
-        body, ctype = bytes(licence.ofd or b""), "application/ofd"
-    elif fmt == "pdf":
-        body, ctype = bytes(licence.pdf or b""), "application/pdf"
-    else:
-        raise NotFound("没有这种文件格式", code="not_found")
-    if not body:
-        raise NotFound("该证照没有此格式的文件", code="not_found")
-    response = HttpResponse(body, content_type=ctype)
-    name = f"{licence.licence_type.name}-{licence.number}.{fmt}"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename=\"licence.{fmt}\"; filename*=UTF-8''{quote(name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(licence, fmt)
 
 
 @requires("license.hold")
