@@ -213,7 +213,7 @@ def world(city, settings, tmp_path):
     from digigov.support.seal.models import SealType
     from digigov.support.seal.testing import made_seal
 
-    seal = made_seal(city.bureau, approver=admin)
+    seal = made_seal(city.other_bureau, approver=admin)  # city.bureau already holds the 公章 of the signing record above
     seal_app, _ = seal_actions.apply_for_seal(requester, department=city.bureau, seal_type=SealType.CONTRACT, name="营商局合同专用章",
                                               reason="合同网签")
     # e-licences: a type and a licence row (written directly: the fuzz needs an object, not a sealed file)

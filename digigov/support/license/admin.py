@@ -1,6 +1,8 @@
 """Registry admin of e-licences: read-only (types are managed on the workbench pages through ``actions``,
 licences are issued, changed and revoked only through the issuance actions, which seal the files)."""
 
+from django.contrib import admin
+
 from digigov.core.web.admin_base import ReadOnlyAdmin, register
 
 from .models import Licence, LicenceType
@@ -16,7 +18,12 @@ class LicenceTypeAdmin(ReadOnlyAdmin):
     public_registry = True  # the type catalog is city-wide reference data
     scope_department_field = "department"
     scope_division_field = None
-    exclude = ("fields", "layout")
+    never_shown = ("fields", "layout")  # JSON documents: shown as the field list below, edited on the workbench
+    readonly_fields = ("field_summary",)
+
+    @admin.display(description="字段模板")
+    def field_summary(self, obj):
+        return "；".join(f"{f.get('label', '')}{'（必填）' if f.get('required') else ''}" for f in (obj.fields or [])) or "—"
 
 
 @register(Licence)
