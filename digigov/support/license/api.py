@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from digigov.core.api import Page, StrictSchema, errors, paginate, permission
+from digigov.core.api import OpenObject, Page, StrictSchema, errors, paginate, permission
 from digigov.core.errors import NotFound
 
 from . import selectors
@@ -92,7 +91,7 @@ class LicenceIssueIn(StrictSchema):
     licence_type: str = Field(description="证照类型 public_id")
     holder_code: str = Field(max_length=40, description="公民身份号码或统一社会信用代码")
     holder_name: str = Field(max_length=100)
-    data: dict[str, Any] = Field(default_factory=dict, description="证照字段值（字段代码 → 值，见证照类型的 fields）")
+    data: OpenObject = Field(default_factory=dict, description="证照字段值（字段代码 → 值，见证照类型的 fields）")
     valid_from: date | None = Field(None, description="有效期起，不填为当天")
     paper_number: str | None = Field(None, max_length=64, description="纸质证照转换时原证编号（来源记为纸质证照转换）")
 
