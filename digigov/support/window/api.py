@@ -6,13 +6,12 @@ its permission and answers ``{code, message, detail}`` on error."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from digigov.core.api import Page, StrictSchema, errors, paginate, permission
+from digigov.core.api import OpenObject, Page, StrictSchema, errors, paginate, permission
 from digigov.core.errors import NotFound, ValidationFailed
 from digigov.core.rbac.checks import scope_queryset
 
@@ -116,7 +115,7 @@ class PullIn(StrictSchema):
 
 class ApplicationIn(StrictSchema):
     version: str = Field(description="流程版本 public_id（生效版本）")
-    data: dict[str, Any] = Field(default_factory=dict, description="申请表数据")
+    data: OpenObject = Field(default_factory=dict, description="申请表数据")
     licences: list[str] = Field(default_factory=list, description="替代材料的电子证照 public_id（须有电子证照授权）")
     delivery_method: str = Field("pickup", description="pickup（窗口领取）| post（邮寄送达）")
     recipient_name: str = ""
