@@ -58,13 +58,16 @@ def store(*, create: bool = False) -> KeyStore:
 
 
 def reset_caches() -> None:
-    """Forget cached keys, the store and uncounted uses (tests; after restoring a master key)."""
+    """Forget cached keys, the store and uncounted uses (tests; after restoring a master key). The
+    once-a-minute usage flush starts its minute again, so a long-lived process (a test worker) does not
+    flush in the middle of whatever request comes next."""
     global _store
     with _lock:
         _store = None
         _keys.clear()
         _active.clear()
         _uses.clear()
+        _last_flush[0] = time.monotonic()
 
 
 def _unwrap(row: DataKey) -> bytes:
