@@ -184,6 +184,8 @@ INSTALLED_APPS = [
     "digigov.support.window",
     "digigov.support.seal",
     "digigov.support.license",
+    "digigov.support.payment",
+    "digigov.services.onestop",
     # synthetic city (imports every layer)
     "digigov.democity",
 ]
