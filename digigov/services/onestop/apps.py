@@ -16,7 +16,7 @@ class OnestopConfig(AppConfig):
         registry.register_permission("onestop.rectify", "办理本部门差评整改", ("dept_admin",))
         registry.register_permission("onestop.visit", "差评整改回访", ("city_admin",))
         # each slice registers its URLs, nav, routers, demo and KPIs in its own module's ready() below
-        for module in ("catalog", "search", "application", "bundles", "ratings", "stats", "govstack"):
+        for module in ("catalog", "search", "application", "bundles", "ratings", "govstack"):
             try:
                 mod = __import__(f"{__package__}.apps_{module}", fromlist=["ready"])
             except ModuleNotFoundError as exc:
