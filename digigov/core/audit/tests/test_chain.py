@@ -269,3 +269,22 @@ def test_any_json_payload_survives_the_database_round_trip(db, before, after, te
     assert stored.hash == entry_hash(_fields_of(stored)) == entry.hash
     result = verify_chain()
     assert result.ok, result
+
+
+@pytest.mark.django_db
+def test_record_many_chains_like_record_one_by_one(city):
+    """A batch of entries continues the chain exactly as single entries would: verification passes, the
+    head names the last entry, and an edited batch entry is caught."""
+    from digigov.core.audit.actions import record_many
+
+    system = system_account()
+    record(system, "test.single", city.bureau, after={"n": 0})
+    entries = record_many(system, "test.batch", [(d, None, {"name": d.name}) for d in (city.bureau, city.other_bureau, city.gov)])
+    assert [e.seq for e in entries] == [entries[0].seq, entries[0].seq + 1, entries[0].seq + 2]
+    head = ChainHead.objects.get(pk=1)
+    assert (head.last_seq, head.last_hash) == (entries[-1].seq, entries[-1].hash)
+    assert verify_chain().ok
+    assert record_many(system, "test.batch", []) == []
+    AuditEntry.objects.filter(seq=entries[1].seq).update(after_json='{"name":"篡改"}')
+    result = verify_chain()
+    assert not result.ok and result.first_broken_seq == entries[1].seq

@@ -56,3 +56,51 @@ def test_suspended_seal_and_stranger_sign_nothing(city, user_factory):
     with pytest.raises(ValidationFailed):
         signing.sign_digest(system, seal, sm3(b"x"), kind="detached", document_name="a", reason="测试")
     assert Signing.objects.count() == 0
+
+
+def test_batch_signing_writes_what_one_by_one_signing_writes(city):
+    """``sign_digests``: one SES_Signature, record and audit entry per document, counted once per document,
+    and the audit chain still verifies."""
+    from digigov.core.audit.actions import verify_chain
+    from digigov.core.audit.models import AuditEntry
+
+    system = system_account()
+    dept = Department.objects.first()
+    seal = _seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    docs = [(sm3(f"文件{i}".encode()), f"文件{i}.txt") for i in range(5)]
+    before = AuditEntry.objects.filter(action="seal.sign").count()
+    signed = signing.sign_digests(system, seal, docs, kind="detached", reason="批量测试", batch="b1")
+    assert [s.signing.document_name for s in signed] == [name for _, name in docs]
+    for (digest, _), s in zip(docs, signed):
+        parsed = ses.parse_signature(s.der)
+        assert parsed.signature_ok and parsed.data_hash == digest
+        assert s.signing.pk and s.signing.token and s.signing.batch == "b1"
+    seal.refresh_from_db()
+    assert seal.sign_count == 5 and Signing.objects.count() == 5
+    assert AuditEntry.objects.filter(action="seal.sign").count() == before + 5
+    assert verify_chain().ok
+
+
+@pytest.mark.parametrize("docs, kwargs, code", [
+    ([], {"reason": "测试"}, "no_documents"),
+    ([(b"short", "a")], {"reason": "测试"}, "invalid_hash"),
+    ([(b"\0" * 32, "a")], {"reason": " "}, "reason_required"),
+    ([(b"\0" * 32, "a")], {"reason": "测试", "kind": "fax"}, "invalid_kind"),
+])
+def test_batch_signing_bad_input_signs_nothing(city, docs, kwargs, code):
+    system = system_account()
+    dept = Department.objects.first()
+    seal = _seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    with pytest.raises(ValidationFailed) as err:
+        signing.sign_digests(system, seal, docs, **{"kind": "detached", **kwargs})
+    assert err.value.code == code
+    assert Signing.objects.count() == 0
+
+
+def test_batch_signing_by_a_stranger_signs_nothing(city, user_factory):
+    system = system_account()
+    dept = Department.objects.first()
+    seal = _seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    with pytest.raises(Forbidden):
+        signing.sign_digests(user_factory(), seal, [(sm3(b"x"), "a")], kind="detached", reason="测试")
+    assert Signing.objects.count() == 0
