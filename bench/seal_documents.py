@@ -28,12 +28,13 @@ def main() -> int:
         call_command("migrate", verbosity=0, interactive=False)
         from digigov.core.rbac.system import system_account
         from digigov.core.testing import City
-        from digigov.support.seal import ca, documents, verify
+        from digigov.support.seal import documents, verify
+        from digigov.support.seal.testing import make_seal
         from digigov.support.seal.tests import samples
 
         city = City()
         system = system_account()
-        seal = samples.make_seal(system, city.bureau, [ca.issue_unit_certificate(system, city.bureau)])
+        seal = make_seal(city.bureau)
         pdf, ofd, blob = samples.make_pdf(pages=2), samples.make_ofd(pages=2), b"x" * (1024 * 1024)
         signed = {}
 

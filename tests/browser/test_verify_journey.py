@@ -5,7 +5,8 @@ of the signing shows the record's checks. The page never scrolls sideways on a p
 import pytest
 
 from digigov.core.rbac.system import system_account
-from digigov.support.seal import ca, documents, verify
+from digigov.support.seal import documents, verify
+from digigov.support.seal.testing import make_seal
 from digigov.support.seal.tests import samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize("width", [1280, 390])
 def test_verify_journey(browser, live_server, shot, city, tmp_path, width):
     system = system_account()
-    seal = samples.make_seal(system, city.bureau, [ca.issue_unit_certificate(system, city.bureau)])
+    seal = make_seal(city.bureau)
     signed, record = documents.sign_pdf(system, seal, samples.make_pdf(), document_name="通知.pdf", reason="公开发文")
     good = tmp_path / "通知.pdf"
     good.write_bytes(signed)

@@ -32,28 +32,33 @@ def stamp_png(text: str = "") -> bytes:
     return buf.getvalue()
 
 
-def make_seal(department, *, seal_type: int = 1, name: str | None = None, actor=None, years: int = 3):
-    """An active 公章 (default) of ``department`` the system account and the unit's ``seal.sign`` holders can use."""
+def make_seal(department, *, seal_type: int = 1, name: str | None = None, actor=None, years: int = 3, days: int | None = None,
+              start=None, code: str | None = None, signer_certs=None):
+    """An active 公章 (default) of ``department`` the system account and the unit's ``seal.sign`` holders can use.
+
+    ``signer_certs`` (default: the unit's certificate, issued if missing) is the seal's certList; ``code``,
+    ``start`` and ``days`` (else ``years``) pin the esID and the validity for tests that need them."""
     from digigov.core.rbac.system import system_account
 
     from . import ca, ses, signing
     actor = actor or system_account()
     _, maker = ca.ensure_ca(actor)
-    unit = ca.issue_unit_certificate(actor, department)
-    now = timezone.now().replace(microsecond=0)
-    end = now + dt.timedelta(days=365 * years)
+    if signer_certs is None:
+        signer_certs = [ca.issue_unit_certificate(actor, department)]
+    now = start or timezone.now().replace(microsecond=0)
+    end = now + (dt.timedelta(days=days) if days is not None else dt.timedelta(days=365 * years))
     png = stamp_png()
     name = name or (department.name if seal_type == SealType.OFFICIAL else f"{department.name}{SealType(seal_type).label}")
-    while True:
-        es_id = f"2106{department.pk % 10**6:06d}{next(_seq):04d}"
-        if not Seal.objects.filter(code=es_id).exists():
-            break
-    info = ses.seal_info(es_id=es_id, seal_type=seal_type, name=name, signer_certs=[bytes(unit.der)], created=now,
+    while code is None:
+        candidate = f"2106{department.pk % 10**6:06d}{next(_seq):04d}"
+        if not Seal.objects.filter(code=candidate).exists():
+            code = candidate
+    info = ses.seal_info(es_id=code, seal_type=seal_type, name=name, signer_certs=[bytes(c.der) for c in signer_certs], created=now,
                          valid_start=now, valid_end=end, picture_png=png, width_mm=40, height_mm=40)
     der = ses.make_seal(info, maker_cert=bytes(maker.der), maker_key=signing.private_key(maker))
-    seal = Seal.objects.create(code=es_id, name=name, seal_type=seal_type, department=department, maker_cert=maker,
+    seal = Seal.objects.create(code=code, name=name, seal_type=seal_type, department=department, maker_cert=maker,
                                image_png=png, width_mm=40, height_mm=40, der=der, valid_start=now, valid_end=end)
-    seal.signers.set([unit])
+    seal.signers.set(signer_certs)
     return seal
 
 

@@ -1,44 +1,12 @@
-"""Test documents and a seal to sign them with (shared by this app's tests and the browser journey)."""
+"""Test documents and a signing record (shared by this app's tests and the browser journey); seals come from
+``seal.testing.make_seal``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 
-from django.utils import timezone
-
-from digigov.support.seal import ca, ses, signing
-from digigov.support.seal.models import Seal, SealType
-
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-
-
-def seal_png(size: int = 200) -> bytes:
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGBA", (size, size), (255, 255, 255, 0))
-    d = ImageDraw.Draw(img)
-    d.ellipse((4, 4, size - 4, size - 4), outline=(200, 0, 0, 255), width=8)
-    d.regular_polygon((size / 2, size / 2, size / 5), 5, fill=(200, 0, 0, 255))
-    out = io.BytesIO()
-    img.save(out, "PNG")
-    return out.getvalue()
-
-
-def make_seal(actor, department, signer_certs, *, code: str = "21020000000001", days: int = 365, start=None) -> Seal:
-    _root, maker = ca.ensure_ca(actor)
-    now = start or timezone.now()
-    png = seal_png()
-    info = ses.seal_info(es_id=code, seal_type=SealType.OFFICIAL, name=department.name,
-                         signer_certs=[bytes(c.der) for c in signer_certs], created=now, valid_start=now,
-                         valid_end=now + dt.timedelta(days=days), picture_png=png, width_mm=40, height_mm=40)
-    der = ses.make_seal(info, maker_cert=bytes(maker.der), maker_key=signing.private_key(maker))
-    seal = Seal.objects.create(code=code, name=department.name, seal_type=SealType.OFFICIAL, department=department,
-                               maker_cert=maker, image_png=png, der=der, valid_start=now, width_mm=40, height_mm=40,
-                               valid_end=now + dt.timedelta(days=days))
-    seal.signers.set(signer_certs)
-    return seal
 
 
 def make_pdf(pages: int = 2, text: str = "示范市人民政府 通知") -> bytes:
@@ -89,9 +57,10 @@ def signing_record(city):
     """A PDF signing of a fresh unit seal (for fixtures that need a real QR token, e.g. the API fuzz world)."""
     from digigov.core.rbac.system import system_account
     from digigov.support.seal import documents
+    from digigov.support.seal.testing import make_seal
 
     system = system_account()
     dept = city.bureau
-    seal = make_seal(system, dept, [ca.issue_unit_certificate(system, dept)], code="21020000009999")
+    seal = make_seal(dept, code="21020000009999")
     _pdf, record = documents.sign_pdf(system, seal, make_pdf(pages=1), document_name="样例.pdf", reason="测试")
     return record

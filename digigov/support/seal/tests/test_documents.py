@@ -10,8 +10,9 @@ from digigov.core.crypto import sm3
 from digigov.core.errors import Forbidden, ValidationFailed
 from digigov.core.org.models import Department
 from digigov.core.rbac.system import system_account
-from digigov.support.seal import ca, documents, ofd as ofdmod, pdf as pdfmod, ses
+from digigov.support.seal import documents, ofd as ofdmod, pdf as pdfmod, ses
 from digigov.support.seal.models import Seal, Signing, SigningKind
+from digigov.support.seal.testing import make_seal
 from digigov.support.seal.tests import samples
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seal(city):
-    system = system_account()
-    dept = Department.objects.first()
-    return samples.make_seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    return make_seal(Department.objects.first())
 
 
 def test_pdf_round_trip_is_an_incremental_cms_signature_carrying_the_ses(seal):

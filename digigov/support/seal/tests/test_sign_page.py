@@ -11,6 +11,7 @@ from django.test import Client
 from digigov.core.rbac.system import system_account
 from digigov.support.seal import ca, ofd as ofdmod, pdf as pdfmod, ses
 from digigov.support.seal.models import Seal, SealStatus, Signing
+from digigov.support.seal.testing import make_seal
 from digigov.support.seal.tests import samples
 from digigov.support.seal.views_sign import usable_seals
 
@@ -20,8 +21,7 @@ URL = "/workbench/support/seal-sign/"
 
 @pytest.fixture
 def unit_seal(city):
-    system = system_account()
-    return samples.make_seal(system, city.bureau, [ca.issue_unit_certificate(system, city.bureau)])
+    return make_seal(city.bureau)
 
 
 def _client(user):
@@ -90,8 +90,7 @@ def test_a_bad_file_in_a_batch_signs_nothing(city, unit_seal, role_user):
 
 
 def test_a_seal_the_user_may_not_use_is_refused(city, unit_seal, role_user):
-    system = system_account()
-    other = samples.make_seal(system, city.other_bureau, [ca.issue_unit_certificate(system, city.other_bureau)], code="21020000000077")
+    other = make_seal(city.other_bureau, code="21020000000077")
     client = _client(role_user("dept_admin", department=city.bureau))
     response = _post(client, other, [("a.pdf", samples.make_pdf())])
     assert response.status_code == 400 and "请选择您可以使用的印章" in response.content.decode()

@@ -12,6 +12,7 @@ from digigov.core.org.models import Department
 from digigov.core.rbac.system import system_account
 from digigov.support.seal import ca, documents, ofd as ofdmod, ses, signing, verify
 from digigov.support.seal.models import CertStatus, Seal, SealStatus, Verification, VerifyChannel
+from digigov.support.seal.testing import make_seal
 from digigov.support.seal.tests import samples
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seal(city):
-    system = system_account()
-    dept = Department.objects.first()
-    return samples.make_seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    return make_seal(Department.objects.first())
 
 
 def _checks(result, i=0):
@@ -104,7 +103,7 @@ def test_revoked_seal_fails_status_and_a_remade_one_does_not(seal, user_factory)
     assert "签章时印章已注销" in verify.verify_document(b"hello", signature=der).reports[0].checks[3].detail
     # re-made: the old seal's signings stand
     Seal.objects.filter(pk=seal.pk).update(status_changed_at=later)
-    samples.make_seal(system_account(), seal.department, list(seal.signers.all()), code="21020000000002")
+    make_seal(seal.department, signer_certs=list(seal.signers.all()), code="21020000000002")
     Seal.objects.filter(code="21020000000002").update(replaces=seal)
     assert verify.verify_document(b"hello", signature=der).valid
 

@@ -6,8 +6,9 @@ from django.test import Client
 
 from digigov.core.org.models import Department
 from digigov.core.rbac.system import system_account
-from digigov.support.seal import ca, documents, verify
+from digigov.support.seal import documents, verify
 from digigov.support.seal.models import Seal, Verification, VerifyChannel
+from digigov.support.seal.testing import make_seal
 from digigov.support.seal.tests import samples
 
 pytestmark = pytest.mark.django_db
@@ -15,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seal(city):
-    system = system_account()
-    dept = Department.objects.first()
-    return samples.make_seal(system, dept, [ca.issue_unit_certificate(system, dept)])
+    return make_seal(Department.objects.first())
 
 
 @pytest.fixture
