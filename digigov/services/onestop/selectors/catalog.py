@@ -30,7 +30,8 @@ def public_items() -> QuerySet:
 def list_columns(qs: QuerySet) -> QuerySet:
     """What a list row shows (name, code, type, department, depth, 全市通办), in one query."""
     return qs.select_related("department").only(
-        "id", "public_id", "code", "name", "item_type", "audience", "department__name", "department__short_name", "online_depth",
+        "id", "public_id", "code", "name", "item_type", "audience", "department__code", "department__name", "department__short_name",
+        "online_depth",
         "citywide", "popularity", "promised_days", "fee_required", "process_id", "active", "visits_required")
 
 
