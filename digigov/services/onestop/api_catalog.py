@@ -31,19 +31,19 @@ def check_rate(request) -> None:
         raise RateLimited("查询过于频繁，请稍后再试", code="catalog_rate_limited")
 
 
-class DepartmentOut(Schema):
+class CatalogDepartmentOut(Schema):
     code: str
     name: str
 
 
-class ItemRowOut(Schema):
+class CatalogItemRowOut(Schema):
     code: str = Field(description="实施编码（GB/T 39554.1）")
     name: str
     item_type: str = Field(description="事项类型：" + "、".join(f"{v} {label}" for v, label in ItemType.choices))
     item_type_label: str
     audience: str = Field(description="person 个人 | enterprise 法人 | both 个人和法人")
     audience_label: str
-    department: DepartmentOut
+    department: CatalogDepartmentOut
     online_depth: int = Field(description="网办深度 1–4（4 = 全程网办）")
     citywide: bool = Field(description="全市通办")
     promised_days: int | None
@@ -52,12 +52,12 @@ class ItemRowOut(Schema):
     url: str = Field(description="办事指南页面")
 
 
-class ItemPageOut(Schema):
-    items: list[ItemRowOut]
+class CatalogItemPageOut(Schema):
+    items: list[CatalogItemRowOut]
     next_cursor: str | None = Field(description="下一页游标（作为 after 传入）；没有下一页时为 null")
 
 
-class MaterialOut(Schema):
+class CatalogMaterialOut(Schema):
     name: str
     form: str = Field(description="original 原件 | copy 复印件 | both 原件和复印件 | electronic 电子材料")
     form_label: str
@@ -68,35 +68,35 @@ class MaterialOut(Schema):
     replaced_by_data: str | None = Field(description="可替代该材料的共享数据名称（免提交）")
 
 
-class FeeOut(Schema):
+class CatalogFeeOut(Schema):
     name: str
     amount_cents: int
     basis: str
 
 
-class TopicRefOut(Schema):
+class CatalogTopicRefOut(Schema):
     code: str
     name: str
 
 
-class ItemOut(ItemRowOut):
+class CatalogItemOut(CatalogItemRowOut):
     basic_code: str
     legal_basis: str
     conditions: str
     process_steps: list[str]
-    fees: list[FeeOut]
+    fees: list[CatalogFeeOut]
     statutory_days: int | None
     visits_required: int
     online_depth_label: str
     divisions: list[str] = Field(description="办理区划名称；为空表示全市各区划均可办理")
-    topics: list[TopicRefOut]
-    materials: list[MaterialOut]
+    topics: list[CatalogTopicRefOut]
+    materials: list[CatalogMaterialOut]
     keywords: list[str]
     window_phone: str
     apply_url: str | None = Field(description="在线办理入口；不可在线办理时为 null")
 
 
-class TopicOut(Schema):
+class CatalogTopicOut(Schema):
     code: str
     name: str
     kind: str = Field(description="life 个人生命周期 | stage 企业生命周期")
@@ -135,7 +135,7 @@ def item_out(item) -> dict:
     return out
 
 
-@items_router.get("/", response=ItemPageOut, auth=None, summary="政务服务事项列表（按办件量排序，游标分页）")
+@items_router.get("/", response=CatalogItemPageOut, auth=None, summary="政务服务事项列表（按办件量排序，游标分页）")
 @public
 def list_items(request, topic: str = "", department: str = "", audience: str = "", type: str = "", citywide: bool | None = None,
                after: str = "", limit: int = 20):
@@ -147,14 +147,14 @@ def list_items(request, topic: str = "", department: str = "", audience: str = "
     return {"items": [row_out(i) for i in rows], "next_cursor": cursor}
 
 
-@items_router.get("/{code}", response=ItemOut, auth=None, summary="政务服务事项办事指南")
+@items_router.get("/{code}", response=CatalogItemOut, auth=None, summary="政务服务事项办事指南")
 @public
 def get_item(request, code: str):
     check_rate(request)
     return item_out(sel.item_for_guide(code))
 
 
-@topics_router.get("/", response=list[TopicOut], auth=None, summary="办事主题（个人生命周期、企业生命周期）")
+@topics_router.get("/", response=list[CatalogTopicOut], auth=None, summary="办事主题（个人生命周期、企业生命周期）")
 @public
 def list_topics(request, kind: str = ""):
     """kind: life（个人生命周期）| stage（企业生命周期）；空为全部。"""

@@ -65,6 +65,7 @@ def test_large_text_mode_is_a_cookie(client, catalog):
 def test_about_has_the_architecture_map(client):
     html = client.get("/about/").content.decode()
     assert "平台体系" in html and "基础设施体系" in html and "数字政府发展主要指标" in html
+    assert "审计日志 <span class=\"badge ok\">已接入</span>" in html and "未接入" in html
 
 
 @pytest.mark.django_db
