@@ -130,8 +130,9 @@ def generate(ctx) -> None:
         counties[abbr].sort(key=lambda d: d.code)
     n = ctx.n(GENERATED_FULL, minimum=20)
     rows, materials, topic_links = [], [], []
+    kept = 0  # generated on an earlier run (same seed, same sequence): counted, not made again
     for g in data.generated_items(rng, n * 2):
-        if len(rows) >= n:
+        if len(rows) + kept >= n:
             break
         dept = by_code.get(f"CITY-{g.abbr}") if g.round == 0 else (
             counties.get(g.abbr, [])[g.round - 1] if len(counties.get(g.abbr, [])) >= g.round else None)
@@ -140,6 +141,7 @@ def generate(ctx) -> None:
         basic = codes.basic_code(g.item_type, g.main)
         code = codes.implementing_code(basic, dept.division.code, dept.code)
         if code in existing:
+            kept += 1
             continue
         existing.add(code)
         rows.append(ServiceItem(
