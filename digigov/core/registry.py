@@ -17,6 +17,8 @@ Apps call these from ``AppConfig.ready()``:
 * ``register_component`` — a business component (业务组件): a named, documented platform action with typed
   inputs and outputs that a BPMN service task calls by its code (credit check, issue a licence, seal a
   document, create a payment order …), so that a process author wires it in the modeller without code.
+* ``register_portal_home`` — the view of the portal's first screen (``/``); without one, core's own portal
+  page (the architecture map) answers.
 * ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
   security layer's key store registers it; core only knows the interface).
 """
@@ -213,6 +215,18 @@ def key_purpose_label(purpose: str) -> str:
 
 def register_assessment_control(control: AssessmentControl) -> None:
     ASSESSMENT_CONTROLS[control.code] = control
+
+
+PORTAL_HOME: list = []  # at most one: the view that answers "/" instead of core's portal page
+
+
+def register_portal_home(view: Callable) -> None:
+    """``view(request)`` answers the portal's first screen; it must declare its gate (``public``)."""
+    PORTAL_HOME[:] = [view]
+
+
+def portal_home() -> Callable | None:
+    return PORTAL_HOME[0] if PORTAL_HOME else None
 
 
 FIELD_CIPHER: list = []  # at most one: the object ``digigov.core.pii`` encrypts personal fields with

@@ -61,6 +61,12 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_OTP_IP_HOURLY_CAP  one-time codes requested from one address per hour (default 30)
   DIGIGOV_FACE_VERIFIER  dotted path of the face-verification adapter (default the development verifier,
                  which does not compare faces and says so on screen)
+  DIGIGOV_SITE_OWNER  the portal footer's 主办单位 line (default 示范市人民政府办公室)
+  DIGIGOV_SITE_OPERATOR  the footer's 承办单位 line (default 示范市营商环境建设局（大数据管理局）)
+  DIGIGOV_ICP  the site's ICP filing number shown in the footer (default 辽ICP备2026010600号-1)
+  DIGIGOV_PSB_RECORD  the site's 公安机关互联网站备案号 shown in the footer (default 辽公网安备21060202000106号)
+  DIGIGOV_SITE_CODE  the 政府网站标识码 shown in the footer (default 2106000001)
+  DIGIGOV_HOTLINE  the citizen service hotline the portal shows (default 12345)
 """
 
 from __future__ import annotations
@@ -439,6 +445,14 @@ OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
 DIGIGOV_OUTBOX_DIR = os.environ.get("DIGIGOV_OUTBOX_DIR") or str(VAR_DIR / "outbox")
 DIGIGOV_SMTP_URL = os.environ.get("DIGIGOV_SMTP_URL", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DIGIGOV_MAIL_FROM", "DigiGov <noreply@localhost>")
+
+# the portal's compliance footer (政府网站 requirements: 主办/承办单位, ICP 备案, 公安备案, 网站标识码) and hotline
+DIGIGOV_SITE_OWNER = os.environ.get("DIGIGOV_SITE_OWNER", "示范市人民政府办公室")
+DIGIGOV_SITE_OPERATOR = os.environ.get("DIGIGOV_SITE_OPERATOR", "示范市营商环境建设局（大数据管理局）")
+DIGIGOV_ICP = os.environ.get("DIGIGOV_ICP", "辽ICP备2026010600号-1")
+DIGIGOV_PSB_RECORD = os.environ.get("DIGIGOV_PSB_RECORD", "辽公网安备21060202000106号")
+DIGIGOV_SITE_CODE = os.environ.get("DIGIGOV_SITE_CODE", "2106000001")
+DIGIGOV_HOTLINE = os.environ.get("DIGIGOV_HOTLINE", "12345")
 if DIGIGOV_SMTP_URL:
     from urllib.parse import unquote, urlsplit
 

@@ -9,12 +9,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_citizen_logs_in_and_sees_portal(page, shot, city):
     make_user("citizen", username="zhangsan")
-    page.goto("/")
+    page.goto("/about/")
     assert page.locator("h1").inner_text() == "数字政府服务平台"
     assert page.locator("text=未接入").count() > 0  # systems not built yet are shown as not available
+    page.goto("/")
+    assert "一网通办" in page.locator("h1").inner_text()
     login(page, "zhangsan", PASSWORD)
     assert page.url.endswith("/")
-    assert "您好" in page.locator(".hero").inner_text()
+    assert "您好" in page.locator(".portal-hero").inner_text()
     assert page.locator("text=工作台").count() == 0  # a citizen has no workbench
     shot(page, "citizen-portal")
     page.set_viewport_size({"width": 390, "height": 844})  # a phone

@@ -28,6 +28,18 @@ from .todos import todos_for
 
 @public
 def portal(request):
+    """The first screen: the view an app registered (``registry.register_portal_home``, the 一网通办 portal), else
+    core's own page (the architecture map and the KPIs)."""
+    from digigov.core.registry import portal_home
+
+    home = portal_home()
+    if home is not None:
+        return home(request)
+    return core_portal(request)
+
+
+def core_portal(request):
+    """Core's portal page: the plan's architecture map and Table 1's indicators (also the 一网通办 portal's 关于 page)."""
     agencies = account_actions.acting_for(request.user) if request.user.is_authenticated else []
     return render(request, "web/portal.html", {"agencies": agencies, "kpis": board()})
 

@@ -29,7 +29,26 @@ def test_portal_renders_for_anonymous(client, db):
     assert "进入工作台" not in page
 
 
-def test_portal_marks_unbuilt_systems_as_not_connected(client, db):
+@pytest.fixture
+def core_portal(monkeypatch):
+    """Core's own first screen (what "/" shows when no app registered a portal home, e.g. without 一网通办)."""
+    from digigov.core import registry
+
+    monkeypatch.setattr(registry, "PORTAL_HOME", [])
+
+
+def test_a_registered_portal_home_answers_the_first_screen(client, db, monkeypatch):
+    from django.http import HttpResponse
+
+    from digigov.core import registry
+
+    monkeypatch.setattr(registry, "PORTAL_HOME", [])
+    assert "平台体系" in html(client.get("/"))
+    registry.register_portal_home(lambda request: HttpResponse("门户首页"))
+    assert html(client.get("/")) == "门户首页"
+
+
+def test_portal_marks_unbuilt_systems_as_not_connected(client, db, core_portal):
     page = html(client.get("/"))
     built = {item.key for item in NAV}
     unbuilt = [(k, label) for layer in PLANNED_SYSTEMS.values() for k, label in layer if k not in built]
