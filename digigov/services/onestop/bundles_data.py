@@ -162,14 +162,16 @@ def proc(reviews, *, licence: str = "", inputs: dict | None = None, pre=(), noti
 
 def member(key: str, name: str, item_type: str, dept: str, main: int, *, fields=(), materials=(), process: dict | None = None,
            reuse: str = "", optional: bool = False, statutory: int = 20, promised: int = 5, legal_basis: str = "", conditions: str = "",
-           keywords: str = "", note: str = "", visits: int = 0) -> dict:
+           keywords: str = "", note: str = "", visits: int = 0, fees=()) -> dict:
     """One member item. ``key`` names its process (``onestop/processes/<key>.bpmn``) and its form
-    (``yjs-<key>``); ``reuse`` names an existing platform process used instead of a new one."""
+    (``yjs-<key>``); ``reuse`` names an existing platform process used instead of a new one; ``fees`` are
+    ``(name, amount in cents, basis)`` (stored as the catalog stores them: name, amount_cents, basis)."""
     basic = basic_code(item_type, main)
     return {"key": key, "name": name, "item_type": item_type, "department": dept, "basic_code": basic,
             "code": implementing_code(basic, dept), "fields": list(fields), "materials": list(materials), "process": process,
             "reuse": reuse, "optional": optional, "statutory_days": statutory, "promised_days": promised, "legal_basis": legal_basis,
-            "conditions": conditions, "keywords": keywords, "note": note, "visits": visits}
+            "conditions": conditions, "keywords": keywords, "note": note, "visits": visits,
+            "fees": [{"name": n, "amount_cents": c, "basis": b} for n, c, b in fees]}
 
 
 # --- the eight modelled bundles ---------------------------------------------------------------------
@@ -320,7 +322,8 @@ MODELLED: tuple[dict, ...] = (
                                 inputs={"location": "${property_location}", "unit_no": "${unit_no}", "right_type": "国有建设用地使用权/房屋所有权",
                                         "area": "${floor_area}", "use": "${property_use}", "co_owned": "${co_owned}"},
                                 notify="不动产转移登记已办结，电子不动产权证书已发放"),
-                   legal_basis="《不动产登记暂行条例》第十四条", conditions="已完成合同网签和税费缴纳", statutory=30, promised=5, keywords="过户 房本 房产证"),
+                   legal_basis="《不动产登记暂行条例》第十四条", conditions="已完成合同网签和税费缴纳", statutory=30, promised=5, keywords="过户 房本 房产证",
+                   fees=[("住宅类不动产登记费", 8000, "《国家发展改革委 财政部关于不动产登记收费标准等有关问题的通知》（发改价格规〔2016〕2559号）")]),
             member("yjs_property_housing_fund", "住房公积金购房提取", ItemType.PUBLIC, "CITY-HPF", 11103, optional=True,
                    fields=[*PERSON_APPLICANT, *BANK, number("withdraw_amount", "提取金额（元）")],
                    materials=[mat("存量房买卖合同", MaterialForm.ELECTRONIC), ID_CARD],

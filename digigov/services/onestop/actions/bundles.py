@@ -116,7 +116,7 @@ def _install_item(actor, m: dict, topic) -> ServiceItem:
         audience=Audience.ENTERPRISE if any(c.get("key") == "enterprise_uscc" for c in m["fields"]) else Audience.PERSON,
         department=department, legal_basis=m["legal_basis"], conditions=m["conditions"] + (f"（{m['note']}）" if m["note"] else ""),
         process_steps=["申请", "受理", "审查", "决定", "送达"], statutory_days=m["statutory_days"], promised_days=m["promised_days"],
-        visits_required=m["visits"], process=process, form=form, keywords=m["keywords"])
+        visits_required=m["visits"], process=process, form=form, keywords=m["keywords"], fees=m["fees"], fee_required=bool(m["fees"]))
     if topic is not None:
         item.topics.add(topic)
     ItemMaterial.objects.bulk_create([

@@ -70,6 +70,11 @@ def test_codes_follow_gbt_39554():
         assert len(m["code"]) <= 40
 
 
+def test_fees_are_stored_as_the_catalog_stores_them():
+    fees = [f for _, m in data.modelled_members() for f in m["fees"]]
+    assert fees and all(set(f) == {"name", "amount_cents", "basis"} and f["amount_cents"] > 0 for f in fees)
+
+
 def test_implementing_code_check_character_catches_a_typo():
     code = data.implementing_code(data.basic_code("07", 32102), "CITY-PSB")
     assert code.startswith("0732102000210600PSB01")

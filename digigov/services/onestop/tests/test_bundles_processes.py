@@ -11,7 +11,7 @@ from digigov.core.testing import resident_id
 from digigov.services.onestop.actions.bundles import install_modelled_bundle
 from digigov.services.onestop.bundles import leaves
 from digigov.services.onestop.bundles_data import MODELLED, process_keys
-from digigov.services.onestop.models import Bundle
+from digigov.services.onestop.models import Bundle, ServiceItem
 from digigov.services.onestop.processes import HERE
 from digigov.services.onestop.testing_bundles import bundle_world, citizen, enterprise_agent, run_case
 from digigov.support.license.models import Licence, LicenceStatus
@@ -79,6 +79,9 @@ def test_install_imports_every_process_and_is_idempotent(installed, world):
     assert all(b.modelled and b.form_id for b in installed)
     for key in process_keys():
         assert ProcessVersion.objects.filter(process__key=key, status=VersionStatus.ACTIVE).count() == 1
+    transfer = ServiceItem.objects.get(name="不动产转移登记")
+    assert transfer.fee_required and transfer.fees[0]["amount_cents"] == 8000
+    assert transfer.materials.filter(licence_type__code="100000NR001").exists()
     again = [install_modelled_bundle(world["admin"], spec) for spec in MODELLED]
     assert [b.pk for b in again] == [b.pk for b in installed] and Bundle.objects.count() == 8
 
