@@ -119,3 +119,24 @@ def test_merge_keeps_a_field_required_when_any_member_requires_it():
     (_, fields), = merge_fields([("一", a), ("二", b)])
     assert fields[0]["validate"]["required"] is True
     assert "validate" not in a[0]  # the member's own definition is not changed
+
+
+def test_each_modelled_bundle_fans_out_to_several_departments():
+    for b in data.MODELLED:
+        depts = {m["department"] for m in b["members"]}
+        assert len(depts) >= 3 and 4 <= len(b["members"]) <= 8, b["name"]
+        assert any(not m["optional"] for m in b["members"])
+
+
+def test_assign_uscc_gives_a_valid_code_and_the_same_one_on_retry():
+    from types import SimpleNamespace
+
+    from digigov.core.validators import uscc_error
+    from digigov.services.onestop.components_bundles import assign_uscc
+
+    case = SimpleNamespace(number="BJ202611270001", division_id=None, division=None)
+    first = assign_uscc(None, case, {})
+    assert uscc_error(first["uscc"]) is None and first["uscc"].startswith("91210600")
+    assert assign_uscc(None, case, {}) == first  # a retried step assigns the same code
+    other = assign_uscc(None, SimpleNamespace(number="BJ202611270002", division_id=None, division=None), {"division": "210602"})
+    assert other["uscc"] != first["uscc"] and other["uscc"].startswith("91210602")
