@@ -32,28 +32,37 @@ def _abbr(code: str) -> str:
 
 
 def _pools():
-    """Active items by the bureau abbreviation of their department (``CITY-HRSS-01`` → ``HRSS``)."""
+    """Active items by division and the bureau abbreviation of their department (``CITY-HRSS-01`` →
+    ``("210600", "HRSS")``, ``210602-HRSS`` → ``("210602", "HRSS")``) and by abbreviation alone (``("*", "HRSS")``)."""
     from .models import ServiceItem
 
-    by_abbr: dict[str, list] = defaultdict(list)
+    by_abbr: dict = defaultdict(list)
     rows = (ServiceItem.objects.filter(active=True, voided_at__isnull=True).select_related("department")
             .prefetch_related("topics").order_by("code"))
     everything = list(rows)
     for item in everything:
-        by_abbr[_abbr(item.department.code)].append(item)
+        code = item.department.code
+        by_abbr[("*", _abbr(code))].append(item)
+        by_abbr[(code[:6] if code[:6].isdigit() else "210600", _abbr(code))].append(item)
     return by_abbr, everything
+
+
+def _pool(by_abbr, plan: dict, abbr: str) -> list:
+    """The division's own bureau's items (the city's for the city's version, the county's for a county's)
+    when the catalog has them, else any bureau of that kind."""
+    return by_abbr.get((plan["division"], abbr)) or by_abbr.get(("*", abbr), [])
 
 
 def _members(plan: dict, by_abbr, everything, rng) -> list:
     want = min(MAX_MEMBERS, max(MIN_MEMBERS, len(plan["departments"]) + rng.randint(0, 2)))
     chosen: list = []
     for abbr in plan["departments"]:
-        pool = by_abbr.get(abbr, [])
+        pool = _pool(by_abbr, plan, abbr)
         on_topic = [i for i in pool if any(t.code == plan["topic"] for t in i.topics.all())]
         pick = rng.choice(on_topic or pool) if pool else None
         if pick is not None and pick not in chosen:
             chosen.append(pick)
-    spare = [i for abbr in plan["departments"] for i in by_abbr.get(abbr, []) if i not in chosen]
+    spare = [i for abbr in plan["departments"] for i in _pool(by_abbr, plan, abbr) if i not in chosen]
     rng.shuffle(spare)
     while len(chosen) < want and spare:
         chosen.append(spare.pop())

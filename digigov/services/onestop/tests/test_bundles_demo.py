@@ -53,3 +53,25 @@ def test_a_bundle_is_modelled_only_when_every_member_has_a_process(city):
     full = create_bundle(admin, code="210600YJS9102", name="全流程一件事", audience="person", lead_department=city.bureau,
                          items=[with_process, item_with_process(city, user=admin)])
     assert not mixed.modelled and full.modelled
+
+
+@pytest.mark.django_db
+def test_a_county_version_draws_on_the_county_bureaus_items(city):
+    from digigov.core.org import actions as org_actions
+    from digigov.core.org.models import DepartmentKind
+    from digigov.services.onestop.testing import make_item
+
+    county_nr = org_actions.create_department(city.system, code="210602-NR", name="示范市自然资源局元宝区分局", kind=DepartmentKind.COMMITTEE,
+                                              division=city.county_a, parent=city.gov)
+    city_nr = org_actions.create_department(city.system, code="CITY-NR", name="示范市自然资源局", kind=DepartmentKind.COMMITTEE,
+                                            division=city.city, parent=city.gov)
+    county_items = [make_item(county_nr, name=f"区级不动产事项{n}") for n in range(3)]
+    city_items = [make_item(city_nr, name=f"市级不动产事项{n}") for n in range(3)]
+    by_abbr, everything = demo_bundles._pools()
+    plan = {"division": "210602", "departments": ["NR"], "topic": "house"}
+    import random
+
+    chosen = demo_bundles._members(plan, by_abbr, everything, random.Random(1))
+    assert chosen and set(chosen) <= set(county_items)
+    chosen = demo_bundles._members({**plan, "division": "210600"}, by_abbr, everything, random.Random(1))
+    assert chosen and set(chosen) <= set(city_items)
