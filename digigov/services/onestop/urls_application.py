@@ -1,0 +1,2 @@
+app_name = "onestop_apply"
+urlpatterns = []

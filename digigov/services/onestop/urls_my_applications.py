@@ -1,0 +1,2 @@
+app_name = "my_applications"
+urlpatterns = []
