@@ -21,7 +21,7 @@ def ready() -> None:
     receivers_application.connect()
     registry.register_urls("services/", "digigov.services.onestop.urls_application")
     registry.register_urls("my/applications/", "digigov.services.onestop.urls_my_applications")
-    # registry.register_nav(NavItem("my_applications", "我的申请", "my_applications:list", "workflow.apply", "services", area="portal", order=20))
+    registry.register_nav(NavItem("my_applications", "我的申请", "my_applications:list", "workflow.apply", "services", area="portal", order=20))
     from . import api_application
 
     register_router("/services/applications/", api_application.router)
