@@ -33,3 +33,15 @@ def run_to_end(case, *, reject: bool = False) -> None:
         outcome = "reject" if reject and task.candidate_role == "approver" else ("approve" if task.candidate_role == "approver" else "complete")
         data = {f"{task.element_id}_decision": outcome} if outcome != "complete" else None
         runtime.complete(task, system, outcome=outcome, data=data)
+
+
+def world_objects(city) -> dict:
+    """A real draft application for the API fuzz test's ``{public_id}`` paths."""
+    from .actions import applications as actions
+    from .models import MaterialForm
+    from .testing import item_with_process
+
+    user = citizen(city, name="模糊测试")
+    item = item_with_process(city, user=city.system, name="模糊测试事项", materials=(("申请书", MaterialForm.ORIGINAL),))
+    app = actions.start_application(user, item=item)
+    return {"/api/v1/services/applications/": app.public_id}

@@ -17,12 +17,40 @@ def _application_of(case):
     return Application.objects.select_related("item", "bundle").filter(pk=link).first()
 
 
-def on_case_changed(sender, case, actor, **kwargs):
+def on_case_changed(sender, case, actor, signal=None, **kwargs):
     from .actions.applications import refresh_status
 
     app = _application_of(case)
-    if app is not None:
-        refresh_status(app, actor)
+    if app is None:
+        return
+    refresh_status(app, actor)
+    from digigov.support.workflow import signals as wf
+
+    if signal is wf.case_finished and case.status in ("approved", "rejected"):
+        _decision_after_commit(app, case)
+
+
+def _decision_after_commit(app, case) -> None:
+    """A member case that ended without issuing an e-licence gets a sealed decision document, written once
+    the step has committed (a rolled-back step leaves no document)."""
+    from django.db import transaction
+
+    from digigov.support.license.models import Licence
+
+    if Licence.objects.filter(case_id=case.pk).exists():
+        return
+
+    def issue():
+        import logging
+
+        from .decisions import issue_decision
+
+        try:
+            issue_decision(app, case)
+        except Exception:  # the outcome stands without the document; the page shows no download then
+            logging.getLogger("digigov.onestop").exception("decision document for case %s failed", case.number)
+
+    transaction.on_commit(issue)
 
 
 def on_order_paid(sender, order, actor, **kwargs):
