@@ -64,6 +64,11 @@ class StepOut(Schema):
     item: str
 
 
+class PrefilledOut(Schema):
+    field: str = Field(description="字段 key")
+    source: str = Field(description="数据来源，如“公安局·人口基础库”")
+
+
 class ApplicationOut(Schema):
     public_id: str
     number: str | None
@@ -76,7 +81,7 @@ class ApplicationOut(Schema):
     division: str | None = Field(description="申请地区划名称")
     acting_for: str | None = Field(description="代为办理的企业名称")
     data: OpenObject
-    prefilled: dict[str, str] = Field(description="预填字段 → 数据来源")
+    prefilled: list[PrefilledOut] = Field(description="已预填的字段及其数据来源")
     materials: list[MaterialNeedOut]
     cases: list[CaseLinkOut]
     timeline: list[StepOut]
@@ -117,7 +122,7 @@ def app_out(app: Application) -> dict:
         "public_id": app.public_id, "number": app.number, "title": app.title, "status": app.status, "status_label": app.get_status_display(),
         "channel": app.channel, "item": app.item.code if app.item_id else None, "bundle": app.bundle.code if app.bundle_id else None,
         "division": app.division.name if app.division_id else None, "acting_for": app.acting_for.name if app.acting_for_id else None,
-        "data": {k: v for k, v in (app.data or {}).items() if not k.startswith("_")}, "prefilled": app.prefilled or {},
+        "data": {k: v for k, v in (app.data or {}).items() if not k.startswith("_")}, "prefilled": [{"field": k, "source": v} for k, v in (app.prefilled or {}).items()],
         "materials": [{"key": r["need"].key, "name": r["need"].name, "required": r["need"].required, "how": r["how"], "how_label": HOW[r["how"]],
                        "source": r["source"]} for r in rows],
         "cases": [{"item": link.item.name, "case_number": link.case.number, "department": link.case.department.name,
