@@ -224,6 +224,9 @@ def world(city, settings, tmp_path):
     from digigov.support.license.testing import make_type
 
     lic_type = make_type(city.bureau)
+    from digigov.services.onestop.application_testing import world_objects as application_world
+
+    applications = application_world(city)
     today = timezone.localdate()
     licence = Licence.objects.create(identifier=lic_ids.build(lic_type.code, "CITYBDB", today.year, 1), number="FUZZ-1", licence_type=lic_type,
                                      holder_kind="person", holder_code=resident_id("210602", "19800101"), holder_name="王一", data={},
@@ -238,7 +241,7 @@ def world(city, settings, tmp_path):
         "/api/v1/support/seals/certificates/": seal.signers.first().public_id,
         "/api/v1/support/seals/": seal.code,
         "/api/v1/support/licences/types/": lic_type.public_id, "/api/v1/support/licences/": licence.public_id,
-        **window, **wallet,
+        **window, **wallet, **applications,
         "/api/v1/support/forms/": form.key,
         "/api/v1/support/tasks/": tk_task.public_id, "/api/v1/support/cases/": tk_case.public_id,
         "/api/v1/support/workflow/processes/": wf_version.process.public_id, "/api/v1/support/workflow/versions/": wf_version.public_id,

@@ -12,7 +12,7 @@ PREFIX = "/api/v1/"
 # and a KPI's breakdown (parts keyed by what each registered indicator breaks down by)
 OPEN_JSON_FIELDS = {"EntryOut.before", "EntryOut.after", "KpiOut.breakdown",
                     # a form's answers and its form-js document / JSON Schema: their shape is the form version's own schema
-                    "PrefillOut.data", "ValidateOut.data", "VersionOut.ui", "VersionOut.validation_schema"}
+                    "PrefillOut.data", "ValidateOut.data", "ApplicationOut.data", "VersionOut.ui", "VersionOut.validation_schema"}
 METHODS = {"get", "post", "put", "patch", "delete"}
 PAGE_FIELDS = {"count", "page", "page_size", "has_next", "items"}
 

@@ -111,6 +111,9 @@ SOURCES: dict[str, tuple[str, Callable]] = {
     "enterprise_insurance": ("企业参保信息", _enterprise("insured_staff")),
     "tax_credit": ("纳税信用信息", _enterprise("tax_status")),
     "credit": ("公共信用信息", _credit),
+    "death": ("死亡信息（殡葬、医疗机构）", _attribute("death_date")),
+    "education": ("学籍信息", _attribute("school")),
+    "employment": ("就业登记信息", _attribute("employer")),
 }
 
 # personal values each source returns (what the caller names in its record_pii_read)
@@ -120,6 +123,9 @@ PERSONAL: dict[str, tuple[str, ...]] = {
     "social_insurance": ("name", "id_number", "insured"),
     "birth_medical": ("name", "id_number", "birth_certificate", "guardian_id_number"),
     "enterprise_registration": ("legal_representative",),
+    "death": ("name", "id_number", "death_date"),
+    "education": ("name", "id_number", "school"),
+    "employment": ("name", "id_number", "employer"),
 }
 
 
@@ -139,7 +145,7 @@ def read(source: str, *, person=None, legal_person=None) -> dict | None:
 
 def read_record(source: str, *, person=None, legal_person=None):
     """The golden record a source reads (for the caller's audit entry), or None."""
-    if source in ("household", "marriage", "social_insurance", "birth_medical"):
+    if source in ("household", "marriage", "social_insurance", "birth_medical", "death", "education", "employment"):
         return _golden_person(person)
     if source in ("enterprise_registration", "enterprise_insurance", "tax_credit", "credit"):
         return _golden_enterprise(legal_person)
