@@ -7,12 +7,12 @@ import pytest
 from digigov.core.org.demo import CITY_BUREAUS
 from digigov.services.onestop import bundles_data as data
 from digigov.services.onestop.bundles import combined_document, leaves, merge_fields
+from digigov.services.onestop.prefill import SOURCES as SHARED_SOURCES
 from digigov.support.license.catalog import REAL_TYPES
 from digigov.support.workflow.processes import DEMO_PROCESSES
 
 BUREAUS = {f"CITY-{abbr}" for _, _, abbr, _ in CITY_BUREAUS}
 LICENCE_CODES = {row[0] for row in REAL_TYPES}
-SHARED_SOURCES = {"household", "marriage", "social_insurance", "property", "enterprise", "birth", "death", "education", "employment"}
 ABBRS = {abbr for _, _, abbr, _ in CITY_BUREAUS}
 
 
