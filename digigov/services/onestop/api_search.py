@@ -22,7 +22,7 @@ suggest_router = Router(tags=["services 一网通办：事项搜索"])
 MAX_LIMIT = 50
 
 
-class SearchHitOut(Schema):
+class ServiceSearchHitOut(Schema):
     name: str = Field(description="事项或一件事名称")
     code: str = Field(description="事项实施编码或一件事编码")
     department: str = Field(description="实施部门（一件事为牵头部门）")
@@ -33,20 +33,20 @@ class SearchHitOut(Schema):
     why: str = Field(description="命中原因（中文），如“同义词：社保卡→社会保障卡”；无特别原因时为空")
 
 
-class SearchPageOut(Schema):
-    items: list[SearchHitOut]
+class ServiceSearchPageOut(Schema):
+    items: list[ServiceSearchHitOut]
     next_cursor: str | None = Field(description="下一页的 cursor；没有更多结果时为 null")
     understood: list[str] = Field(description="对查询的理解（纠错、拼音、人生事件），中文")
 
 
-class SuggestionOut(Schema):
+class ServiceSuggestionOut(Schema):
     text: str = Field(description="建议的搜索词或事项名称")
     kind: str = Field(description="item 事项 | bundle 一件事 | word 常用说法")
     url: str = Field(description="事项或一件事的办事指南地址；常用说法为搜索结果页地址")
 
 
-class SuggestOut(Schema):
-    items: list[SuggestionOut]
+class ServiceSuggestOut(Schema):
+    items: list[ServiceSuggestionOut]
 
 
 KIND_LABELS = {"item": "政务服务事项", "bundle": "一件事"}
@@ -76,7 +76,7 @@ def hit_out(h: svc.Hit) -> dict:
             "url": h.url, "score": h.score, "why": "；".join(h.why)}
 
 
-@search_router.get("", response=SearchPageOut, auth=None, summary="搜索政务服务事项和一件事（无需登录；同义词、口语、错别字、拼音）")
+@search_router.get("", response=ServiceSearchPageOut, auth=None, summary="搜索政务服务事项和一件事（无需登录；同义词、口语、错别字、拼音）")
 @public
 @errors(without=(409,))
 def search_services(request, q: str = Query(..., max_length=200, description="搜索内容，如“社保卡丢了怎么办”、shebaoka"),
@@ -96,7 +96,7 @@ def search_services(request, q: str = Query(..., max_length=200, description="�
             "understood": understood(result.understanding)}
 
 
-@suggest_router.get("", response=SuggestOut, auth=None, summary="搜索框输入提示（前缀、拼音、首字母）")
+@suggest_router.get("", response=ServiceSuggestOut, auth=None, summary="搜索框输入提示（前缀、拼音、首字母）")
 @public
 @errors(without=(409,))
 def suggest_services(request, q: str = Query(..., max_length=200, description="已输入的内容"),
