@@ -44,11 +44,14 @@ W_OWN, W_CORRECTED, W_PINYIN, W_SYNONYM = 1.0, 0.9, 0.9, 0.85
 GENERIC_WEIGHT = 0.25
 COMMON_WORD_FREQ = 100  # jieba dictionary count from which a word is taken as meant, not as a typo
 
-SINGLE_CHAR = {"取": ("提取",), "丢": ("补领", "挂失"), "补": ("补领", "补办"), "换": ("换领", "换证"), "查": ("查询",),
+SINGLE_CHAR = {"转": ("转移",), "取": ("提取",), "丢": ("补领", "挂失"), "补": ("补领", "补办"), "换": ("换领", "换证"), "查": ("查询",),
                "迁": ("迁移",), "卖": ("经营",), "租": ("租赁",), "退": ("退休",), "关": ("注销",)}
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[a-z]+")
+# 开 + a kind of business (开火锅店, 开旅行社, 开个厂): whatever the business, it starts with a registration
+_OPEN_BUSINESS = re.compile(r"开(?:办|设)?[\w]{0,6}?(店|馆|铺|公司|厂|厅|所|社|作坊|学校|院)")
+_SHOP = ("店", "馆", "铺", "厅", "作坊")
 _MEASURE = re.compile(r"([开办买卖换考领补])(?:个|一个|一家|家|张|本|间)")
 
 
@@ -123,13 +126,14 @@ def build_lexicon(catalog_words=(), topics=()) -> Lexicon:
     synonyms: list = []
     for phrases, expansions, equivalent in vocab.entries():
         for p in phrases:
+            p = p.lower()
             synonyms.append((p, tuple(e for e in expansions if e != p), equivalent))
             rank[p] = max(rank.get(p, 0), 1e9)  # a colloquial form (maybe a typo the line corrects) …
         for e in expansions:
             rank[e] = max(rank.get(e, 0), 2e9)  # … ranks below the word the catalog uses
     events: list = []
     for phrases, topic in vocab.life_events():
-        events += [(p, topic) for p in phrases]
+        events += [(p.lower(), topic) for p in phrases]
     topic_names = set()
     for name, keywords in topics:
         topic_names.add(name)
@@ -241,15 +245,19 @@ def correct(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
     fixes: list[tuple[str, str]] = []
     out = text
     for run in _CJK.findall(text):
+        # the words of the lexicon already in the text are what was meant: no window may cut into them
+        # (办离婚 must not become 办理婚 because 办离 sounds like 办理)
         taken = [False] * len(run)
+        for size in (6, 5, 4, 3, 2):
+            for i in range(0, len(run) - size + 1):
+                if run[i:i + size] in lex.words:
+                    taken[i:i + size] = [True] * size
         for size in (4, 3, 2):
             for i in range(0, len(run) - size + 1):
                 if any(taken[i:i + size]):
                     continue
                 window = run[i:i + size]
                 if _is_word(window, lex):
-                    if window in lex.words:
-                        taken[i:i + size] = [True] * size
                     continue
                 syl = _py(window)
                 if len(syl) != size:
@@ -311,6 +319,9 @@ def understand(raw: str, lex: Lexicon | None = None) -> Understanding:
     for phrase, topic in lex.life_events:
         if phrase in text and topic not in u.topics:
             u.topics.append(topic)
+    opening = _OPEN_BUSINESS.search(text)
+    if opening and "开办" not in u.topics:
+        u.topics.append("开办")
     # 6. synonyms (longest first, not overlapping)
     rest = text
     for phrase, expansions, _eq in lex.synonyms:
@@ -321,6 +332,11 @@ def understand(raw: str, lex: Lexicon | None = None) -> Understanding:
         for e in expansions:
             terms.append(Term(e, W_SYNONYM, f"同义词：{phrase}→{e}"))
         u.concepts.append(Concept(phrase, terms, generic=all(t.text in vocab.GENERIC_WORDS for t in terms)))
+    if opening and not any(c.source in opening.group(0) or opening.group(0) in c.source for c in u.concepts):
+        said = opening.group(0)
+        targets = ("设立登记", "个体工商户") if opening.group(1) in _SHOP else ("设立登记",)
+        # generic: the kind of business named (燃气, 旅行社) says more than “it starts with a registration”
+        u.concepts.append(Concept(said, [Term(t, W_SYNONYM, f"口语：{said}→{t}") for t in targets], generic=True))
     # 7. remaining words
     import jieba
 

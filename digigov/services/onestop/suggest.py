@@ -71,9 +71,17 @@ def suggest(text: str, limit: int = 8) -> list[Suggestion]:
         return []
     found = []
     latin = bool(_LATIN.match(q))
+    spelt: list[str] = []
+    if latin:  # what the letters spell (sbk → 社保卡) and what that word is called in the catalog (社会保障卡)
+        lex = qu.lexicon()
+        for word in qu.read_pinyin(q, lex):
+            spelt.append(word)
+            for phrase, expansions, _eq in lex.synonyms:
+                if phrase == word:
+                    spelt += [e for e in expansions if len(e) >= 3]
     for s in entries():
         if latin:
-            if s.joined.startswith(q):
+            if s.joined.startswith(q) or (s.kind != "word" and any(w in s.text for w in spelt)):
                 rank = 0
             elif len(q) >= 2 and s.initials.startswith(q):
                 rank = 1
