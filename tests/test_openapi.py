@@ -153,7 +153,8 @@ def test_schema_names_do_not_shadow_each_other():
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 # operations anyone may call without logging in (``digigov.core.api.public``): they answer neither 401 nor 403
 PUBLIC_OPERATIONS = {"POST /api/v1/verify/", "GET /api/v1/verify/{token}",
-                     "GET /api/v1/services/items/", "GET /api/v1/services/items/{code}", "GET /api/v1/services/topics/"}
+                     "GET /api/v1/services/items/", "GET /api/v1/services/items/{code}", "GET /api/v1/services/topics/",
+                     "GET /api/v1/services/search", "GET /api/v1/services/suggest"}
 
 
 def test_every_operation_documents_the_errors_it_can_answer(spec):

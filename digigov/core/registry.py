@@ -114,6 +114,7 @@ class DemoGenerator:
     name: str
     func: Callable
     after: tuple[str, ...] = field(default_factory=tuple)
+    soft_after: tuple[str, ...] = field(default_factory=tuple)  # run after these only if they are registered
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,10 @@ def field_cipher():
     return FIELD_CIPHER[0]
 
 
-def register_demo(name: str, func: Callable, after: tuple[str, ...] = ()) -> None:
-    DEMO_GENERATORS[name] = DemoGenerator(name, func, tuple(after))
+def register_demo(name: str, func: Callable, after: tuple[str, ...] = (), *, soft_after: tuple[str, ...] = ()) -> None:
+    """``after``: generators that must have run (a name nobody registered is an error); ``soft_after``: generators
+    to run after *if they are registered* (e.g. a search index that covers whatever catalog parts exist)."""
+    DEMO_GENERATORS[name] = DemoGenerator(name, func, tuple(after), tuple(soft_after))
 
 
 def demo_order() -> list[DemoGenerator]:
@@ -252,7 +255,8 @@ def demo_order() -> list[DemoGenerator]:
     done: list[str] = []
     pending = dict(DEMO_GENERATORS)
     while pending:
-        ready = [g for g in pending.values() if all(a in done for a in g.after)]
+        ready = [g for g in pending.values()
+                 if all(a in done for a in g.after) and all(a in done or a not in DEMO_GENERATORS for a in g.soft_after)]
         if not ready:
             raise RuntimeError(f"demo generators have unmet dependencies: {sorted(pending)}")
         for g in ready:
