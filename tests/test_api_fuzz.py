@@ -228,7 +228,12 @@ def world(city, settings, tmp_path):
     licence = Licence.objects.create(identifier=lic_ids.build(lic_type.code, "CITYBDB", today.year, 1), number="FUZZ-1", licence_type=lic_type,
                                      holder_kind="person", holder_code=resident_id("210602", "19800101"), holder_name="王一", data={},
                                      issuer=city.bureau, issued_on=today, valid_from=today, source="approval", ofd=b"", pdf=b"")
+    # --- h-pay: a payment order (GET /support/payments/orders/{public_id}, its refund) ---
+    from digigov.support.payment.testing import make_order
+
+    pay_order = make_order(city.bureau)
     return {
+        "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,
         "/api/v1/support/seals/applications/": seal_app.public_id,
         "/api/v1/support/seals/certificates/": seal.signers.first().public_id,
