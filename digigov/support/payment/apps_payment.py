@@ -12,9 +12,10 @@ def ready() -> None:
 
     from . import audit_events  # noqa: F401
     from . import demo, tasks  # noqa: F401 — register_demo("support.payment"); the notify/bill/reconcile jobs
-    from . import api
+    from . import api, components
     from .channels import sandbox
 
+    registry.register_component(components.COMPONENT)
     registry.register_key_purpose(sandbox.KEY_PURPOSE, "模拟支付渠道通知签名（HMAC-SM3）")
     registry.register_key_purpose("payment.bill", "电子票据校验码（HMAC-SM3）")
     registry.register_urls("pay/", "digigov.support.payment.urls_pay")
