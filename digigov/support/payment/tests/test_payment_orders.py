@@ -103,3 +103,39 @@ def test_luhn_check_digit_catches_a_typo():
     assert codes.payment_code_ok(code)
     wrong = code[:5] + str((int(code[5]) + 1) % 10) + code[6:]
     assert not codes.payment_code_ok(wrong)
+
+
+def test_expired_orders_are_closed_and_cannot_be_paid(dept, citizen):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from digigov.core.rbac.system import system_account
+
+    a = make_order(dept, payer=citizen)
+    b = make_order(dept, payer=citizen)
+    PaymentOrder.objects.filter(pk__in=[a.pk, b.pk]).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    a.refresh_from_db()
+    with pytest.raises(Conflict) as exc:
+        actions.pay(citizen, a)
+    assert exc.value.code == "order_expired"
+    a.refresh_from_db()
+    assert a.status == OrderStatus.CLOSED
+    assert actions.close_expired(system_account()) == 1
+    b.refresh_from_db()
+    assert b.status == OrderStatus.CLOSED
+    # a new order for the same reference is a fresh one
+    c = make_order(dept, payer=citizen, reference_id=b.reference_id)
+    assert c.pk != b.pk and c.status == OrderStatus.UNPAID
+
+
+def test_unacknowledged_notification_is_retried(dept, citizen, monkeypatch):
+    from digigov.support.payment import tasks
+    from digigov.support.payment.channels import sandbox
+
+    assert sandbox.deliver("no-such-trade") is False
+    calls = []
+    monkeypatch.setattr(sandbox, "deliver", lambda trade_no: calls.append(trade_no) or False)
+    with pytest.raises(tasks.NotAcknowledged):
+        tasks.deliver_notification.call_local("T1")
+    assert calls == ["T1"]
