@@ -391,7 +391,8 @@ def reconcile(actor, day: dt.date, channel: str = "sandbox") -> ReconciliationRu
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     ours = {t.out_trade_no: t for t in ChannelTrade.objects.filter(channel=ch.code, status=TradeStatus.PAID, paid_at__gte=start,
-                                                                   paid_at__lt=start + dt.timedelta(days=1)).select_related("order")}
+                                                                   paid_at__lt=start + dt.timedelta(days=1)).select_related("order")
+            .prefetch_related("refunds")}
     extra = ChannelTrade.objects.filter(channel=ch.code, out_trade_no__in=[k for k in lines if k not in ours]).select_related("order")
     known = {t.out_trade_no: t for t in extra}
     items = []
