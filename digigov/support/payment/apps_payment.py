@@ -10,7 +10,7 @@ def ready() -> None:
     from digigov.core.api import register_router
     from digigov.core.registry import NavItem
 
-    from . import audit_events  # noqa: F401
+    from . import audit_events, todos  # noqa: F401
     from . import demo, tasks  # noqa: F401 — register_demo("support.payment"); the notify/bill/reconcile jobs
     from . import api, components
     from .channels import sandbox

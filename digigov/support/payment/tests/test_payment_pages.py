@@ -113,3 +113,15 @@ def test_reconciliation_pages(dept, citizen, role_user):
     r = c.post("/workbench/support/payments/reconciliation/start/", {"day": timezone.localdate().isoformat()})
     assert r.status_code == 422 and "只能对已结束的日期对账" in r.content.decode()
     assert _client(role_user("dept_admin")).get("/workbench/support/payments/reconciliation/").status_code == 403
+
+
+def test_open_mismatches_are_a_todo(role_user):
+    from digigov.core.registry import TODOS
+    from digigov.support.payment.models import MismatchKind, ReconciliationItem, ReconciliationRun
+
+    admin = role_user("city_admin")
+    todo = TODOS["payment.mismatches"]
+    assert todo.count(admin) == 0
+    run = ReconciliationRun.objects.create(channel="sandbox", day=timezone.localdate() - dt.timedelta(days=1), started_by=admin)
+    ReconciliationItem.objects.create(run=run, kind=MismatchKind.CHANNEL_ONLY, out_trade_no="TX", channel_cents=100, channel_status="paid")
+    assert todo.count(admin) == 1 and todo.single_url(admin) == f"/workbench/support/payments/reconciliation/{run.public_id}/"
