@@ -234,8 +234,13 @@ def world(city, settings, tmp_path):
     from digigov.services.onestop.testing import make_item, make_topic
 
     onestop_item = make_item(city.bureau, name="居民身份证换领", topics=[make_topic("household", "户籍")])
+    # --- h-pay: a payment order (GET /support/payments/orders/{public_id}, its refund) ---
+    from digigov.support.payment.testing import make_order
+
+    pay_order = make_order(city.bureau)
     return {
         "/api/v1/services/items/": onestop_item.code,
+        "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,
         "/api/v1/support/seals/applications/": seal_app.public_id,
         "/api/v1/support/seals/certificates/": seal.signers.first().public_id,
