@@ -38,7 +38,7 @@ class RatingIn(StrictSchema):
     level: int = Field(description="评价等级：5 非常满意，4 满意，3 基本满意，2 不满意，1 非常不满意")
     reasons: list[Annotated[str, Field(max_length=8, pattern=r"^[A-Z][0-9]{2}$")]] = Field(
         default_factory=list, max_length=20, description="评价原因代码（好评 G01–G08，差评 P01–P10，差评至少一项）")
-    comment: Annotated[str, Field(max_length=500, pattern=r"^(\S(.*\S)?)?$")] = Field("", description="评价内容")
+    comment: Annotated[str, Field(max_length=500)] = Field("", description="评价内容")
     channel: Literal["pc", "mobile", "pad", "sms", "hotline"] = Field("mobile", description="评价渠道")
 
 
@@ -116,7 +116,7 @@ def my_ratings(request, page: int = 1, page_size: int = 50):
 @router.get("/", response=Page[RatingOut], summary="好差评列表（本部门及下级）")
 @permission("onestop.view")
 def list_ratings(request, level: Annotated[int, Field(ge=1, le=5)] | None = None, poor: bool = False,
-                 department: PublicId | None = None, item: Annotated[str, Field(max_length=40)] | None = None,
+                 department: PublicId | None = None, item: Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")] | None = None,
                  date_from: date | None = None, date_to: date | None = None, page: int = 1, page_size: int = 50):
     qs = sel.filter_ratings(sel.staff_ratings(request.auth), level=level, poor=poor, department=department, item=item,
                             date_from=date_from, date_to=date_to)
@@ -133,13 +133,13 @@ def list_rectifications(request, status: Literal["open", "replied", "closed"] | 
 
 class ReplyIn(StrictSchema):
     rectification: PublicId = Field(description="整改单公开编号")
-    reply: Annotated[str, Field(min_length=1, max_length=2000, pattern=r"^\S(.*\S)?$")] = Field(description="整改情况")
+    reply: Annotated[str, Field(min_length=1, max_length=2000)] = Field(description="整改情况")
 
 
 class VisitIn(StrictSchema):
     rectification: PublicId = Field(description="整改单公开编号")
     satisfied: bool = Field(description="回访时评价人是否满意")
-    note: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^\S(.*\S)?$")] = Field(description="回访记录")
+    note: Annotated[str, Field(min_length=1, max_length=500)] = Field(description="回访记录")
 
 
 @router.post("/rectifications/reply", response=RectificationOut, summary="答复差评整改情况（本部门）")
