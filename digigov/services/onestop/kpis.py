@@ -162,4 +162,4 @@ def k09_rows(division: str | None = None, department: str | None = None) -> Dril
     )
 
 
-register_kpi("K09", KpiComputer(code="K09", compute=compute_k09, rows=k09_rows, source_url_name="ratings:stats"))
+register_kpi("K09", KpiComputer(code="K09", compute=compute_k09, rows=k09_rows, source_url_name="ratings:stats", unit="分"))

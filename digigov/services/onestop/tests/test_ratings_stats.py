@@ -125,3 +125,19 @@ def test_k09_follows_the_documented_formula(city, role_user):
     cells = rows.cells(item)
     assert cells[0] == "食品经营许可" and cells[-1] == f"{sum(expected) / 6:.1f}"
     assert rows.counted(item) is False
+
+
+def test_k09_is_shown_as_a_score_not_a_percentage(city, role_user):
+    from django.urls import reverse
+
+    from digigov.core.kpi import actions as kpi_actions
+    from digigov.core.testing import logged_in_client
+
+    admin = role_user("city_admin")
+    item_with_process(city, user=admin, name="食品经营许可", audience="enterprise", promised_days=0, materials=())
+    kpi_actions.ensure_definitions()
+    snap = kpi_actions.recompute(admin, "K09")
+    page = logged_in_client(admin).get(reverse("kpi:detail", args=["K09"])).content.decode()
+    assert f"{snap.value:.2f}分" in page and f"{snap.value:.2f}%" not in page
+    board = {row.definition.code: row for row in kpi_actions.board()}
+    assert board["K09"].unit == "分" and board["K01"].unit == "%"
