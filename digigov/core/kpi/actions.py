@@ -100,6 +100,7 @@ class KpiRow:
     definition: KpiDefinition
     connected: bool
     snapshot: KpiSnapshot | None
+    unit: str = "%"
 
 
 def board() -> list[KpiRow]:
@@ -109,4 +110,5 @@ def board() -> list[KpiRow]:
     # those, not every kept snapshot with its breakdown JSON (this runs on every portal and workbench view)
     newest = KpiSnapshot.objects.values("kpi_id").annotate(last=Max("id")).values("last")
     latest_by_code = {snap.kpi_id: snap for snap in KpiSnapshot.objects.filter(pk__in=Subquery(newest))}
-    return [KpiRow(d, d.code in KPI_COMPUTERS, latest_by_code.get(d.code) if d.code in KPI_COMPUTERS else None) for d in defs]
+    return [KpiRow(d, d.code in KPI_COMPUTERS, latest_by_code.get(d.code) if d.code in KPI_COMPUTERS else None,
+                   KPI_COMPUTERS[d.code].unit if d.code in KPI_COMPUTERS else "%") for d in defs]

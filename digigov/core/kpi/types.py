@@ -59,3 +59,6 @@ class KpiComputer:
     compute: Callable[[], KpiResult]
     rows: Callable[..., DrillRows]  # rows(division=None, department=None)
     source_url_name: str = ""
+    # "%" for a ratio; "分" for a score on 0–100 (Table 1's 营商环境便利度): ``value`` is then the score itself
+    # (numerator Σ scores, denominator 100 × n) and pages show it without the fraction
+    unit: str = "%"

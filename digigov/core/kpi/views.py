@@ -57,7 +57,7 @@ def kpi_detail(request, code):
     computer = KPI_COMPUTERS.get(code)
     return render(request, "kpi/detail.html", {
         "d": definition, "snap": snap, "breakdown": breakdown, "connected": computer is not None, "charts": chart_opts,
-        "history": history, "source_url_name": _source_link(request.user, computer),
+        "history": history, "source_url_name": _source_link(request.user, computer), "unit": computer.unit if computer else "%",
         # the button only for those whose press would work: a city indicator needs an unscoped grant
         "can_recompute": computer is not None and can(request.user, "kpi.recompute", WHOLE_CITY),
     })
