@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema
 
-from digigov.core.api import errors, permission
-from digigov.core.errors import NotFound
+from digigov.core.api import permission
+from digigov.core.errors import Forbidden
 
 router = Router(tags=["onestop"])
 
@@ -27,20 +27,19 @@ class RecommendationsOut(Schema):
 
 
 def enterprise_for(user, public_id: str):
-    """The enterprise the user currently acts for with that public id (404 otherwise)."""
+    """The enterprise the user currently acts for with that public id (403 otherwise)."""
     if not public_id:
         return None
     from digigov.core.accounts.actions import acting_for
 
     found = next((lp for lp in acting_for(user) if lp.public_id == public_id), None)
     if found is None:
-        raise NotFound("您未获该企业授权或授权已失效", code="not_authorised_for_enterprise")
+        raise Forbidden("您未获该企业授权或授权已失效", code="not_authorised_for_enterprise")
     return found
 
 
 @router.get("", response=RecommendationsOut, summary="智能推荐：根据本人情况、人生事件和办事记录推荐事项和一件事")
 @permission("workflow.apply")
-@errors(404)
 def recommendations(request, enterprise: str = Query("", max_length=32, description="代理的企业（公开编号）；为空表示本人"),
                     limit: int = Query(8, ge=1, le=20)):
     from .recommend import recommend

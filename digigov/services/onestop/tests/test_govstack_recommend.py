@@ -178,7 +178,7 @@ def test_recommendations_api(city, catalog):
     assert body["subject"] == "本人"
     assert {i["rule"] for i in body["items"]} >= {"retirement", "elderly"}
     assert all(i["reason"] for i in body["items"])
-    assert logged_in_client(user).get("/api/v1/services/recommendations", {"enterprise": "nope"}).status_code == 404
+    assert logged_in_client(user).get("/api/v1/services/recommendations", {"enterprise": "nope"}).status_code == 403
     from django.test import Client
 
     assert Client().get("/api/v1/services/recommendations").status_code == 401
