@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from ninja import Field, Header, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -309,6 +310,11 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return _error(request, 413, "payload_too_large", "请求体超过大小限制（材料请以文件方式上传，单个不超过 20 MB）")
 
 
 @api.exception_handler(Exception)

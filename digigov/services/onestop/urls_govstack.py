@@ -11,4 +11,6 @@ PUBLIC = ("openapi.json", "services", "eForms/", "data/statistics")
 urlpatterns, app_name = api.urls[0], api.urls[2]  # the namespace Ninja reverses its own URLs in
 for _pattern in urlpatterns:
     _route = str(_pattern.pattern)
-    _pattern.callback.required_permission = "@public" if _route.startswith(PUBLIC) and "/applications" not in _route else "@oauth"
+    # "" is Ninja's API root (only there to reverse the others; answers 404)
+    _public = _route == "" or (_route.startswith(PUBLIC) and "/applications" not in _route)
+    _pattern.callback.required_permission = "@public" if _public else "@oauth"

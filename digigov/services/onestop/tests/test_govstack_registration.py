@@ -494,3 +494,11 @@ def test_system_account_with_api_key(world, city):
     assert resp.status_code == 200 and [r["fileId"] for r in resp.json()] == [fid]
     bad = Client().get(BASE + "applications", HTTP_X_API_KEY="dg_wrong", HTTP_INFORMATION_MEDIATOR_CLIENT=MEDIATOR)
     assert bad.status_code == 401 and valid(bad.json(), SYSTEM_ERROR) and bad.has_header("WWW-Authenticate")
+
+
+def test_documents_too_big_is_413_not_500(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    citizen = world["citizen"]
+    resp = citizen.client.post(BASE + "documents", {"file": [base64.b64encode(PDF * 10).decode()]}, **citizen.headers())
+    assert resp.status_code == 413 and valid(resp.json(), SYSTEM_ERROR)
+    assert not UploadedDocument.objects.exists()
