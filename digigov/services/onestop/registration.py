@@ -553,8 +553,7 @@ def update_application(request, fileId: str, payload: ApplicationFileSubmit, med
     application = _reload(request.auth, fileId)
     _require_self(request.auth, payload.applicantId)
     form = payload.formData or FormData()
-    actions.answer_correction(request.auth, application, data=form.data, document_urls=payload.documentUrls,
-                              note=payload.applicationName or "")
+    actions.answer_correction(request.auth, application, data=form.data, document_urls=payload.documentUrls)
     return _file_out(_reload(request.auth, fileId))
 
 
