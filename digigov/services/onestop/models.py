@@ -386,3 +386,31 @@ class Rectification(PublicModel):
 
     def rbac_scope(self):
         return self.department, None
+
+
+class UploadedDocument(PublicModel):
+    """A document uploaded before the application that uses it exists (GovStack Registration ``POST /documents``:
+    upload first, then name the returned URL in ``documentUrls`` when submitting). Checked like every material
+    (``workflow.materials.check``: type sniffed from the content, size, PDF pages) and stored outside the web
+    root; only its uploader may use it, once. ``application`` is set when an application takes it over (it
+    then also appears as an ``ApplicationMaterial``)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人"))
+    name = models.CharField(_("文件名称"), max_length=200)
+    note = models.CharField(_("附加说明"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    pages = models.PositiveSmallIntegerField(_("页数"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    storage_path = models.CharField(_("存储位置"), max_length=300)
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("所属申请"))
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("预先上传的材料")
+        verbose_name_plural = _("预先上传的材料")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="onestop_upload_owner")]
+
+    def __str__(self) -> str:
+        return f"上传材料：{self.name}"
