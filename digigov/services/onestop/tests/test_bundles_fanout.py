@@ -1,10 +1,7 @@
 """Fan-out of a 一件事 application (一次申请、并联办理、统一出件).
 
-FOR THE LEAD: the application slice's ``submit`` (one case per member item) was not on main when this was
-written, so ``submit_bundle`` / ``status_of`` below are LOCAL stand-ins that follow its contract (an
-``Application`` with one ``ApplicationCase`` per chosen member, each a workflow case started in the
-member's department; the status rule of ``refresh_status``). At merge, replace them with
-``actions.applications.start_application`` + ``submit`` and ``refresh_status``; the assertions stay.
+The application goes through the portal's own actions (``actions.applications``: start, fill, upload,
+submit — one case per member item) and its status is the one the case signals keep (``refresh_status``).
 
 The semantics tested (and documented in ``docs``-style here): the member cases start together in their own
 departments and run in parallel; the applicant sees one application; it is done only when every member
@@ -33,29 +30,23 @@ OPEN = (CaseStatus.RUNNING, CaseStatus.CORRECTION, CaseStatus.SUSPENDED, CaseSta
 
 
 def submit_bundle(actor, bundle, data, *, items=None) -> Application:
-    """LOCAL stand-in for the application slice's submit: one case per chosen member item."""
-    members = [m.item for m in bundle.memberships.select_related("item", "item__department").order_by("order")]
-    chosen = [i for i in members if items is None or i in items]
-    app = Application.objects.create(bundle=bundle, title=bundle.name, status=ApplicationStatus.IN_PROGRESS, applicant=actor,
-                                     applicant_person=actor.person, applicant_name=actor.person.name, data=data,
-                                     number=f"YW{Application.objects.count() + 1:08d}", submitted_at=timezone.now())
-    for item in chosen:
-        version = ProcessVersion.objects.get(process=item.process, status=VersionStatus.ACTIVE)
-        with acting_as(actor):
-            case = start_case(actor, version, title=item.name, department=item.department, data=dict(data),
-                              statutory_days=item.statutory_days, promised_days=item.promised_days)
-        ApplicationCase.objects.create(application=app, item=item, case=case)
-    return app
+    """The portal's path: a draft for the bundle (``items``: the ticked members), the combined form filled,
+    a scan for every material neither an e-licence nor shared data replaces, submitted once."""
+    from digigov.services.onestop.actions import applications as apps
+    from digigov.support.seal.tests.samples import make_pdf
+
+    app = apps.start_application(actor, bundle=bundle, members=None if items is None else [i.code for i in items])
+    app = apps.save_draft(actor, app, data={**(app.data or {}), **data})
+    for row in apps.resolve_materials(app, apps.requirements_of(app)):
+        if row["how"] == "missing":
+            apps.add_material(actor, app, key=row["need"].key, data=make_pdf(pages=1), filename="扫描件.pdf")
+    return apps.submit(actor, app, idempotency_key=f"fanout-{app.public_id}")
 
 
 def status_of(app: Application) -> str:
-    """LOCAL stand-in for the application slice's refresh_status rule."""
-    statuses = list(app.cases.values_list("case__status", flat=True))
-    if any(s in OPEN for s in statuses):
-        return ApplicationStatus.IN_PROGRESS
-    if any(s == CaseStatus.APPROVED for s in statuses):
-        return ApplicationStatus.DONE
-    return ApplicationStatus.REJECTED
+    """What the applicant sees: the status the application keeps from its cases' signals."""
+    app.refresh_from_db()
+    return app.status
 
 
 @pytest.fixture
