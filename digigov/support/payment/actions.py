@@ -114,9 +114,8 @@ def create_order(actor, *, payer, subject, amount_cents, department, reference_k
             existing = PaymentOrder.objects.select_for_update().filter(reference_kind=reference_kind, reference_id=reference_id,
                                                                       status__in=OPEN_STATUSES).first()
             if existing is not None:
-                if existing.expires_at > timezone.now():
-                    return _same(existing)
-                _close(actor, existing, "缴费期限已过")
+                if existing.expires_at > timezone.now() or not _close(actor, existing, "缴费期限已过"):
+                    return _same(existing)  # still open, or paid at the last moment
         division = getattr(department, "division", None)
         order = PaymentOrder(number=codes.order_number(), payment_code=codes.payment_code(getattr(division, "code", "")), payer=payer,
                              subject=subject, amount_cents=amount_cents, department=department, payable=payable,
@@ -153,27 +152,30 @@ def pay(actor, order: PaymentOrder, channel: str = "sandbox") -> str:
         if order.status == OrderStatus.CLOSED:
             raise Conflict("该缴款单已关闭，不能支付", code="order_closed")
         if order.expires_at <= timezone.now():
-            _close(actor, order, "缴费期限已过")
-            return_error = Conflict("该缴款单已过缴费期限并已关闭，不能支付", code="order_expired")
+            if _close(actor, order, "缴费期限已过"):
+                return_error = Conflict("该缴款单已过缴费期限并已关闭，不能支付", code="order_expired")
+            else:
+                return_error = Conflict("该缴款单已缴费，无需重复支付", code="already_paid")
         else:
             return_error = None
             open_trade = order.trades.filter(channel=ch.code, status=TradeStatus.CREATED).order_by("-id").first()
             if open_trade is not None and ch.query(open_trade.out_trade_no).status == "unpaid":
                 return open_trade.redirect_url  # a double click: the same cashier, never a second trade
             if open_trade is not None:
-                _sync_trade(order, open_trade, ch)
+                _sync_trade(order, open_trade, ch)  # paid meanwhile: settled here, and kept (no raise inside)
                 order.refresh_from_db()
-                if order.status != OrderStatus.UNPAID and order.status != OrderStatus.PAYING:
-                    raise Conflict("该缴款单已缴费，无需重复支付", code="already_paid")
-            out_trade_no = codes.trade_number()
-            created = ch.create_trade(out_trade_no=out_trade_no, amount_cents=order.amount_cents, subject=order.subject,
-                                      notify_path=NOTIFY_PATH.format(channel=ch.code), return_path=f"/pay/orders/{order.public_id}/")
-            ChannelTrade.objects.create(order=order, channel=ch.code, out_trade_no=out_trade_no, channel_trade_no=created.channel_trade_no,
-                                        amount_cents=order.amount_cents, redirect_url=created.redirect_url)
-            before = snapshot(order, ["status", "channel"])
-            order.status, order.channel = OrderStatus.PAYING, ch.code
-            order.save(update_fields=["status", "channel", "updated_at"])
-            record(actor, "payment.order.pay", order, before=before, after=snapshot(order, ["status", "channel"]))
+            if order.status not in OPEN_STATUSES:
+                return_error = Conflict("该缴款单已缴费，无需重复支付", code="already_paid")
+            else:
+                out_trade_no = codes.trade_number()
+                created = ch.create_trade(out_trade_no=out_trade_no, amount_cents=order.amount_cents, subject=order.subject,
+                                          notify_path=NOTIFY_PATH.format(channel=ch.code), return_path=f"/pay/orders/{order.public_id}/")
+                ChannelTrade.objects.create(order=order, channel=ch.code, out_trade_no=out_trade_no, channel_trade_no=created.channel_trade_no,
+                                            amount_cents=order.amount_cents, redirect_url=created.redirect_url)
+                before = snapshot(order, ["status", "channel"])
+                order.status, order.channel = OrderStatus.PAYING, ch.code
+                order.save(update_fields=["status", "channel", "updated_at"])
+                record(actor, "payment.order.pay", order, before=before, after=snapshot(order, ["status", "channel"]))
     if return_error:
         raise return_error
     return created.redirect_url
@@ -284,14 +286,16 @@ def query(actor, order: PaymentOrder) -> PaymentOrder:
     return order
 
 
-def _close(actor, order: PaymentOrder, reason: str) -> None:
+def _close(actor, order: PaymentOrder, reason: str) -> bool:
+    """Close ``order`` (caller holds its lock). False when the channel says it was paid meanwhile: the payment
+    is settled instead (and kept: callers raise only after their transaction, never inside it)."""
     for trade in order.trades.filter(status=TradeStatus.CREATED):
         ch = channels.get(trade.channel)
         if not ch.close(trade.out_trade_no):
-            _sync_trade(order, trade, ch)  # it was paid meanwhile: settle it instead
+            _sync_trade(order, trade, ch)
             order.refresh_from_db()
             if order.status not in OPEN_STATUSES:
-                raise Conflict("该缴款单已缴费，不能关闭", code="already_paid")
+                return False
         else:
             trade.status = TradeStatus.CLOSED
             trade.save(update_fields=["status", "updated_at"])
@@ -299,6 +303,7 @@ def _close(actor, order: PaymentOrder, reason: str) -> None:
     order.status, order.closed_at = OrderStatus.CLOSED, timezone.now()
     order.save(update_fields=["status", "closed_at", "updated_at"])
     record(actor, "payment.order.close", order, before=before, after={"status": order.status, "reason": reason})
+    return True
 
 
 def close(actor, order: PaymentOrder, reason: str = "") -> PaymentOrder:
@@ -312,7 +317,9 @@ def close(actor, order: PaymentOrder, reason: str = "") -> PaymentOrder:
         order = PaymentOrder.objects.select_for_update().get(pk=order.pk)
         if order.status not in OPEN_STATUSES:
             raise Conflict(f"该缴款单{order.get_status_display()}，不能关闭", code="order_not_open")
-        _close(actor, order, reason)
+        closed = _close(actor, order, reason)
+    if not closed:
+        raise Conflict("该缴款单已缴费，不能关闭", code="already_paid")
     return order
 
 
@@ -324,12 +331,8 @@ def close_expired(actor, now=None) -> int:
     for pk in list(PaymentOrder.objects.filter(status__in=OPEN_STATUSES, expires_at__lte=now).values_list("pk", flat=True)[:1000]):
         with transaction.atomic():
             order = PaymentOrder.objects.select_for_update().get(pk=pk)
-            if order.status in OPEN_STATUSES:
-                try:
-                    _close(actor, order, "缴费期限已过")
-                    n += 1
-                except Conflict:
-                    pass
+            if order.status in OPEN_STATUSES and _close(actor, order, "缴费期限已过"):
+                n += 1
     return n
 
 

@@ -113,3 +113,24 @@ def test_cancel_at_the_cashier_returns_to_unpaid(dept, citizen):
 def test_unknown_channel_is_404(db):
     assert _post(b"{}", {}).status_code == 400
     assert Client().post("/pay/notify/nope/", data=b"{}", content_type="application/json").status_code == 404
+
+
+def test_paid_meanwhile_is_kept_when_pay_or_close_is_refused(dept, citizen, user_factory, paid_signals):
+    """Regression: the payment found by asking the channel was settled inside the transaction that then raised
+    (pay again / close), so it rolled back and the order looked unpaid."""
+    from digigov.core.errors import Conflict
+
+    order = make_order(dept, payer=citizen)
+    _paid_trade(order)  # paid at the cashier, the notification not yet here
+    with pytest.raises(Conflict):
+        actions.pay(citizen, order)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and paid_signals == [order.pk]
+    other = user_factory("citizen")
+    order2 = make_order(dept, payer=other)
+    _paid_trade(order2)
+    with pytest.raises(Conflict) as exc:
+        actions.close(other, order2)
+    assert exc.value.code == "already_paid"
+    order2.refresh_from_db()
+    assert order2.status == OrderStatus.PAID
