@@ -6,9 +6,8 @@ The payment app's action contract (common to the issue-12 slices)::
         reference_kind, reference_id, idempotency_key="", payable=None) -> PaymentOrder
     digigov.support.payment.selectors.orders_for_reference(reference_kind, reference_id)
 
-``order_for`` calls it when the payment slice's actions are installed and answers ``None`` when they are
-not (this branch was built before the payment slice merged; the lead wires the real module at merge —
-nothing here changes then). Tests replace ``_payment_actions`` with a clearly marked test-only fake.
+``order_for`` opens the order (a repeat for the same application returns the open one); the application
+waits in 待缴费 until the payment app's ``order_paid`` (``receivers_application``).
 """
 
 from __future__ import annotations
@@ -34,41 +33,24 @@ def amount_cents(items) -> int:
     return total
 
 
-def _payment_actions():
-    try:
-        from digigov.support.payment import actions
-    except ImportError:
-        return None
-    return actions if hasattr(actions, "create_order") else None
-
-
-def _payment_selectors():
-    try:
-        from digigov.support.payment import selectors
-    except ImportError:
-        return None
-    return selectors if hasattr(selectors, "orders_for_reference") else None
-
-
 def order_for(actor, application, *, amount: int, department, payer):
-    """Open the payment order for ``application`` (idempotent on the reference); None without a payment app."""
-    pay = _payment_actions()
-    if pay is None or amount <= 0:
+    """Open the payment order for ``application`` (idempotent on the reference); None when nothing is due."""
+    from digigov.support.payment import actions as pay
+
+    if amount <= 0:
         return None
     return pay.create_order(actor, payer=payer, subject=f"{application.title}（{application.number}）"[:100], amount_cents=amount,
                             department=department, reference_kind=REFERENCE_KIND, reference_id=application.public_id,
-                            idempotency_key=f"onestop-{application.public_id}", payable=application)
+                            idempotency_key=f"onestop-{application.public_id}")
 
 
 def unpaid_orders(application) -> list:
-    sel = _payment_selectors()
-    if sel is None:
-        return []
+    from digigov.support.payment import selectors as sel
+
     return [o for o in sel.orders_for_reference(REFERENCE_KIND, application.public_id) if o.status == "unpaid"]
 
 
 def orders(application) -> list:
-    sel = _payment_selectors()
-    if sel is None:
-        return []
+    from digigov.support.payment import selectors as sel
+
     return list(sel.orders_for_reference(REFERENCE_KIND, application.public_id))

@@ -1,5 +1,5 @@
-"""Status follows the cases: 补正 → correction and back; fees → awaiting_payment until paid (the payment
-slice's contract through a TEST-ONLY fake); a case ending without a licence gets a sealed decision PDF."""
+"""Status follows the cases: 补正 → correction and back; fees → awaiting_payment until paid (through the
+payment app's sandbox channel); a case ending without a licence gets a sealed decision PDF."""
 
 import pytest
 
@@ -44,38 +44,21 @@ def test_correction_and_answer_move_the_application(city):
     assert app.status == ApplicationStatus.IN_PROGRESS
 
 
-class FakeOrder:  # TEST-ONLY stand-in for payment.PaymentOrder (the payment slice's contract in common.md)
-    def __init__(self, ref):
-        self.reference_kind, self.reference_id, self.status, self.public_id = fees.REFERENCE_KIND, ref, "unpaid", "FAKE1"
+def test_fee_makes_the_application_await_payment_until_paid(city, django_capture_on_commit_callbacks):
+    """The real payment app: submission opens one order; paying it through the sandbox channel (cashier,
+    signed notification) moves the application on; a second submission call opens no second order."""
+    from digigov.support.payment.testing import pay_through_sandbox
 
-
-class FakePayment:  # TEST-ONLY: create_order / orders_for_reference as the payment slice promises them
-    def __init__(self):
-        self.orders = []
-
-    def create_order(self, actor, *, payer, subject, amount_cents, department, reference_kind, reference_id, idempotency_key="", payable=None):
-        assert amount_cents == 2000 and reference_kind == fees.REFERENCE_KIND
-        order = FakeOrder(reference_id)
-        self.orders.append(order)
-        return order
-
-    def orders_for_reference(self, kind, ref):
-        return [o for o in self.orders if o.reference_id == ref]
-
-
-def test_fee_makes_the_application_await_payment_until_paid(city, monkeypatch):
-    from digigov.support.payment import signals as pay_signals
-
-    fake = FakePayment()
-    monkeypatch.setattr(fees, "_payment_actions", lambda: fake)
-    monkeypatch.setattr(fees, "_payment_selectors", lambda: fake)
     user = citizen(city)
     item = item_with_process(city, user=city.system, materials=(("申请书", MaterialForm.ORIGINAL),),
                              fees=[{"名称": "工本费", "金额（分）": 2000, "依据": "收费标准"}])
     app = _submitted(user, item)
-    assert app.status == ApplicationStatus.AWAITING_PAYMENT and len(fake.orders) == 1
-    fake.orders[0].status = "paid"
-    pay_signals.order_paid.send(sender=FakeOrder, order=fake.orders[0], actor=user)
+    assert app.status == ApplicationStatus.AWAITING_PAYMENT
+    [order] = fees.orders(app)
+    assert order.amount_cents == 2000 and order.status == "unpaid" and order.payer_id == user.pk
+    assert actions.submit(user, app, "k").pk == app.pk and len(fees.orders(app)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_through_sandbox(order)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.IN_PROGRESS
 
