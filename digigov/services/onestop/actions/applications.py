@@ -33,10 +33,7 @@ from digigov.core.rbac.checks import require
 
 from .. import fees, prefill as shared
 from .. import requirements as req
-from ..models import (
-    AppMaterialSource, Application, ApplicationCase, ApplicationMaterial, ApplicationStatus, Audience, Bundle, ItemMaterial,
-    OPEN_APPLICATION_STATUSES, ServiceItem,
-)
+from ..models import AppMaterialSource, Application, ApplicationCase, ApplicationMaterial, ApplicationStatus, Audience, Bundle, ServiceItem
 
 MAX_FILES = 30
 CHANNELS = ("online", "mobile")
@@ -367,7 +364,7 @@ def _active_version(item: ServiceItem):
 
 
 @transaction.atomic
-def _submit(actor, application: Application, idempotency_key, cleanup: list, *, consent=None) -> Application:
+def _submit(actor, application: Application, idempotency_key, cleanup: list) -> Application:
     from digigov.support.workflow.idempotency import once
 
     application = _lock(application)
