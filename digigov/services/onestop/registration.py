@@ -504,8 +504,9 @@ def _reload(user, file_id: str) -> Application:
          summary="申请列表（本人的申请；工作人员：职责范围内的申请）", tags=["applications"])
 def get_application_list(request, mediator: str = MEDIATOR, serviceId: str = Query("", max_length=64),
                          applicantId: str = Query("", max_length=64), firstResult: int = Query(0, ge=0, le=100_000),
-                         maxResult: int = Query(MAX_RESULTS, ge=1, le=MAX_RESULTS), sortBy: str = Query("", max_length=32),
-                         sortOrder: str = Query("", max_length=4)):
+                         maxResult: int = Query(MAX_RESULTS, ge=1, le=MAX_RESULTS),
+                         sortBy: Literal["", "created", "registered", "name", "id", "description"] = Query(""),
+                         sortOrder: Literal["", "asc", "desc"] = Query("")):
     from django.db.models import Q
 
     qs = selectors.applications(request.auth)
@@ -562,7 +563,8 @@ def update_application(request, fileId: str, payload: ApplicationFileSubmit, med
 @api.post("/documents", response={200: UploadResponse, 400: E, 401: E, 403: E, 422: E}, auth=AUTH, operation_id="uploadFile",
           summary="上传申请材料（multipart/form-data 的 file：文件或 base64 文本）", tags=["documents"],
           openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
-              "file": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}})
+              "file": {"type": "array", "minItems": 1, "maxItems": 1, "items": {"type": "string", "format": "binary"},
+                        "description": "一个文件（或 base64 编码的文本）"}}, "required": ["file"]}}}}})
 def upload_file(request, additionalMetadata: str = Query("", max_length=200)):
     parts = [(f.name, f.read(actions_max() + 1)) for f in request.FILES.getlist("file")]
     parts += [("申请材料", v) for v in request.POST.getlist("file")]
@@ -617,8 +619,9 @@ def _task_common(user, task) -> dict:
          summary="待办任务（本人待办、可认领的和本人申请上的任务）", tags=["tasks"])
 def get_tasks(request, mainTaskId: str = Query("", max_length=64), fileId: str = Query("", max_length=64),
               assigneeId: str = Query("", max_length=64), firstResult: int = Query(0, ge=0, le=100_000),
-              maxResult: int = Query(MAX_RESULTS, ge=1, le=MAX_RESULTS), sortBy: str = Query("", max_length=32),
-              sortOrder: str = Query("", max_length=4)):
+              maxResult: int = Query(MAX_RESULTS, ge=1, le=MAX_RESULTS),
+              sortBy: Literal["", "created", "dueDate", "name", "id", "assignee"] = Query(""),
+              sortOrder: Literal["", "asc", "desc"] = Query("")):
     qs = selectors.tasks(request.auth).select_related("case__application_link__application")
     if mainTaskId:
         qs = qs.filter(case__public_id=mainTaskId)
@@ -671,26 +674,17 @@ def complete_task(request, taskId: str, payload: AdditionalData):
 
 # --- statistics (open) ----------------------------------------------------------------------------------
 
-def _date(value: str, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadRequest(f"{field} 应为日期，格式 YYYY-MM-DD", code="invalid_date", detail={"field": field}) from None
-
-
-@api.get("/data/statistics", response={200: list[StatisticsOut], 400: E, 404: E}, operation_id="Statistics",
+@api.get("/data/statistics", response={200: list[StatisticsOut], 400: E, 404: E, 422: E}, operation_id="Statistics",
          summary="办件统计（受理、准予、退回补正、不予）", tags=["statistics"])
-def statistics(request, mediator: str = MEDIATOR, startDate: str = Query("", max_length=10), endDate: str = Query("", max_length=10),
+def statistics(request, mediator: str = MEDIATOR, startDate: dt.date | None = Query(None), endDate: dt.date | None = Query(None),
                registrationName: str = Query("", max_length=200), operator: str = Query("", max_length=64),
                role: str = Query("", max_length=32), timeframe: Literal["", "day", "week", "month", "year"] = Query("")):
-    start, end = _date(startDate, "startDate"), _date(endDate, "endDate")
+    start, end = startDate, endDate
     if timeframe and start is None:
         anchor = end or dt.date.today()
         start = anchor - dt.timedelta(days={"day": 0, "week": 6, "month": 30, "year": 364}[timeframe])
     if start and end and start > end:
-        raise BadRequest("startDate 不能晚于 endDate", code="invalid_range", detail={"field": "startDate"})
+        raise ValidationFailed("startDate 不能晚于 endDate", code="invalid_range", detail={"field": "startDate"})
     items = None
     if registrationName:
         from django.db.models import Q
@@ -705,5 +699,5 @@ def statistics(request, mediator: str = MEDIATOR, startDate: str = Query("", max
     return [{**counts, "references": refs}]
 
 
-api.get("/data/statistics/1.0", response={200: list[StatisticsOut], 400: E, 404: E}, operation_id="Statistics_1_0",
+api.get("/data/statistics/1.0", response={200: list[StatisticsOut], 400: E, 404: E, 422: E}, operation_id="Statistics_1_0",
         summary="办件统计（与上同，合规测试使用的路径）", tags=["statistics"])(statistics)
