@@ -27,6 +27,10 @@ def catalog(city):
 
 def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    from .test_crawler import banned_pattern  # the crawler's rule: no raw codes or English on a page
+
+    found = banned_pattern().search(page.locator("body").inner_text())
+    assert found is None, f"{page.url}: {found.group(0)}"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -80,3 +84,19 @@ def test_large_text_mode_is_accessible_and_bigger(page, catalog):
     page.click("button:has-text('标准版')")
     page.wait_for_load_state("networkidle")
     assert page.locator("#portal.large-text").count() == 0
+
+
+def test_browse_bundles_and_about_on_a_phone(page, catalog):
+    from digigov.services.onestop.models import Bundle
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    bundle = Bundle.objects.get()
+    for url in ("/services/", "/services/?audience=person", "/services/?citywide=1", "/services/bundles/", f"/services/bundles/{bundle.code}/",
+                "/about/"):
+        page.goto(url)
+        assert page.locator("#onestop-q").count() == 1, url  # the one search box on every portal page
+        _no_sideways_scroll(page)
+        assert_accessible(page, url)
+    page.goto("/services/?citywide=1")
+    assert page.locator("a.name:has-text('生育登记服务')").is_visible()
+    assert page.locator("a.name:has-text('出生医学证明补发')").count() == 0
