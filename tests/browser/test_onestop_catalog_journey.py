@@ -13,7 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def catalog(city):
+def catalog(city, monkeypatch):
+    from digigov.services.onestop import views_catalog
+
+    monkeypatch.setattr(views_catalog, "mounted", lambda path: True)  # as with the application slice's pages merged
     birth = make_topic("birth", "出生", keywords="生孩子")
     make_topic("start", "开办", kind="stage")
     online = item_with_process(city, user=make_user("city_admin"), name="出生医学证明补发", topics=[birth], popularity=500,
@@ -27,6 +30,10 @@ def catalog(city):
 
 def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    from .test_crawler import banned_pattern  # the crawler's rule: no raw codes or English on a page
+
+    found = banned_pattern().search(page.locator("body").inner_text())
+    assert found is None, f"{page.url}: {found.group(0)}"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -80,3 +87,19 @@ def test_large_text_mode_is_accessible_and_bigger(page, catalog):
     page.click("button:has-text('标准版')")
     page.wait_for_load_state("networkidle")
     assert page.locator("#portal.large-text").count() == 0
+
+
+def test_browse_bundles_and_about_on_a_phone(page, catalog):
+    from digigov.services.onestop.models import Bundle
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    bundle = Bundle.objects.get()
+    for url in ("/services/", "/services/?audience=person", "/services/?citywide=1", "/services/bundles/", f"/services/bundles/{bundle.code}/",
+                "/about/"):
+        page.goto(url)
+        assert page.locator("#onestop-q").count() == 1, url  # the one search box on every portal page
+        _no_sideways_scroll(page)
+        assert_accessible(page, url)
+    page.goto("/services/?citywide=1")
+    assert page.locator("a.name:has-text('生育登记服务')").is_visible()
+    assert page.locator("a.name:has-text('出生医学证明补发')").count() == 0

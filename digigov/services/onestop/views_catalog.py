@@ -20,10 +20,24 @@ from .selectors import catalog as sel
 LARGE_TEXT_COOKIE = "dg_large_text"
 
 
+def mounted(path: str) -> bool:
+    """Whether another part of the portal serves ``path`` (办件查询, 在线办理 live in the application slice):
+    a link to a page that is not there is not shown."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
 def portal_context(request) -> dict:
-    """What every portal page's layout needs: the 适老化 switch and the compliance footer."""
+    """What every portal page's layout needs: the 适老化 switch, the compliance footer, which sibling pages exist."""
     return {
         "large_text": request.COOKIES.get(LARGE_TEXT_COOKIE) == "1",
+        "has_progress": mounted("/services/progress/"),
+        "has_search": mounted("/services/search/"),
         "site": {"owner": settings.DIGIGOV_SITE_OWNER, "operator": settings.DIGIGOV_SITE_OPERATOR, "icp": settings.DIGIGOV_ICP,
                  "psb": settings.DIGIGOV_PSB_RECORD, "code": settings.DIGIGOV_SITE_CODE, "hotline": settings.DIGIGOV_HOTLINE},
     }
@@ -166,7 +180,8 @@ def _guide_context(item) -> dict:
         "item": item, "materials": materials, "replaced_count": sum(1 for m in materials if m["replaced"]),
         "fees": [{"name": f["name"], "amount": _money(f["amount_cents"]), "basis": f.get("basis", "")} for f in item.fees or []],
         "statutory": _days(item.statutory_days), "promised": _days(item.promised_days),
-        "depth": OnlineDepth(item.online_depth).label, "online": sel.online_applicable(item),
+        "depth": OnlineDepth(item.online_depth).label,
+        "online": sel.online_applicable(item) and mounted(f"/services/apply/item/{item.code}/"),
         "divisions": [d.name for d in item.divisions.all()], "topics": list(item.topics.all()),
         "type_label": ItemType(item.item_type).label, "audience_label": Audience(item.audience).label,
         "steps": item.process_steps or [],
@@ -203,7 +218,7 @@ def bundle(request, code):
     members = list(b.memberships.all())
     return _render(request, "onestop/catalog/bundle.html", {
         "bundle": b, "members": members, "departments": sorted({m.item.department.name for m in members}),
-        "shared": sel.shared_materials(b), "online": b.modelled and b.active,
+        "shared": sel.shared_materials(b), "online": b.modelled and b.active and mounted(f"/services/apply/bundle/{b.code}/"),
         "audience_label": Audience(b.audience).label,
     })
 

@@ -14,6 +14,14 @@ from digigov.services.onestop.testing import item_with_process, make_bundle, mak
 
 
 @pytest.fixture
+def siblings(monkeypatch):
+    """The application slice's pages (办件查询, 在线办理) as if mounted: the catalog links to them only then."""
+    from digigov.services.onestop import views_catalog
+
+    monkeypatch.setattr(views_catalog, "mounted", lambda path: True)
+
+
+@pytest.fixture
 def catalog(city, role_user):
     birth = make_topic("birth", "出生")
     start = make_topic("start", "开办", kind="stage")
@@ -28,7 +36,7 @@ def catalog(city, role_user):
 
 
 @pytest.mark.django_db
-def test_first_screen(client, catalog, city, django_assert_max_num_queries):
+def test_first_screen(client, catalog, city, siblings, django_assert_max_num_queries):
     now = timezone.now()
     for level, days in ((5, 1), (4, 10), (1, 20), (3, 400)):  # the last one is older than 12 months
         Rating.objects.create(department=city.bureau, level=level, created_at=now - dt.timedelta(days=days))
@@ -102,7 +110,7 @@ def test_topic_page_pages_by_keyset_without_gaps(client, catalog, django_assert_
 
 
 @pytest.mark.django_db
-def test_guide_shows_materials_fees_limits_and_what_replaces_papers(client, catalog, django_assert_max_num_queries):
+def test_guide_shows_materials_fees_limits_and_what_replaces_papers(client, catalog, siblings, django_assert_max_num_queries):
     code = catalog["lic"].code
     with django_assert_max_num_queries(8):
         r = client.get(f"/services/items/{code}/")
@@ -117,6 +125,16 @@ def test_guide_shows_materials_fees_limits_and_what_replaces_papers(client, cata
 
 
 @pytest.mark.django_db
+def test_links_to_pages_not_mounted_are_not_shown(client, catalog, monkeypatch):
+    from digigov.services.onestop import views_catalog
+
+    monkeypatch.setattr(views_catalog, "mounted", lambda path: False)
+    home = client.get("/").content.decode()
+    assert "/services/progress/" not in home and 'action="/services/search/"' in home  # the search box is always there
+    assert "/services/apply/item/" not in client.get(f"/services/items/{catalog['online'].code}/").content.decode()
+    assert "/services/apply/bundle/" not in client.get(f"/services/bundles/{catalog['bundle'].code}/").content.decode()
+
+
 def test_print_version_has_no_navigation(client, catalog):
     html = client.get(f"/services/items/{catalog['lic'].code}/print/").content.decode()
     assert "申请材料" in html and "portal-bar" not in html and 'class="top"' not in html and "@media print" not in html
@@ -130,7 +148,7 @@ def test_an_offline_item_has_no_guide(client, catalog, city, role_user):
 
 
 @pytest.mark.django_db
-def test_bundles(client, catalog, django_assert_max_num_queries):
+def test_bundles(client, catalog, siblings, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         html = client.get("/services/bundles/").content.decode()
     assert "新生儿出生一件事" in html
