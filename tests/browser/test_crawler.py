@@ -41,7 +41,7 @@ DESKTOP = {"width": 1280, "height": 900}
 SKIP = ("/static/", "/api/", "/metrics", "/healthz", "/readyz", "/accounts/logout/", "/admin/logout/", "/admin/jsi18n/",
         "/admin/r/", "/admin/password_change/")  # admin "view on site" redirects; the product has its own password page
 # admin pages not worth the budget: an app's index repeats the admin index; history and delete-confirmation pages are Django's
-DOWNLOADS = (".csv", ".ofd", ".pdf")
+DOWNLOADS = (".csv", ".json", ".ofd", ".pdf")
 ADMIN_SKIP = re.compile(r"^/admin/[a-z_]+/$|/history/$|/delete/$")
 
 # Raw codes and English a user must never read. Role codes that double as demo usernames (citizen, leader,

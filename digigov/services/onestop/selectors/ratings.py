@@ -97,10 +97,12 @@ def filter_ratings(qs: QuerySet, *, level=None, poor=False, department=None, ite
         qs = qs.filter(item__code=item)
     if hall:
         qs = qs.filter(hall__public_id=hall)
+    from .stats import clamp
+
     if date_from:
-        qs = qs.filter(created_at__gte=start_of(date_from))
+        qs = qs.filter(created_at__gte=start_of(clamp(date_from)))
     if date_to:
-        qs = qs.filter(created_at__lt=start_of(date_to + dt.timedelta(days=1)))
+        qs = qs.filter(created_at__lt=start_of(clamp(date_to) + dt.timedelta(days=1)))
     return qs
 
 

@@ -75,13 +75,33 @@ def period_from(date_from, date_to, *, today: dt.date | None = None) -> Period:
 
     end = parse(date_to) if not isinstance(date_to, dt.date) else date_to
     start = parse(date_from) if not isinstance(date_from, dt.date) else date_from
-    end = end or today
-    start = start or end - dt.timedelta(days=364)
+    end = clamp(end or today)
+    start = clamp(start or end - dt.timedelta(days=364))
     if start > end:
         start, end = end, start
     if (end - start).days > MAX_PERIOD_DAYS:
         start = end - dt.timedelta(days=MAX_PERIOD_DAYS)
     return Period(start, end)
+
+
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def clamp(day: dt.date) -> dt.date:
+    """Keep a requested date where datetime arithmetic and time zones still work (no 0001-01-01 or 9999-12-31)."""
+    return min(max(day, EARLIEST), LATEST)
+
+
+def public_summary(*, today: dt.date | None = None) -> dict:
+    """City-wide 好差评 figures of the last 365 days for the portal's first screen (no scope: public figures)."""
+    from django.db.models import Avg, Count, Q
+
+    period = period_from(None, None, today=today)
+    agg = Rating.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at).aggregate(
+        n=Count("id"), good=Count("id", filter=Q(level__in=codes.SATISFIED_LEVELS)), mean=Avg("level"))
+    n = agg["n"] or 0
+    return {"ratings": n, "satisfaction": round(100.0 * agg["good"] / n, 2) if n else None,
+            "mean_score": round(float(agg["mean"]), 2) if n else None}
 
 
 @dataclass

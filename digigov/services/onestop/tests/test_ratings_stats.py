@@ -141,3 +141,15 @@ def test_k09_is_shown_as_a_score_not_a_percentage(city, role_user):
     assert f"{snap.value:.2f}分" in page and f"{snap.value:.2f}%" not in page
     board = {row.definition.code: row for row in kpi_actions.board()}
     assert board["K09"].unit == "分" and board["K01"].unit == "%"
+
+
+def test_public_summary_and_extreme_dates(world, role_user):
+    assert st.public_summary() == {"ratings": 2, "satisfaction": 50.0, "mean_score": 3.5}
+    import datetime as _dt
+
+    viewer = role_user("city_admin")
+    s = st.compute(viewer, st.period_from(_dt.date(1, 1, 1), _dt.date(9999, 12, 31)))
+    assert s.period.end == st.LATEST and s.total.cases == 0
+    from digigov.services.onestop.selectors import ratings as sel
+
+    assert sel.filter_ratings(Rating.objects.all(), date_from=_dt.date(1, 1, 1), date_to=_dt.date(9999, 12, 31)).count() == 2
