@@ -94,8 +94,13 @@ def _do_rate(request, *, subject: str, target: dict, existing, **kw):
 @requires("onestop.rate")
 def rate_application(request, public_id):
     app = sel.my_application(request.user, public_id)
+    existing = sel.rating_of(app)
+    if existing is None and app.status not in actions.RATABLE_STATUSES:
+        # per GB/T 39734 a service is rated after it was given: no form to fill in that would only be refused
+        return render(request, "onestop/ratings/rate.html", {"subject": app.title, "not_ready": True, "target": {
+            "kind": "application", "number": app.number or "", "status": app.get_status_display()}})
     return _do_rate(request, subject=app.title, target={"kind": "application", "number": app.number or "", "status": app.get_status_display()},
-                    existing=sel.rating_of(app), application=app)
+                    existing=existing, application=app)
 
 
 @requires("onestop.rate")

@@ -46,6 +46,9 @@ def test_rate_page_posts_a_rating_and_refuses_in_chinese(item, citizen, role_use
     assert web.post(url, {"level": "5"}).status_code == 409 and Rating.objects.count() == 1
     mine = web.get(reverse("ratings:mine")).content.decode()
     assert "不满意" in mine and "待整改" in mine and "超过承诺时限未办结" in mine
+    draft = make_application(item, citizen, status=ApplicationStatus.SUBMITTED)
+    page = web.get(reverse("ratings:rate", args=[draft.public_id])).content.decode()
+    assert 'id="not-ready"' in page and 'name="level"' not in page
     # somebody else's application answers 404, as a missing one
     assert logged_in_client(role_user("citizen")).get(url).status_code == 404
 
