@@ -166,8 +166,19 @@ def detail(request, public_id):
         "app": app, "badge": sel.STATUS_BADGE.get(app.status, ""), "links": links, "timeline": sel.timeline(app, links),
         "materials": list(app.materials.order_by("id")), "results": sel.results(app, links),
         "corrections": [link for link in links if link.case.status == "correction"],
-        "can_withdraw": app.status not in actions.FINISHED, "orders": _orders(app),
+        "can_withdraw": app.status not in actions.FINISHED, "orders": _orders(app), **_rating(request.user, app),
     })
+
+
+def _rating(user, app) -> dict:
+    """好差评 on the application page: the applicant's rating if given, else the way to give one (once accepted)."""
+    from digigov.core.rbac.checks import can
+
+    from .actions.ratings import RATABLE_STATUSES
+    from .models import Rating
+
+    mine = Rating.objects.filter(application=app, rater=user).first()
+    return {"my_rating": mine, "can_rate": mine is None and app.status in RATABLE_STATUSES and can(user, "onestop.rate")}
 
 
 def _orders(app):

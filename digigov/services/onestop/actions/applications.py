@@ -598,4 +598,4 @@ def _notify_finished(application: Application, old: str) -> None:
 
     label = ApplicationStatus(application.status).label
     notify(application.applicant, "onestop.application", f"您的申请“{application.title}”{label}",
-           f"申请编号 {application.number}。", f"/my/applications/{application.public_id}/")
+           f"申请编号 {application.number}。欢迎在申请详情页对本次服务进行评价（好差评）。", f"/my/applications/{application.public_id}/")

@@ -97,3 +97,15 @@ def test_progress_query_is_rate_limited(client, db, settings):
     settings.ONESTOP_PROGRESS_MAX_PER_MINUTE = 3
     codes = [client.get("/services/progress/", {"number": f"YW{i}"}).status_code for i in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+
+
+def test_detail_offers_the_rating_once_accepted_then_shows_it(applicant, item):
+    from digigov.services.onestop.actions import ratings
+
+    app = _submitted(applicant, item)
+    c = logged_in_client(applicant)
+    page = c.get(f"/my/applications/{app.public_id}/").content.decode()
+    assert f'href="/services/rate/{app.public_id}/"' in page
+    ratings.rate(applicant, application=app, level=5, reasons=[], comment="办事顺利")
+    page = c.get(f"/my/applications/{app.public_id}/").content.decode()
+    assert "rate-link" not in page and "非常满意" in page and "办事顺利" in page
