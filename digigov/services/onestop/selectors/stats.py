@@ -92,18 +92,6 @@ def clamp(day: dt.date) -> dt.date:
     return min(max(day, EARLIEST), LATEST)
 
 
-def public_summary(*, today: dt.date | None = None) -> dict:
-    """City-wide 好差评 figures of the last 365 days for the portal's first screen (no scope: public figures)."""
-    from django.db.models import Avg, Count, Q
-
-    period = period_from(None, None, today=today)
-    agg = Rating.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at).aggregate(
-        n=Count("id"), good=Count("id", filter=Q(level__in=codes.SATISFIED_LEVELS)), mean=Avg("level"))
-    n = agg["n"] or 0
-    return {"ratings": n, "satisfaction": round(100.0 * agg["good"] / n, 2) if n else None,
-            "mean_score": round(float(agg["mean"]), 2) if n else None}
-
-
 @dataclass
 class Group:
     key: str

@@ -143,8 +143,11 @@ def test_k09_is_shown_as_a_score_not_a_percentage(city, role_user):
     assert board["K09"].unit == "分" and board["K01"].unit == "%"
 
 
-def test_public_summary_and_extreme_dates(world, role_user):
-    assert st.public_summary() == {"ratings": 2, "satisfaction": 50.0, "mean_score": 3.5}
+def test_first_screen_figures_and_extreme_dates(world, role_user):
+    from digigov.services.onestop.selectors.catalog import rating_figures
+
+    figures = rating_figures()  # the portal's first screen: the same rows as the statistics
+    assert (figures.count, figures.good, figures.satisfaction) == (2, 1, 50.0)
     import datetime as _dt
 
     viewer = role_user("city_admin")
