@@ -220,18 +220,18 @@ def _recall(groups: list[list[str]], audience: str | None, department: str | Non
     return out
 
 
-def _field(tokens: list[str], name: set, items: set, body: set) -> float:
-    if all(t in name for t in tokens):
+def _field(tokens: frozenset, name: set, items: set, body: set) -> float:
+    if name.issuperset(tokens):
         return F_NAME
-    if all(t in items for t in tokens):
+    if items.issuperset(tokens):
         return F_ITEMS
-    if all(t in body for t in tokens):
+    if body.issuperset(tokens):
         return F_BODY
     return 0.0
 
 
 def rank(u: qu.Understanding, rows: list[tuple], total: int | None = None) -> list[Hit]:
-    term_tokens = {t.text: query_tokens(t.text) for c in u.concepts for t in c.terms}
+    term_tokens = {t.text: frozenset(query_tokens(t.text)) for c in u.concepts for t in c.terms}
     matches = []  # per row: per concept (best value, best term)
     df = [0] * len(u.concepts)
     for key, name, items, body, f in rows:
