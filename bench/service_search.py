@@ -53,9 +53,12 @@ def like_search(q: str, limit: int = 10) -> list:
 
 
 def run(args) -> int:
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("digigov.access").setLevel(logging.WARNING)  # one line per request would drown the figures
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection

@@ -92,9 +92,12 @@ def report(figs: dict, misses: list) -> bool:
 
 
 def run(current: bool) -> int:
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("digigov.access").setLevel(logging.WARNING)  # one line per request would drown the figures
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client

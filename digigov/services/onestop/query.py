@@ -254,7 +254,7 @@ def correct(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
                     taken[i:i + size] = [True] * size
         for size in (4, 3, 2):
             for i in range(0, len(run) - size + 1):
-                if any(taken[i:i + size]):
+                if all(taken[i:i + size]):
                     continue
                 window = run[i:i + size]
                 if _is_word(window, lex):
@@ -268,7 +268,8 @@ def correct(text: str, lex: Lexicon) -> tuple[str, list[tuple[str, str]]]:
                     match = process.extractOne(key, lex.by_syllables.get(size, ()), scorer=Levenshtein.distance, score_cutoff=1)
                     if match:
                         words = lex.by_pinyin.get(match[0])
-                if words and words[0] != window:
+                # a fix may extend a word already there (社保咔 → 社保卡 keeps 社保) but never change one of its characters
+                if words and words[0] != window and all(words[0][j - i] == run[j] for j in range(i, i + size) if taken[j]):
                     fixes.append((window, words[0]))
                     out = out.replace(window, words[0], 1)
                     taken[i:i + size] = [True] * size

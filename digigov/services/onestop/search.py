@@ -16,11 +16,13 @@ signals re-index after the transaction commits (``connect()``, called from ``app
    best ``RECALL`` by the database's own rank (bm25 / ts_rank).
 2. *Rank*, in Python over those documents' stored tokens::
 
-       score = Σ_concepts  w_c · max_terms ( w_t · f(term, doc) )      text relevance
+       score = Σ_concepts  w_c · idf_c · max_terms ( w_t · f(term, doc) )      text relevance
              + T · [doc belongs to a topic the query names]            life event / enterprise stage
              + P · ln(1 + popularity) / ln(1 + POP_SCALE)               popularity (cases last year), at most P
 
-   ``w_c`` = 1 (¼ for generic words like 申请, 登记); ``w_t`` = 1 for the person's own word, 0.9 for a
+   ``w_c`` = 1 (¼ for generic words like 申请, 登记); ``idf_c`` = ½ + ½ · ln(1 + N/df) / ln(1 + N), N the documents
+   in the index and df those of the recalled ones the concept matches (a word most items carry, 公司, counts up
+   to half as much as one only a few carry, 燃气); ``w_t`` = 1 for the person's own word, 0.9 for a
    corrected or pinyin word, 0.85 for a synonym; ``f`` = 3 when all the term's tokens are in the name, 2 in
    keywords/topics, 1 in the body; ``T`` = 2.5 for an item, 4 for a 一件事 (for a life event the bundle is the
    answer); ``P`` = 1.5. A relevant name hit (3) outweighs any popularity, popularity orders equal matches.
@@ -218,22 +220,23 @@ def _recall(groups: list[list[str]], audience: str | None, department: str | Non
     return out
 
 
-def _field(tokens: list[str], name: set, items: set, body: set) -> float:
-    if all(t in name for t in tokens):
+def _field(tokens: frozenset, name: set, items: set, body: set) -> float:
+    if name.issuperset(tokens):
         return F_NAME
-    if all(t in items for t in tokens):
+    if items.issuperset(tokens):
         return F_ITEMS
-    if all(t in body for t in tokens):
+    if body.issuperset(tokens):
         return F_BODY
     return 0.0
 
 
-def rank(u: qu.Understanding, rows: list[tuple]) -> list[Hit]:
-    term_tokens = {t.text: query_tokens(t.text) for c in u.concepts for t in c.terms}
-    hits = []
+def rank(u: qu.Understanding, rows: list[tuple], total: int | None = None) -> list[Hit]:
+    term_tokens = {t.text: frozenset(query_tokens(t.text)) for c in u.concepts for t in c.terms}
+    matches = []  # per row: per concept (best value, best term)
+    df = [0] * len(u.concepts)
     for key, name, items, body, f in rows:
-        score, why = 0.0, []
-        for c in u.concepts:
+        per = []
+        for k, c in enumerate(u.concepts):
             best, best_term = 0.0, None
             for t in c.terms:
                 tokens = term_tokens.get(t.text)
@@ -242,8 +245,18 @@ def rank(u: qu.Understanding, rows: list[tuple]) -> list[Hit]:
                 v = t.weight * _field(tokens, name, items, body)
                 if v > best:
                     best, best_term = v, t
+            per.append((best, best_term))
+            df[k] += best_term is not None
+        matches.append(per)
+    n = max(total or 0, len(rows), 1)
+    idf = [0.5 + 0.5 * math.log1p(n / d) / math.log1p(n) if d else 1.0 for d in df]
+    hits = []
+    for (key, name, items, body, f), per in zip(rows, matches):
+        score, why = 0.0, []
+        for k, c in enumerate(u.concepts):
+            best, best_term = per[k]
             if best_term is not None:
-                score += c.weight * best
+                score += c.weight * idf[k] * best
                 own = c.terms[0].why
                 for reason in (own, best_term.why):
                     if reason and reason not in why:
@@ -268,6 +281,19 @@ def rank(u: qu.Understanding, rows: list[tuple]) -> list[Hit]:
 _STAGES = ("开办", "经营", "变更", "注销", "准营")
 
 
+_count: dict = {"lexicon": None, "n": 0}
+
+
+def _total() -> int:
+    """Documents in the index (for the idf), counted again when the lexicon is rebuilt."""
+    lex = qu.lexicon()
+    if _count["lexicon"] is not lex:
+        from digigov.core.search.models import SearchDocument
+
+        _count["n"], _count["lexicon"] = SearchDocument.objects.filter(kind=KIND).count(), lex
+    return _count["n"]
+
+
 def search(text: str, *, audience: str | None = None, department: str | None = None, limit: int = 20,
            after: str | None = None) -> Result:
     """Ranked items and bundles for what a person typed. ``after``: ValueError if malformed (callers answer 422)."""
@@ -282,7 +308,7 @@ def search(text: str, *, audience: str | None = None, department: str | None = N
             groups.append(tokens)
     if not groups:
         return Result([], u, None)
-    hits = rank(u, _recall(groups[:40], audience, department))
+    hits = rank(u, _recall(groups[:40], audience, department), _total())
     if cursor is not None:
         score, key = cursor
         hits = [h for h in hits if h.score < score or (h.score == score and h.key > key)]

@@ -89,3 +89,15 @@ def test_any_text_is_understood_without_error(text):
 @given(st.text(alphabet=st.sampled_from(list("社保卡公积金怎么办shebaoksbk开饭店证丢了 ?？!")), max_size=40))
 def test_likely_text_is_understood_without_error(text):
     query.understand(text, small_lexicon())
+
+
+def test_a_typo_window_never_changes_a_word_already_there(lex):
+    u = query.understand("办离婚手续", lex)  # 办离 sounds like 办理, but 离婚 is a word
+    assert u.notes == [] and "离婚" in concepts(u)
+    u = query.understand("社保咔怎么申请", lex)  # extending 社保 to 社保卡 keeps it
+    assert "纠错：社保咔→社保卡" in u.notes
+
+
+def test_particles_are_dropped_as_words_not_cut_out_of_phrases(lex):
+    assert "身后事" in query.understand("人走了户口怎么销", lex).topics
+    assert "社保断了" in concepts(query.understand("社保断了一个月怎么办", lex))

@@ -92,3 +92,10 @@ def test_changes_reach_the_index_through_the_signal(catalog, django_capture_on_c
 
 def test_nothing_for_only_question_words(catalog):
     assert search.search("怎么办需要什么").hits == []
+
+
+def test_the_specific_word_outweighs_the_common_one(catalog):
+    # 公司 is in many enterprise items, 燃气 in one: the idf keeps the gas licence above company registration
+    got = names("开燃气公司")
+    assert "燃气经营许可" in got[:3]
+    assert got.index("燃气经营许可") < got.index("企业设立登记")
