@@ -78,6 +78,17 @@ def test_postgresql_half_keeps_every_database_test(pytester):
                      "test_slow_db"]
 
 
+def test_postgresql_half_as_ci_runs_it(pytester):
+    """.ci/run's selection: database tests, minus browser journeys and the slow property runs."""
+    import pathlib
+    import re
+    import shlex
+
+    ci = (pathlib.Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    args = shlex.split(re.search(r'PYTEST_ARGS="([^"]+)"', ci).group(1))
+    assert collected(pytester, *args) == ["test_through_city", "test_marked", "TestMarkedClass::test_method", "test_transactional"]
+
+
 def test_a_test_driving_chromium_is_marked_browser_without_saying_so(pytester):
     assert collected(pytester, "-m", "browser") == ["test_browser_unmarked"]
 
