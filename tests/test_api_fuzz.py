@@ -27,7 +27,7 @@ from digigov.core.accounts import actions as account_actions
 from digigov.core.rbac.models import STAFF_ROLES, RoleAssignment
 from digigov.core.testing import make_user
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz, pytest.mark.django_db]
 
 # examples per operation and mode: 8 + 8 with the key and 3 without give ~580 cases (~70 s of CPU);
 # DIGIGOV_FUZZ_EXAMPLES raises it for a deeper run

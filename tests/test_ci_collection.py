@@ -53,6 +53,12 @@ def test_slow_pure():
 @pytest.mark.django_db
 def test_slow_db():
     pass
+
+@pytest.mark.slow
+@pytest.mark.fuzz
+@pytest.mark.django_db
+def test_fuzz_db():
+    pass
 """
 
 
@@ -69,24 +75,25 @@ def test_without_flags_everything_runs_in_collection_order(pytester):
     names = collected(pytester)
     assert names == ["test_pure", "test_through_city", "test_marked",
                      "TestMarkedClass::test_method", "test_transactional", "test_browser_unmarked", "test_slow_pure",
-                     "test_slow_db"]
+                     "test_slow_db", "test_fuzz_db"]
 
 
 def test_postgresql_half_keeps_every_database_test(pytester):
     names = collected(pytester, "--database-tests-only", "-m", "not browser")
     assert names == ["test_through_city", "test_marked", "TestMarkedClass::test_method", "test_transactional",
-                     "test_slow_db"]
+                     "test_slow_db", "test_fuzz_db"]
 
 
 def test_postgresql_half_as_ci_runs_it(pytester):
-    """.ci/run's selection: database tests, minus browser journeys and the slow property runs."""
+    """.ci/run's selection: database tests (slow ones included), minus browser journeys and the API fuzz."""
     import pathlib
     import re
     import shlex
 
     ci = (pathlib.Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     args = shlex.split(re.search(r'PYTEST_ARGS="([^"]+)"', ci).group(1))
-    assert collected(pytester, *args) == ["test_through_city", "test_marked", "TestMarkedClass::test_method", "test_transactional"]
+    assert collected(pytester, *args) == ["test_through_city", "test_marked", "TestMarkedClass::test_method", "test_transactional",
+                                          "test_slow_db"]
 
 
 def test_a_test_driving_chromium_is_marked_browser_without_saying_so(pytester):

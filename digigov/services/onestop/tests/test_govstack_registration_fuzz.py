@@ -17,7 +17,7 @@ from digigov.core.testing import make_user
 from digigov.services.onestop.testing import item_with_process
 from tests.test_api_fuzz import run_operation, wsgi_app  # noqa: F401 — the fixture is used by name
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz, pytest.mark.django_db]
 MEDIATOR = "eGovStack/GOV/90000009/eregistrations-dev"
 
 
