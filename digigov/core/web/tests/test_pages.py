@@ -96,7 +96,7 @@ def test_workbench_opens_for_staff_roles(client, role_user, role):
     assert r.status_code == 200
     page = html(r)
     assert "工作台" in page and "主要指标（表1）" in page
-    assert '<span class="na">一网通办<small>未接入</small></span>' in page
+    assert '<span class="na">一网统管<small>未接入</small></span>' in page  # 一网通办 is connected (its catalog)
 
 
 def test_workbench_nav_links_only_what_the_role_may_open(client, role_user):
