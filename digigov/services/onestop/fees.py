@@ -7,8 +7,9 @@ The payment app's action contract (common to the issue-12 slices)::
     digigov.support.payment.selectors.orders_for_reference(reference_kind, reference_id)
 
 ``order_for`` calls it when the payment slice's actions are installed and answers ``None`` when they are
-not (this branch was built before the payment slice merged; the lead wires the real module at merge —
-nothing here changes then). Tests replace ``_payment_actions`` with a clearly marked test-only fake.
+not. ``payable`` stays unset: it names a ``payment.PayableItem`` (a 便民缴费 project), and the real action
+refuses anything else (an application with a fee could not be submitted while ``payable=application`` was
+passed; ``tests/test_bundles_fanout.py`` submits one). Tests replace ``_payment_actions`` with a clearly marked test-only fake.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def order_for(actor, application, *, amount: int, department, payer):
         return None
     return pay.create_order(actor, payer=payer, subject=f"{application.title}（{application.number}）"[:100], amount_cents=amount,
                             department=department, reference_kind=REFERENCE_KIND, reference_id=application.public_id,
-                            idempotency_key=f"onestop-{application.public_id}", payable=application)
+                            idempotency_key=f"onestop-{application.public_id}")  # ``payable`` is a PayableItem (便民缴费), not ours
 
 
 def unpaid_orders(application) -> list:
