@@ -666,7 +666,7 @@ def complete_task(request, taskId: str, payload: AdditionalData):
     task = actions.complete_task(request.auth, task, decision=decision, opinion=opinion,
                                  data={k: (v.get("value") if isinstance(v, dict) and set(v) == {"value"} else v) for k, v in data.items()})
     link = task.case.application_link
-    application = actions.sync_status(link.application)
+    application = actions.sync_status(request.auth, link.application)
     status, _ = _status(application)
     return {"taskId": task.public_id, "fileId": link.application.public_id, "serviceId": link.item.public_id, "status": status,
             "variables": {"decision": {"data": {"value": task.outcome}}, "opinion": {"data": {"value": task.opinion[:500]}}}}

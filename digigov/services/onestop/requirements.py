@@ -14,7 +14,7 @@
   replaced but the applicant has no such licence / data must be uploaded.
 
 For a bundle the answer is the union over its member items, each field asked once (by field key; a
-bundle with its own combined ``form`` uses that) and each material once ("只提交一次": the same e-licence
+bundle with its own combined ``form`` uses that when all its members are applied for) and each material once ("只提交一次": the same e-licence
 type, else the same material name); ``MaterialNeed.item_ids`` says which member cases receive it.
 """
 
@@ -178,23 +178,20 @@ def for_item(item: ServiceItem) -> Requirements:
 
 
 def _merged_form(bundle: Bundle, items) -> StandardForm:
-    """Member forms' top-level components, each field key (or section) once, in member order."""
-    comps: list = []
-    bindings: dict = {}
-    seen: set = set()
+    """The chosen members' forms merged field by field (``bundles.combined_document``, the same merge the
+    modelled bundles' own combined forms are built with): the applicant block once, then per member the
+    fields no earlier member asked. Member forms wrap their fields in sections (申请人, the member's name),
+    so merging whole top-level components would drop a later member's different applicant block and ask a
+    key shared by two members' sections twice."""
+    from .bundles import combined_document
+
+    parts, bindings = [], []
     for item in items:
         form = item_form(item)
-        for c in (form.ui or {}).get("components") or []:
-            if not isinstance(c, dict):
-                continue
-            ident = ("key", c["key"]) if c.get("key") else (c.get("type"), c.get("path") or c.get("label") or c.get("id"))
-            if ident in seen:
-                continue
-            seen.add(ident)
-            comps.append(c)
-        for path, source in (getattr(form, "bindings", None) or {}).items():
-            bindings.setdefault(path, source)
-    return StandardForm({"type": "default", "id": f"Form_bundle_{bundle.pk}", "components": comps}, bindings)
+        parts.append((item.name, (form.ui or {}).get("components") or []))
+        bindings.append(getattr(form, "bindings", None) or {})
+    ui, merged = combined_document(parts, form_id=f"Form_bundle_{bundle.pk}", bindings=bindings)
+    return StandardForm(ui, merged)
 
 
 def bundle_items(bundle: Bundle) -> list[ServiceItem]:
@@ -203,9 +200,13 @@ def bundle_items(bundle: Bundle) -> list[ServiceItem]:
 
 def for_bundle(bundle: Bundle, items=None) -> Requirements:
     """``items``: the member items chosen (optional members the applicant ticked); default all members."""
-    items = list(items) if items is not None else bundle_items(bundle)
+    members = bundle_items(bundle)
+    items = list(items) if items is not None else members
     form = None
-    if bundle.form_id:
+    # the bundle's own combined form asks every member's fields; when the applicant ticked only some
+    # members, the form is merged from the chosen ones (an unticked optional member's required fields
+    # are not asked)
+    if bundle.form_id and {i.pk for i in items} == {i.pk for i in members}:
         from digigov.support.forms.selectors import current_version
 
         form = current_version(bundle.form)

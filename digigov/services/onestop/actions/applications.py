@@ -222,6 +222,8 @@ def save_draft(actor, application: Application, *, data=None, division=...) -> A
     requirements = requirements_of(application)
     changed = []
     if data is not None:
+        if isinstance(data, dict):  # the ticked members are the application's, not an answer of the form
+            data = {k: v for k, v in data.items() if k != "_members"}
         clean = _clean_data(requirements.form, data, draft=True)
         members = (application.data or {}).get("_members")
         if members:

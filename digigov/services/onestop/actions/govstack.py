@@ -1,10 +1,8 @@
 """Writes behind the GovStack Registration building-block API (``/govstack/registration/``).
 
 The API is one more door onto the same items, applications and cases as the portal: an application made
-here is an ``Application`` with one ``ApplicationCase`` per item, each a workflow ``Case`` started by
-``workflow.actions.cases.start_case`` (the portal's submission path, h-apply's
-``actions.applications.submit``, was not on main when this was written: ``submit_application`` below is
-the thin adapter the brief allows, and should call it once it exists).
+here goes through the portal's own actions (``actions.applications``: draft, answers, materials, submit),
+so there is one submission path, and its status follows the portal's rule (``refresh_status``).
 
 Every function takes the actor explicitly, checks permission and input, writes in one transaction and
 leaves an audit entry.
@@ -16,14 +14,13 @@ import base64
 import binascii
 
 from django.db import transaction
-from django.utils import timezone
 
 from digigov.core.audit.actions import record
 from digigov.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from digigov.core.rbac.checks import require
 from digigov.core.text import clean_text
 
-from ..models import (Application, ApplicationCase, ApplicationMaterial, ApplicationStatus, AppMaterialSource, ServiceItem,
+from ..models import (Application, ApplicationMaterial, ApplicationStatus, AppMaterialSource, ServiceItem,
                       UploadedDocument)
 
 MAX_DOCUMENTS = 20
@@ -131,43 +128,67 @@ def latest_form_version(item: ServiceItem):
     return FormVersion.objects.filter(form_id=item.form_id, status=FormStatus.PUBLISHED).order_by("-version").first()
 
 
-@transaction.atomic
 def submit_application(actor, item: ServiceItem, *, data=None, document_urls=None, application_name: str = "",
                        idempotency_key: str = "", channel: str = "online") -> Application:
-    """Submit an application for ``item`` in the actor's own name (``workflow.apply``): validate the form data,
-    start the item's case on its active process version, link it as the application's case and hand over the
-    uploaded documents. Sent twice with one ``idempotency_key``, the second call returns the first application."""
-    from digigov.support.workflow.actions.cases import start_case
-    from digigov.support.workflow.models import Channel, ProcessVersion, VersionStatus
+    """Submit an application for ``item`` in the actor's own name through the portal's own path
+    (``actions.applications``: ``start_application`` → ``save_draft`` → ``add_material`` → ``submit``), so the
+    same form, materials, fee and case rules apply whichever door the applicant uses. The answers are the
+    pre-filled ones overridden by ``data``; each uploaded document (``documentUrls``; the spec's documents name
+    no material) fills the next material the applicant still has to give, in the guide's order, and any left
+    over go with the first material. Sent twice with one ``idempotency_key``, the second call returns the
+    first application; a refusal writes nothing (the draft is rolled back with it)."""
+    from digigov.support.workflow import materials
+    from digigov.support.workflow.idempotency import clean_key
+    from digigov.support.workflow.models import IdempotentRequest, ProcessVersion, VersionStatus
+
+    from . import applications as apps
 
     require(actor, "workflow.apply")
     if item.voided_at is not None or not item.active:
         raise NotFound("事项不存在或已下线", code="service_not_found")
-    version = (ProcessVersion.objects.filter(process_id=item.process_id, status=VersionStatus.ACTIVE).select_related("process").first()
-               if item.process_id else None)
-    if version is None or item.online_depth < 3:
+    executable = item.process_id and item.online_depth >= 3 and ProcessVersion.objects.filter(
+        process_id=item.process_id, status=VersionStatus.ACTIVE).exists()
+    if not executable:
         raise Conflict("该事项暂不支持网上申请，请到窗口办理", code="service_not_executable", detail={"field": "serviceId"})
-    clean = check_form_data(item, data)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("formData.data 应为一组字段", code="invalid_form_data", detail={"field": "formData.data"})
     title = clean_text(application_name, field="applicationName", label="申请名称", max_length=200, required=False) or item.name
-    key = clean_text(idempotency_key, field="Idempotency-Key", label="幂等键", max_length=80, required=False)
-    case = start_case(actor, version, channel=Channel.MOBILE if channel == "mobile" else Channel.ONLINE, title=item.name,
-                      department=item.department, data=clean, statutory_days=item.statutory_days, promised_days=item.promised_days,
-                      idempotency_key=key)
-    link = ApplicationCase.objects.select_related("application").filter(case=case).first()
-    if link is not None:  # the same key replayed: the first application
-        return link.application
-    docs = _documents_from_urls(actor, document_urls)
-    now = timezone.now()
-    person = getattr(actor, "person", None)
-    application = Application.objects.create(
-        number=case.number, item=item, title=title, status=ApplicationStatus.SUBMITTED, channel="mobile" if channel == "mobile" else "online",
-        applicant=actor, applicant_person=person, applicant_name=(person.name if person else actor.display_name)[:100],
-        data=clean, submitted_at=now)
-    ApplicationCase.objects.create(application=application, item=item, case=case)
-    _attach(actor, application, docs, [case])
-    record(actor, "onestop.application.submit", application,
-           after={"number": application.number, "item": item.name, "channel": "GovStack 登记接口", "documents": len(docs)})
-    return application
+    key = clean_key(clean_text(idempotency_key, field="Idempotency-Key", label="幂等键", max_length=80, required=False))
+    if key:  # the same key replayed: the first application (before a second draft is made)
+        previous = IdempotentRequest.objects.filter(actor=actor, scope="onestop.application_submit", key=key).first()
+        found = Application.objects.filter(public_id=previous.target, applicant=actor).first() if previous else None
+        if found is not None:
+            return found
+    cleanup: list = []
+    try:
+        with transaction.atomic():
+            docs = _documents_from_urls(actor, document_urls)
+            application = apps.start_application(actor, item=item, channel="mobile" if channel == "mobile" else "online")
+            application = apps.save_draft(actor, application, data={**(application.data or {}), **data})
+            if title != application.title:
+                application.title = title
+                application.save(update_fields=["title", "updated_at"])
+            needs = apps.resolve_materials(application, apps.requirements_of(application))
+            open_needs = [r["need"] for r in needs if r["how"] == "missing"]
+            open_needs.sort(key=lambda n: not n.required)
+            for n, doc in enumerate(docs):
+                need = open_needs[n] if n < len(open_needs) else (needs[0]["need"] if needs else None)
+                if need is None:
+                    raise ValidationFailed("该事项无需提交材料", code="no_materials", detail={"field": "documentUrls"})
+                m = apps.add_material(actor, application, key=need.key, data=materials.read(doc.storage_path), filename=doc.name)
+                cleanup.append(materials.root() / m.storage_path)
+                doc.application = application
+                doc.save(update_fields=["application"])
+            application = apps.submit(actor, application, idempotency_key=key)
+            record(actor, "onestop.govstack.application_submit", application,
+                   after={"number": application.number, "item": item.name, "channel": "GovStack 登记接口", "documents": len(docs)})
+            return application
+    except BaseException:
+        for path in cleanup:
+            path.unlink(missing_ok=True)
+        raise
 
 
 @transaction.atomic
@@ -224,25 +245,13 @@ def complete_task(actor, task, *, decision: str = "", opinion: str = "", data=No
     return func(actor, task, opinion=opinion, data=data or None)
 
 
-def sync_status(application: Application) -> Application:
-    """Carry the cases' state onto the application after a decision made through this API (办理中 / 待补正 /
-    已办结 / 不予办理), as the portal's own flow does; nothing else is touched. Returns the fresh row."""
-    from digigov.support.workflow.models import CaseStatus
+def sync_status(actor, application: Application) -> Application:
+    """The application's status after a decision made through this API (办理中 / 待补正 / 已办结 / 不予办理):
+    the portal's own rule, ``actions.applications.refresh_status`` (which the case signal receivers already
+    ran inside the decision's transaction; calling it again changes nothing then). One rule for every door:
+    the finished signal and the applicant's notice go out once, as for a portal application. Returns the
+    fresh row."""
+    from .applications import refresh_status
 
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT):
-        return application
-    statuses = list(application.cases.values_list("case__status", flat=True))
-    ended = (CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.CANCELLED)
-    if CaseStatus.CORRECTION in statuses:
-        new = ApplicationStatus.CORRECTION
-    elif statuses and all(s in ended for s in statuses):
-        new = ApplicationStatus.DONE if all(s == CaseStatus.APPROVED for s in statuses) else ApplicationStatus.REJECTED
-    else:
-        new = ApplicationStatus.IN_PROGRESS
-    if new != application.status:
-        application.status = new
-        if new in (ApplicationStatus.DONE, ApplicationStatus.REJECTED):
-            application.finished_at = timezone.now()
-        application.save(update_fields=["status", "finished_at", "updated_at"])
-    return application
+    return refresh_status(application, actor)

@@ -31,16 +31,25 @@ OPEN = (CaseStatus.RUNNING, CaseStatus.CORRECTION, CaseStatus.SUSPENDED, CaseSta
 
 def submit_bundle(actor, bundle, data, *, items=None) -> Application:
     """The portal's path: a draft for the bundle (``items``: the ticked members), the combined form filled,
-    a scan for every material neither an e-licence nor shared data replaces, submitted once."""
+    a scan for every material neither an e-licence nor shared data replaces, submitted once, the fee paid.
+
+    ``data`` is ``DATA``, the answers of all eight bundles; the applicant answers only what this
+    application's form asks (the form refuses fields it does not have)."""
+    from digigov.services.onestop import fees
     from digigov.services.onestop.actions import applications as apps
+    from digigov.support.payment.testing import pay_through_sandbox
     from digigov.support.seal.tests.samples import make_pdf
 
     app = apps.start_application(actor, bundle=bundle, members=None if items is None else [i.code for i in items])
-    app = apps.save_draft(actor, app, data={**(app.data or {}), **data})
+    asked = {f.path for f in apps.requirements_of(app).fields}
+    app = apps.save_draft(actor, app, data={**(app.data or {}), **{k: v for k, v in data.items() if k in asked}})
     for row in apps.resolve_materials(app, apps.requirements_of(app)):
         if row["how"] == "missing":
             apps.add_material(actor, app, key=row["need"].key, data=make_pdf(pages=1), filename="扫描件.pdf")
-    return apps.submit(actor, app, idempotency_key=f"fanout-{app.public_id}")
+    app = apps.submit(actor, app, idempotency_key=f"fanout-{app.public_id}")
+    for order in fees.unpaid_orders(app):  # a member with a fee (不动产转移登记): the applicant pays it at the cashier
+        pay_through_sandbox(order)
+    return app
 
 
 def status_of(app: Application) -> str:

@@ -16,8 +16,8 @@ from oauth2_provider.models import get_access_token_model
 
 from digigov.core.accounts import actions as account_actions
 from digigov.core.rbac.models import RoleAssignment
-from digigov.core.testing import make_user
-from digigov.services.onestop.models import Application, ApplicationCase, ApplicationMaterial, UploadedDocument
+from digigov.core.testing import make_user, resident_id
+from digigov.services.onestop.models import Application, ApplicationCase, ApplicationMaterial, MaterialForm, UploadedDocument
 from digigov.services.onestop.testing import item_with_process, make_item
 from digigov.support.window.testing import pdf_bytes
 from digigov.support.workflow.models import CaseMaterial, WorkTask
@@ -108,7 +108,12 @@ class Caller:
 @pytest.fixture
 def world(city):
     admin = make_user("city_admin")
-    item = item_with_process(city, user=admin, name="新生儿出生登记")
+    # submissions go through the portal's rules (its form, its materials): the item asks one optional
+    # field (备注) and one optional material, so a bare submission is a valid one
+    item = item_with_process(city, user=admin, name="新生儿出生登记",
+                             materials=({"name": "居民身份证", "form": MaterialForm.ORIGINAL, "required": False},))
+    item.form = _note_form(city, admin)
+    item.save(update_fields=["form"])
     citizen = make_user("citizen")
     _token(citizen, "citizen-token-0123456789")
     clerk = make_user("window_clerk", department=city.bureau)
@@ -120,6 +125,15 @@ def world(city):
     return {"item": item, "citizen": Caller(citizen, "citizen-token-0123456789"), "clerk": Caller(clerk, "clerk-token-0123456789"),
             "approver_a": Caller(approver_a, "approver-a-token-0123456789"),
             "approver_b": Caller(approver_b, "approver-b-token-0123456789"), "city": city}
+
+
+def _note_form(city, admin):
+    from digigov.support.forms.models import FormDefinition, FormStatus, FormVersion
+
+    form = FormDefinition.objects.create(key="gs_note", name="登记申请表", department=city.bureau, created_by=admin)
+    ui = {"type": "default", "components": [{"type": "textfield", "key": "note", "label": "备注", "id": "Field_note"}]}
+    FormVersion.objects.create(form=form, version=1, status=FormStatus.PUBLISHED, schema={}, ui=ui)
+    return form
 
 
 def _submit(world, **body):
@@ -227,7 +241,8 @@ def test_submit_application_smoke(world):
     assert body["status"]["code"] == "PENDING" and body["ended"] is False
     application = Application.objects.get(public_id=body["fileId"])
     link = ApplicationCase.objects.get(application=application)
-    assert link.case.applicant_id == world["citizen"].user.pk and link.case.number == application.number
+    # the portal's own submission: its application number, one case per item
+    assert link.case.applicant_id == world["citizen"].user.pk and application.number.startswith("YW") and application.channel == "online"
     assert link.case.tasks.filter(status="open").exists()
 
 
@@ -268,6 +283,28 @@ def test_submit_bad_input(world, form_item):
         assert resp.status_code == status, (code, resp.content)
         assert valid(resp.json(), SYSTEM_ERROR) and resp.json()["code"] == code
     assert Application.objects.count() == 0  # nothing half-written
+
+
+def test_submit_follows_the_portal_rules(world, city):
+    """One submission path: the portal's form (here the standard applicant block) and its required
+    materials apply to a GovStack submission too; an uploaded document gives the material."""
+    item = item_with_process(city, user=make_user("city_admin"), name="居住登记")  # 居民身份证 required, no form of its own
+    citizen = world["citizen"]
+    path = f"services/{item.public_id}/applications"
+    answers = {"applicant_name": "张三", "applicant_id_number": resident_id("210602", "19900101"), "applicant_phone": "13800000000"}
+    bare = citizen.send("post", path, {"applicantId": citizen.user.public_id})
+    assert bare.status_code == 422 and bare.json()["code"] == "form_invalid"
+    unscanned = citizen.send("post", path, {"applicantId": citizen.user.public_id, "formData": {"data": answers}})
+    assert unscanned.status_code == 422 and unscanned.json()["code"] == "materials_missing"
+    assert Application.objects.count() == 0  # the refused drafts are not kept
+    url = citizen.client.post(BASE + "documents", {"file": [base64.b64encode(PDF).decode()]}, **citizen.headers()).json()["url"]
+    resp = citizen.send("post", path, {"applicantId": citizen.user.public_id, "formData": {"data": answers}, "documentUrls": [url]},
+                        HTTP_IDEMPOTENCY_KEY="k-2")
+    assert resp.status_code == 200, resp.content
+    application = Application.objects.get(public_id=resp.json()["fileId"])
+    assert list(application.materials.values_list("name", "source")) == [("居民身份证", "upload")]
+    assert CaseMaterial.objects.filter(case__application_link__application=application, name="居民身份证").count() == 1
+    assert resp.json()["applicationData"]["documentUrls"] == [url]
 
 
 def test_submit_item_without_process_is_refused(world, city):
@@ -421,16 +458,16 @@ def test_update_application_answers_correction(world):
     task = task_actions.claim(clerk.user, task)
     # before a correction is requested, the file cannot be changed
     citizen = world["citizen"]
-    early = citizen.send("put", f"applications/{fid}", {"applicantId": citizen.user.public_id, "formData": {"data": {"x": "1"}}})
+    early = citizen.send("put", f"applications/{fid}", {"applicantId": citizen.user.public_id, "formData": {"data": {"note": "1"}}})
     assert early.status_code == 409 and early.json()["code"] == "not_sent_back"
     task_actions.request_correction(clerk.user, task, items=[{"material": "出生医学证明", "reason": "不清晰"}])
     assert citizen.get(f"applications/{fid}").json()["status"]["code"] == "SENDBACK"
     up = citizen.client.post(BASE + "documents", {"file": [base64.b64encode(PDF).decode()]}, **citizen.headers()).json()["url"]
-    resp = citizen.send("put", f"applications/{fid}", {"applicantId": citizen.user.public_id, "formData": {"data": {"x": "1"}},
+    resp = citizen.send("put", f"applications/{fid}", {"applicantId": citizen.user.public_id, "formData": {"data": {"note": "1"}},
                                                        "documentUrls": [up]})
     assert resp.status_code == 200, resp.content
     assert valid(resp.json(), FILE) and resp.json()["fileId"] == fid and resp.json()["status"]["code"] == "PENDING"
-    assert resp.json()["applicationData"]["formData"]["data"]["x"] == "1"
+    assert resp.json()["applicationData"]["formData"]["data"]["note"] == "1"
     missing = citizen.send("put", "applications/n0t-ex1st1ng-file#-1d", {"applicantId": citizen.user.public_id})
     assert missing.status_code == 404
 
