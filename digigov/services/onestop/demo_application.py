@@ -11,18 +11,20 @@
   autumn peaks, the Spring Festival trough) and weekday (Monday busiest, weekends ~6 %); every timestamp of
   the application and its cases moves together and the clocks are recomputed on the city calendar.
 
-Volume: a full city is 1,388,400 cases a year (5,550 a working day). Through the actions a case costs
-tens of milliseconds (see ``bench/cases.py``), so the step runs ``APPLICATIONS_FULL × scale`` applications
-(at ``--scale 0.05``: 1,000, well inside the 3-minute budget on a laptop core); the year's full volume at
-``--scale 1`` would take hours through the actions — the figure measured by ``bench/cases.py`` is printed
-in the step's description and in the report.
+Volume: a full city is 1,388,400 cases a year (5,550 a working day); through the actions the step runs
+``APPLICATIONS_FULL × scale`` applications (at least ``APPLICATIONS_MIN``), one in ``BUNDLE_EVERY`` of them a
+modelled 一件事 (``start_application(bundle=…)``, one case per member). Each form is filled by
+``forms.samples.valid_answers`` from the form itself (the applicant's own data where a field is bound to
+them), so no item is skipped for its form; what is skipped anyway is counted and named in the description.
 
-Measured (``bench/cases.py``, 2026-11-27, the shared 2-core build box at load average ~14 while seven test
-suites ran): 1.0–1.4 cases/s end to end (submission → two-department approval → sealed decision), i.e. a
-year's 1,388,400 cases ≈ 280–400 hours on one such core. Where the time goes (cProfile): sealing the
-decision PDF 34 % (``seal.pdf.prepare`` — the stamp image drawn per document — and two SM2 signatures),
-the three workflow steps 26 %, ``submit`` 20 % (case start, material copy, audit). The full-scale year is
-therefore not generated through the actions; ``--scale 1`` runs 20,000 applications.
+Measured 2026-11-27 on the shared 2-core build box (load average ~7): ``democity --scale 0.002`` ran the
+40 applications (2 of them 一件事) in 15.7 s — 0.39 s an application end to end (draft, pre-fill, upload,
+submission, window acceptance, two-department approval, sealed decision), 0 skipped. ``APPLICATIONS_FULL``
+is therefore 4,000: ``make run`` (``--scale 0.05``) runs 200 applications, ~80 s at that rate, inside the
+2-minute budget of the step; ``--scale 1`` runs 4,000 (~26 min). The year's 1,388,400 cases would take
+~150 hours through the actions at that rate, which is why the full volume is not generated this way
+(``bench/cases.py`` measures the case path alone: 1.0–1.4 cases/s at load ~14; cProfile there: sealing
+the decision PDF 34 %, the workflow steps 26 %, ``submit`` 20 %).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from digigov.core.context import acting_as
 from digigov.core.registry import register_demo
 
 CASES_PER_YEAR = 1_388_400
-APPLICATIONS_FULL = 20_000
+APPLICATIONS_FULL = 4_000  # 200 at --scale 0.05 (make run): ~80 s at the 0.39 s an application measured above
 APPLICATIONS_MIN = 40
 BUNDLE_EVERY = 25  # one 一件事 application (several member cases) per this many applications
 MONTH_WEIGHT = {1: 0.8, 2: 0.55, 3: 1.15, 4: 1.1, 5: 1.0, 6: 1.05, 7: 0.95, 8: 0.9, 9: 1.15, 10: 0.8, 11: 1.1, 12: 1.2}
