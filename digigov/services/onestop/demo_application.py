@@ -19,10 +19,12 @@ them), so no item is skipped for its form; what is skipped anyway is counted and
 
 Measured 2026-11-27 on the shared 2-core build box (load average ~7): ``democity --scale 0.002`` ran the
 40 applications (2 of them 一件事) in 15.7 s — 0.39 s an application end to end (draft, pre-fill, upload,
-submission, window acceptance, two-department approval, sealed decision), 0 skipped. ``APPLICATIONS_FULL``
-is therefore 4,000: ``make run`` (``--scale 0.05``) runs 200 applications, ~80 s at that rate, inside the
-2-minute budget of the step; ``--scale 1`` runs 4,000 (~26 min). The year's 1,388,400 cases would take
-~150 hours through the actions at that rate, which is why the full volume is not generated this way
+submission, window acceptance, two-department approval, sealed decision), 0 skipped; the step at
+``--scale 0.05`` with a test run sharing the box: 161 applications (7 一件事) in 111 s, 0.69 s each.
+``APPLICATIONS_FULL`` is therefore 3,000: ``make run`` (``--scale 0.05``) runs 150 applications, 60–105 s
+at those rates, inside the step's 2-minute budget; ``--scale 1`` runs 3,000 (20–35 min). The year's
+1,388,400 cases would take 150–270 hours through the actions at those rates, which is why the full volume
+is not generated this way
 (``bench/cases.py`` measures the case path alone: 1.0–1.4 cases/s at load ~14; cProfile there: sealing
 the decision PDF 34 %, the workflow steps 26 %, ``submit`` 20 %).
 """
@@ -38,7 +40,7 @@ from digigov.core.context import acting_as
 from digigov.core.registry import register_demo
 
 CASES_PER_YEAR = 1_388_400
-APPLICATIONS_FULL = 4_000  # 200 at --scale 0.05 (make run): ~80 s at the 0.39 s an application measured above
+APPLICATIONS_FULL = 3_000  # 150 at --scale 0.05 (make run): 60–105 s at the 0.39–0.69 s an application measured above
 APPLICATIONS_MIN = 40
 BUNDLE_EVERY = 25  # one 一件事 application (several member cases) per this many applications
 MONTH_WEIGHT = {1: 0.8, 2: 0.55, 3: 1.15, 4: 1.1, 5: 1.0, 6: 1.05, 7: 0.95, 8: 0.9, 9: 1.15, 10: 0.8, 11: 1.1, 12: 1.2}
