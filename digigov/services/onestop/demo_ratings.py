@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from digigov.core.context import acting_as
-from digigov.core.registry import DEMO_GENERATORS, register_demo
+from digigov.core.registry import register_demo
 
 from . import rating_codes as codes
 
@@ -130,5 +130,5 @@ def generate(ctx):
     ctx.describe(f"好差评 {len(rows) + len(made)} 条（差评 {len(made)} 条：已整改 {replied}，已回访 {closed}）")
 
 
-register_demo("onestop.ratings", generate,
-              after=("onestop.applications",) if "onestop.applications" in DEMO_GENERATORS else ("support.workflow", "support.window"))
+# ``soft_after``: after the applications whenever that step is registered, whatever the registration order
+register_demo("onestop.ratings", generate, after=("support.workflow", "support.window"), soft_after=("onestop.applications",))

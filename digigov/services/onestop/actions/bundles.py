@@ -68,12 +68,24 @@ def _published_form(actor, key: str, name: str, department, ui: dict, bindings: 
     return form, version
 
 
-def _member_form(actor, m: dict, department):
+def member_document(m: dict) -> tuple[dict, dict]:
+    """The form-js document and bindings of one member of ``bundles_data.MODELLED`` (what its form publishes)."""
     sections = merge_fields([(m["name"], m["fields"])])
     ui = {"type": "default", "id": m["key"], "schemaVersion": 18,
           "components": [{"type": "group", "label": name, "id": f"Group_s{i}", "showOutline": True, "components": fs}
                          for i, (name, fs) in enumerate(sections)]}
-    return _published_form(actor, form_key(m["key"]), f"{m['name']}申请表", department, ui, _bindings_for(m["fields"]))
+    return ui, _bindings_for(m["fields"])
+
+
+def bundle_document(spec: dict) -> tuple[dict, dict]:
+    """The combined form-js document and bindings of a modelled bundle (what its combined form publishes)."""
+    return combined_document([(m["name"], m["fields"]) for m in spec["members"]], form_id=f"bundle_{spec['code'].lower()}",
+                             bindings=[_bindings_for(m["fields"]) for m in spec["members"]])
+
+
+def _member_form(actor, m: dict, department):
+    ui, bindings = member_document(m)
+    return _published_form(actor, form_key(m["key"]), f"{m['name']}申请表", department, ui, bindings)
 
 
 def _process(actor, m: dict, department, form_version):
@@ -139,8 +151,7 @@ def install_modelled_bundle(actor, spec: dict) -> Bundle:
     lead = _department(spec["lead"])
     topic = _topic(spec.get("topic"))
     items = [_install_item(actor, m, topic) for m in spec["members"]]
-    ui, bindings = combined_document([(m["name"], m["fields"]) for m in spec["members"]], form_id=f"bundle_{spec['code'].lower()}",
-                                     bindings=[_bindings_for(m["fields"]) for m in spec["members"]])
+    ui, bindings = bundle_document(spec)
     form, _ = _published_form(actor, f"yjs-bundle-{spec['code'].lower()}", f"{spec['name']}合并申请表", lead, ui, bindings)
     bundle = Bundle.objects.create(code=spec["code"], name=spec["name"], audience=spec["audience"], description=spec["description"],
                                    topic=topic, lead_department=lead, form=form, promised_days=spec["promised_days"],

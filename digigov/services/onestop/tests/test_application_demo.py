@@ -21,6 +21,50 @@ def test_demo_order_tolerates_missing_slices():
     assert all(a in DEMO_GENERATORS for a in after) and "support.workflow" in after
 
 
+def test_demo_order_runs_applications_after_bundles_and_payment_and_before_ratings():
+    """Regression: the filtered ``after`` was evaluated when the step registered, before ``onestop.bundles``
+    existed, so the applications ran before the 一件事 were installed."""
+    names = [g.name for g in demo_order()]
+    at = names.index("onestop.applications")
+    for earlier in ("onestop.catalog", "onestop.bundles", "support.payment"):
+        assert names.index(earlier) < at, names
+    assert names.index("onestop.ratings") > at
+
+
+def test_demo_fills_real_forms_with_answers_they_accept(city, settings, tmp_path, monkeypatch):
+    """Regression: every required field was “示范”, which a form with dates, options and numbers refuses, so
+    every application was skipped and the step divided by zero."""
+    from digigov.support.forms.demo import FORMS
+    from digigov.support.forms.testing import published_form
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(demo_application, "APPLICATIONS_MIN", 6)
+    _key, _name, _dept, _desc, ui, bindings = next(f for f in FORMS if f[0] == "resident-pension")
+    form, _version = published_form(city.system, "resident-pension", ui=ui, bindings=bindings)
+    item = item_with_process(city, user=city.system, name="城乡居民基本养老保险参保登记")
+    type(item).objects.filter(pk=item.pk).update(form=form)
+    citizen(city, name="张三")
+    said = []
+    demo_application.generate(DemoContext(scale=0.0001, seed=3, name="onestop.applications", describe=said.append))
+    apps = list(Application.objects.exclude(status=ApplicationStatus.DRAFT))
+    assert len(apps) == 6, said
+    assert all(a.data["contribution_level"] == "200" and a.data["applicant_name"] == "张三" for a in apps)
+
+
+def test_demo_reports_zero_honestly_when_nothing_submits(city, settings, tmp_path, monkeypatch):
+    from digigov.support.forms import samples
+
+    settings.VAR_DIR = tmp_path
+    monkeypatch.setattr(demo_application, "APPLICATIONS_MIN", 3)
+    monkeypatch.setattr(samples, "valid_answers", lambda *a, **k: {"applicant_name": ""})
+    item_with_process(city, user=city.system, name="演示事项")
+    citizen(city, name="张三")
+    said = []
+    demo_application.generate(DemoContext(scale=0.0001, seed=7, name="onestop.applications", describe=said.append))
+    assert not Application.objects.exclude(status=ApplicationStatus.DRAFT).exists()
+    assert "网上申请：0 件" in said[-1] and "跳过 3" in said[-1] and "无法估算速度" in said[-1]
+
+
 def test_demo_generates_applications_through_the_actions(city, settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
     monkeypatch.setattr(demo_application, "APPLICATIONS_MIN", 12)
