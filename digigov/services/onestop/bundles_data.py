@@ -65,26 +65,11 @@ def implementing_code(basic: str, department_code: str, business_item: int = 1, 
 
 def fld(kind: str, key: str, label: str, *, required: bool = True, max_length: int | None = None, idtype: str | None = None,
         values=None, subtype: str | None = None, min_value=None, description: str = "") -> dict:
-    comp: dict = {"type": kind, "key": key, "label": label, "id": f"Field_{key}"}
-    validate: dict = {}
-    if required:
-        validate["required"] = True
-    if max_length:
-        validate["maxLength"] = max_length
-    if min_value is not None:
-        validate["min"] = min_value
-    if validate:
-        comp["validate"] = validate
-    if idtype:
-        comp["properties"] = {"idtype": idtype}
-    if values:
-        comp["values"] = [{"label": v, "value": v} for v in values]
-    if subtype:
-        comp["subtype"] = subtype
-        comp["dateLabel"] = label
-    if description:
-        comp["description"] = description
-    return comp
+    """A member-form component (required unless said otherwise), built by the forms app's one builder."""
+    from digigov.support.forms.build import field
+
+    return field(kind, key, label, required=required, max_length=max_length, idtype=idtype, values=values, subtype=subtype,
+                 min_value=min_value, description=description or None)
 
 
 def text(key, label, **kw):

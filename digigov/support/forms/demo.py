@@ -7,32 +7,10 @@ from __future__ import annotations
 from digigov.core.context import acting_as
 from digigov.core.registry import register_demo
 from digigov.core.rbac.system import system_account
+from .build import field
 
 
-def _c(kind: str, key: str, label: str, *, required=False, max_length=None, idtype=None, hide=None, values=None,
-       subtype=None, description=None, min_value=None) -> dict:
-    comp: dict = {"type": kind, "key": key, "label": label, "id": f"Field_{key}"}
-    validate: dict = {}
-    if required:
-        validate["required"] = True
-    if max_length:
-        validate["maxLength"] = max_length
-    if min_value is not None:
-        validate["min"] = min_value
-    if validate:
-        comp["validate"] = validate
-    if idtype:
-        comp["properties"] = {"idtype": idtype}
-    if hide:
-        comp["conditional"] = {"hide": hide}
-    if values:
-        comp["values"] = [{"label": v, "value": v} for v in values]
-    if subtype:
-        comp["subtype"] = subtype
-        comp["dateLabel" if subtype == "date" else "timeLabel"] = label
-    if description:
-        comp["description"] = description
-    return comp
+_c = field  # the demo forms are written with the shared component builder
 
 
 def _group(label: str, components: list, gid: str) -> dict:
