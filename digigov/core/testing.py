@@ -81,3 +81,13 @@ def logged_in_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def todo_queries(user) -> int:
+    """Queries the header's to-do total costs ``user`` on every staff page: one COUNT per registered to-do the
+    user may act on (``core/web/todos.py``). Query-count pins add it to the page's own count, so a new app's
+    to-do does not break every other app's pin."""
+    from digigov.core.rbac.checks import can
+    from digigov.core.registry import TODOS
+
+    return sum(1 for t in TODOS.values() if can(user, t.permission))

@@ -16,15 +16,14 @@ ORG_PAGE_QUERIES = 6
 
 @pytest.mark.parametrize("n", [3, 30])
 def test_departments_list_query_count_does_not_grow(client, role_user, city, n, django_assert_max_num_queries):
-    from digigov.core.rbac.checks import can
-    from digigov.core.registry import TODOS
+    from digigov.core.testing import todo_queries
 
     add_units(city, n)
     admin = role_user("city_admin")
     client.force_login(admin)
     # the page's own queries (incl. the staff-TOTP check), plus the header's to-do total: one COUNT per
     # registered to-do the user may act on (core/web/todos.py), however many units there are
-    todos = sum(1 for t in TODOS.values() if can(admin, t.permission))
+    todos = todo_queries(admin)
     with django_assert_max_num_queries(ORG_PAGE_QUERIES + todos):
         r = client.get("/workbench/org/")
     assert r.status_code == 200
