@@ -131,7 +131,8 @@ def generate(ctx):
     admin = User.objects.filter(username="cityadmin").first() or User.objects.filter(role_assignments__role="city_admin").first()
     if paid and admin is not None:
         with acting_as(admin, channel="command"):
-            actions.refund(admin, paid[-2] if len(paid) > 1 else paid[-1], 1000, "多收费用退回")
+            target = max(paid, key=lambda o: o.amount_cents)  # a partial refund: at most 10 元, never the whole order
+            actions.refund(admin, target, min(1000, max(1, target.amount_cents // 2)), "多收费用退回")
 
     # --- yesterday's reconciliation with one planted mismatch -------------------------------------
     from .models import ChannelTrade
