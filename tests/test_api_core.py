@@ -426,3 +426,19 @@ def test_failure_counter_uses_redis_when_configured(settings, redis_url):
     assert 0 < counters._redis().ttl("digigov:failures:apikey:192.0.2.3") <= 900
     counters.reset("apikey:192.0.2.3")
     assert counters.count("apikey:192.0.2.3", 900) == 0
+
+
+def test_strict_integers_take_integral_json_numbers_only():
+    """A JSON number with no fraction (5.0) is an integer in JSON Schema and is taken as 5; 5.5, "5" and true
+    are refused (the API fuzz sent 1074862.0 for an amount in cents)."""
+    import pydantic
+
+    from digigov.core.api import StrictSchema
+
+    class In(StrictSchema):
+        n: int
+
+    assert In.model_validate({"n": 5.0}).n == 5 and isinstance(In.model_validate({"n": 5.0}).n, int)
+    for bad in (5.5, "5", True):
+        with pytest.raises(pydantic.ValidationError):
+            In.model_validate({"n": bad})

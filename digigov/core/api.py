@@ -93,6 +93,14 @@ def _strict_scalars_schema(schema: dict, cls) -> None:
             _declare_nul_free(prop["items"])
 
 
+def _integral_number(value):
+    """JSON Schema counts 5.0 as an integer (and generic clients send it): take it as 5; 5.5, text and booleans
+    are still refused by the strict integer check that follows."""
+    if isinstance(value, float) and not isinstance(value, bool) and value.is_integer() and abs(value) <= 2**63:
+        return int(value)
+    return value
+
+
 def _decimal_input(value):
     if isinstance(value, bool) or not isinstance(value, (str, int, float, decimal.Decimal)):
         raise ValueError("应为数字")
@@ -147,6 +155,8 @@ class StrictSchema(Schema):
             marks = field.metadata
             if any(o in _STRICT_TYPES for o in options) and not any(isinstance(m, Strict) for m in marks):
                 marks.append(Strict())
+                if int in options and bool not in options:  # outermost: runs before the strict check
+                    marks.append(BeforeValidator(_integral_number))
                 changed = True
             elif any(isinstance(m, BeforeValidator) for m in marks):
                 continue  # inherited from a parent schema, already set
