@@ -43,7 +43,7 @@ FINISHED = (ApplicationStatus.DONE, ApplicationStatus.REJECTED, ApplicationStatu
 # --- checks shared by the actions -----------------------------------------------------------------------
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("item", "bundle", "division", "acting_for", "applicant_person").get(
+    return Application.objects.select_for_update(of=("self",)).select_related("item", "bundle", "division", "acting_for", "applicant_person").get(
         pk=application.pk)
 
 
