@@ -11,7 +11,7 @@ from .models import ServiceItem, Topic
 
 @register(Topic)
 class TopicAdmin(ReadOnlyAdmin):
-    list_display = ("name", "code", "kind", "order")
+    list_display = ("name", "kind", "order")  # the slug code is for URLs, not for people
     list_filter = ("kind",)
     search_fields = ("name", "code")
     permission_view = "onestop.manage"
