@@ -78,18 +78,23 @@ def close_view(request, public_id):
     return redirect("pay:order", public_id=order.public_id)
 
 
-@requires("payment.pay")
-def my_payments(request):
-    qs = selectors.my_orders(request.user)
+def id_keyset(request, qs, per_page: int) -> tuple[list, int | None, int]:
+    """One page of ``qs`` (ordered newest id first) after the ``after`` id in the query string (keyset paging
+    shared by the payer's and the staff's order lists): ``(rows, next cursor or None, after)``."""
     try:
         after = int(request.GET.get("after") or 0)
     except ValueError:
         after = 0
     if 0 < after <= 2**62:
         qs = qs.filter(id__lt=after)
-    rows = list(qs[: PAGE + 1])
-    next_cursor = rows[PAGE - 1].id if len(rows) > PAGE else None
-    return render(request, "payment/my_payments.html", {"rows": [_row(o) for o in rows[:PAGE]], "next_cursor": next_cursor, "after": after})
+    rows = list(qs[: per_page + 1])
+    return rows[:per_page], (rows[per_page - 1].id if len(rows) > per_page else None), after
+
+
+@requires("payment.pay")
+def my_payments(request):
+    rows, next_cursor, after = id_keyset(request, selectors.my_orders(request.user), PAGE)
+    return render(request, "payment/my_payments.html", {"rows": [_row(o) for o in rows], "next_cursor": next_cursor, "after": after})
 
 
 @requires("payment.pay")

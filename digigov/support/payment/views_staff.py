@@ -16,7 +16,7 @@ from digigov.core.web.decorators import requires
 
 from . import actions, selectors
 from .models import MismatchKind, OrderStatus, ReconciliationItem, ReconciliationRun, RefundStatus, yuan
-from .views import STATUS_BADGE, bill_response
+from .views import STATUS_BADGE, bill_response, id_keyset
 
 PAGE = 30
 
@@ -33,18 +33,10 @@ def orders(request):
     qs = selectors.orders(request.user).select_related("department")
     f = {"status": request.GET.get("status", "")[:20], "q": request.GET.get("q", "")[:40],
          "date_from": _date(request.GET.get("from")), "date_to": _date(request.GET.get("to"))}
-    qs = selectors.filter_orders(qs, **f).order_by("-id")
-    try:
-        after = int(request.GET.get("after") or 0)
-    except ValueError:
-        after = 0
-    if 0 < after <= 2**62:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs[: PAGE + 1])
-    next_cursor = rows[PAGE - 1].id if len(rows) > PAGE else None
+    rows, next_cursor, after = id_keyset(request, selectors.filter_orders(qs, **f).order_by("-id"), PAGE)
     return render(request, "payment/staff/orders.html", {
         "rows": [{"order": o, "amount": yuan(o.amount_cents), "status": o.get_status_display(), "badge": STATUS_BADGE.get(o.status, "")}
-                 for o in rows[:PAGE]],
+                 for o in rows],
         "f": f, "statuses": OrderStatus.choices, "next_cursor": next_cursor, "after": after,
         "date_from": request.GET.get("from", "")[:10], "date_to": request.GET.get("to", "")[:10],
         "can_reconcile": can(request.user, "payment.reconcile", WHOLE_CITY),
