@@ -30,6 +30,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=300, help="cases to replay (default 300; a day is 5,550)")
     parser.add_argument("--profile", action="store_true", help="print the top costs (cProfile)")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile (cumulative, tottime)")
+    parser.add_argument("--top", type=int, default=25, help="rows printed with --profile")
     args = parser.parse_args()
     with scratch_database("digigov-bench-cases-"):
         return run(args)
@@ -92,7 +94,7 @@ def run(args) -> int:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     for a in apps[:20]:
         a.refresh_from_db()
     sealed = sum(1 for a in apps[:20] if decisions_for(a))

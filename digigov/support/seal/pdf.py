@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass
 
@@ -77,22 +78,42 @@ def _run(coro):
 
 # --- appearance -------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=32)
+def _seal_picture(seal_png: bytes, width_px: int, height_px: int):
+    """The seal's picture at stamp size (RGBA). The same few seals stamp every document of a department, so
+    the decode and resample are done once per process and seal, not once per document; callers copy nothing
+    (``Image.paste`` only reads it)."""
+    from PIL import Image
+
+    try:
+        seal = Image.open(io.BytesIO(seal_png))
+        seal.load()
+        return seal.convert("RGBA").resize((width_px, height_px))
+    except Exception:  # a seal whose picture is not a PNG still signs; the stamp shows only the QR code
+        return Image.new("RGBA", (width_px, height_px), (255, 255, 255, 0))
+
+
+def _qr(verify_url: str, size_px: int):
+    """The verification QR code, ``size_px`` square. Error correction M and a fixed mask pattern: choosing the
+    "best" of the eight masks (qrcode's default) scores every one and cost more than the rest of the stamp,
+    while any mask gives a code every reader decodes (ISO/IEC 18004 §7.8: the choice only avoids runs that
+    could confuse a poor reader). Drawn at whole modules, then scaled with NEAREST so the edges stay sharp."""
+    import qrcode
+    from PIL import Image
+
+    qr = qrcode.QRCode(border=1, box_size=1, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
+    qr.add_data(verify_url)
+    return qr.make_image(fill_color="black", back_color="white").convert("RGBA").resize((size_px, size_px), Image.NEAREST)
+
+
 def stamp_image(seal_png: bytes, verify_url: str, *, width_mm: int, height_mm: int):
     """The seal image with the verification QR code to its right, as one PIL image (300 dpi)."""
-    import qrcode
     from PIL import Image
 
     dpi = 300
     px = lambda mm: max(1, round(mm / 25.4 * dpi))  # noqa: E731
-    try:
-        seal = Image.open(io.BytesIO(bytes(seal_png)))
-        seal.load()
-        seal = seal.convert("RGBA").resize((px(width_mm), px(height_mm)))
-    except Exception:  # a seal whose picture is not a PNG still signs; the stamp shows only the QR code
-        seal = Image.new("RGBA", (px(width_mm), px(height_mm)), (255, 255, 255, 0))
-    qr = qrcode.QRCode(border=1, box_size=10)
-    qr.add_data(verify_url)
-    qr_img = qr.make_image(fill_color="black", back_color="white").convert("RGBA").resize((px(QR_MM), px(QR_MM)))
+    seal = _seal_picture(bytes(seal_png), px(width_mm), px(height_mm))
+    qr_img = _qr(verify_url, px(QR_MM))
     out = Image.new("RGBA", (seal.width + px(2) + qr_img.width, max(seal.height, qr_img.height)), (255, 255, 255, 0))
     out.paste(seal, (0, 0), seal)
     out.paste(qr_img, (seal.width + px(2), out.height - qr_img.height))

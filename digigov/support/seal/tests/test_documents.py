@@ -181,3 +181,19 @@ def test_the_stamp_qr_code_names_the_signing_record(seal, monkeypatch):
     monkeypatch.setattr(pdfmod, "stamp_image", lambda png, url, **kw: seen.append(url) or real(png, url, **kw))
     _out, rec = documents.sign_pdf(system_account(), seal, samples.make_pdf(), document_name="a.pdf", reason="发文")
     assert seen == [documents.verify_url(rec.token)] and rec.token in seen[0]
+
+
+@pytest.mark.parametrize("url", ["https://gov.example.cn/verify/s/abc/", "/verify/s/" + "Ab3_-" * 9 + "/",
+                                 "https://政务.示范市.cn/verify/s/" + "x" * 43 + "/"])
+def test_the_stamp_qr_code_decodes_to_the_verify_url(seal, url):
+    """The QR code is drawn with a fixed mask and scaled without smoothing (fast); an independent reader
+    (ZXing) must still decode exactly the URL, and the cached seal picture must not leak between stamps."""
+    import zxingcpp
+
+    first = pdfmod.stamp_image(bytes(seal.image_png), url, width_mm=seal.width_mm, height_mm=seal.height_mm)
+    found = zxingcpp.read_barcodes(first.convert("RGB"))
+    assert [b.text for b in found] == [url]
+    other = pdfmod.stamp_image(bytes(seal.image_png), url + "?2", width_mm=seal.width_mm, height_mm=seal.height_mm)
+    seal_box = (0, 0, first.width - round(24 / 25.4 * 300), first.height)
+    assert first.crop(seal_box).tobytes() == other.crop(seal_box).tobytes()
+    assert first.crop(seal_box).getbbox() is not None  # the seal is there, not blank
