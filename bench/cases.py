@@ -31,6 +31,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=300, help="cases to replay (default 300; a day is 5,550)")
     parser.add_argument("--profile", action="store_true", help="print the top costs (cProfile)")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key with --profile (cumulative, tottime)")
+    parser.add_argument("--callers", default="", help="with --profile: print who calls functions matching this")
     parser.add_argument("--top", type=int, default=25, help="rows printed with --profile")
     args = parser.parse_args()
     with scratch_database("digigov-bench-cases-"):
@@ -94,7 +95,10 @@ def run(args) -> int:
         import pstats
 
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        stats.print_stats(args.top)
+        if args.callers:
+            stats.print_callers(args.callers)
     for a in apps[:20]:
         a.refresh_from_db()
     sealed = sum(1 for a in apps[:20] if decisions_for(a))

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from digigov.core.web.decorators import requires
+from digigov.core.web.listing import lenient_id
 
 from . import actions, selectors
 from .actions import PERMISSION
@@ -20,7 +21,7 @@ def message_list(request):
     rows, next_cursor = selectors.keyset_page(selectors.inbox(request.user, unread_only=unread_only), request.GET.get("before"))
     return render(request, "notify/messages.html", {
         "rows": rows, "next_cursor": next_cursor, "unread_only": unread_only,
-        "first_page": selectors.parse_cursor(request.GET.get("before")) is None,
+        "first_page": lenient_id(request.GET.get("before")) is None,
         "unread": selectors.unread_count(request.user),
     })
 

@@ -60,3 +60,49 @@ def paginate(request, qs, per_page: int = PAGE_SIZE, *, count: bool = True) -> d
     params.pop("page", None)
     base = params.urlencode()
     return {"page_obj": page_obj, "object_list": page_obj.object_list, "querystring_base": f"{base}&" if base else ""}
+
+
+# --- keyset paging by id ---------------------------------------------------------------------------------
+# Lists that grow without bound (messages, orders, ratings, licences, registry rows) page by "rows after the
+# last id shown" instead of OFFSET: the cost of page 1,000 is the cost of page 1, and a row inserted while
+# the reader pages neither repeats nor vanishes. Pages read the cursor leniently (a mangled link shows the
+# first page); the API refuses it with 422 so a client learns its bug.
+
+MAX_ID = 2**62
+
+
+def lenient_id(raw) -> int | None:
+    """A page's ``after`` parameter: a positive id, or ``None`` (first page) for anything else."""
+    try:
+        value = int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
+def strict_id(raw, field: str = "after") -> int | None:
+    """An API cursor: ``None`` when absent, else a decimal id; 422 ``bad_cursor`` for anything else."""
+    from digigov.core.errors import ValidationFailed
+
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise ValidationFailed("分页游标无效，请从第一页重新查询", code="bad_cursor", detail={"field": field})
+    return int(raw)
+
+
+def id_keyset(qs, after: int | None, size: int, *, desc: bool = True) -> tuple[list, int | None]:
+    """One page of ``qs`` ordered by id (newest first unless ``desc=False``) after the id ``after``:
+    ``(rows, next cursor or None on the last page)``; one query, one row more than the page to know."""
+    if after is not None:
+        qs = qs.filter(pk__lt=after) if desc else qs.filter(pk__gt=after)
+    rows = list(qs.order_by("-pk" if desc else "pk")[: size + 1])
+    return rows[:size], (rows[size - 1].pk if len(rows) > size else None)
+
+
+def request_keyset(request, qs, size: int, *, param: str = "after") -> tuple[list, int | None, int | None]:
+    """``id_keyset`` for a list page, newest first, the cursor read from the query string:
+    ``(rows, next cursor, this page's cursor)`` — the last one tells the template whether to offer 首页."""
+    after = lenient_id(request.GET.get(param))
+    rows, next_cursor = id_keyset(qs, after, size)
+    return rows, next_cursor, after

@@ -27,6 +27,7 @@ from digigov.core.org.models import Department, Division
 from digigov.core.pii import blind
 from digigov.core.rbac.checks import SYSTEM_ROLE, grants
 from digigov.core.registry import PERMISSIONS
+from digigov.core.web.listing import id_keyset, strict_id
 
 from . import purpose as pp
 from .attributes import BY_REGISTRY, Attribute
@@ -141,22 +142,9 @@ def _limit(limit) -> int:
     return limit
 
 
-def _cursor(after) -> int | None:
-    if after in (None, ""):
-        return None
-    if not isinstance(after, str) or not after.isascii() or not after.isdigit() or len(after) > 12:
-        raise ValidationFailed("分页游标无效，请从第一页重新查询", code="bad_cursor", detail={"field": "after"})
-    return int(after)
-
-
 def _keyset(qs: QuerySet, after, limit, *, desc: bool = False) -> tuple[list, str | None]:
-    limit, last = _limit(limit), _cursor(after)
-    if last is not None:
-        qs = qs.filter(pk__lt=last) if desc else qs.filter(pk__gt=last)
-    rows = list(qs.order_by("-pk" if desc else "pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (str(rows[-1].pk) if more and rows else None)
+    rows, next_cursor = id_keyset(qs, strict_id(after), _limit(limit), desc=desc)
+    return rows, (str(next_cursor) if next_cursor is not None else None)
 
 
 def division_filter(code, field: str = "division") -> Q:

@@ -16,6 +16,7 @@ from digigov.core.errors import DigiGovError
 from digigov.core.rbac.checks import can
 from digigov.core.web import charts
 from digigov.core.web.decorators import requires
+from digigov.core.web.listing import request_keyset
 
 from . import export_ratings
 from . import rating_codes as codes
@@ -33,22 +34,6 @@ MOBILE_HINTS = ("Mobile", "Android", "iPhone")
 def _channel(request) -> str:
     ua = request.headers.get("User-Agent", "")
     return RatingChannel.MOBILE if any(h in ua for h in MOBILE_HINTS) else RatingChannel.PC
-
-
-def _after(request) -> int | None:
-    try:
-        n = int(request.GET.get("after") or 0)
-    except ValueError:
-        return None
-    return n if 0 < n <= 2**62 else None
-
-
-def _keyset(request, qs):
-    after = _after(request)
-    if after:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs.order_by("-id")[: PAGE + 1])
-    return rows[:PAGE], (rows[PAGE - 1].id if len(rows) > PAGE else None), after
 
 
 def rating_row(r) -> dict:
@@ -116,7 +101,7 @@ def rate_visit(request, public_id):
 
 @requires("onestop.rate")
 def my_ratings(request):
-    rows, next_cursor, after = _keyset(request, sel.my_ratings(request.user))
+    rows, next_cursor, after = request_keyset(request, sel.my_ratings(request.user), PAGE)
     return render(request, "onestop/ratings/mine.html", {"rows": [rating_row(r) for r in rows], "next_cursor": next_cursor, "after": after})
 
 
@@ -137,7 +122,7 @@ def _filters(request) -> dict:
 def staff_list(request):
     f = _filters(request)
     qs = sel.filter_ratings(sel.staff_ratings(request.user), **f).select_related("department", "item", "hall", "application", "rectification")
-    rows, next_cursor, after = _keyset(request, qs)
+    rows, next_cursor, after = request_keyset(request, qs, PAGE)
     query = request.GET.copy()
     query.pop("after", None)
     return render(request, "onestop/ratings/staff.html", {
@@ -176,13 +161,10 @@ def rect_queue(request):
     status = status if status in RectificationStatus.values or status == "all" else RectificationStatus.OPEN
     overdue = request.GET.get("overdue") == "1"
     qs = sel.rectification_queue(request.user, status="" if status == "all" else status, overdue=overdue)
-    after = _after(request)
-    if after:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs.order_by("-id")[: PAGE + 1])
+    rows, next_cursor, after = request_keyset(request, qs, PAGE)
     today = timezone.localdate()
     return render(request, "onestop/ratings/queue.html", {
-        "rows": [rect_row(t, today) for t in rows[:PAGE]], "next_cursor": rows[PAGE - 1].id if len(rows) > PAGE else None, "after": after,
+        "rows": [rect_row(t, today) for t in rows], "next_cursor": next_cursor, "after": after,
         "status": status, "overdue": overdue, "statuses": RectificationStatus.choices,
         "overdue_count": sel.staff_rectifications(request.user).exclude(status=RectificationStatus.CLOSED).filter(sel.overdue_q(today)).count(),
     })

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from digigov.core.errors import NotFound, ValidationFailed
 from digigov.core.rbac.checks import scope_queryset
+from digigov.core.web.listing import id_keyset, strict_id
 
 from .models import FormDefinition, FormStatus, FormVersion
 
@@ -30,14 +31,6 @@ def form_for(user, key: str, perm: str = VIEW) -> FormDefinition:
     return form
 
 
-def _cursor(after) -> int | None:
-    if after in (None, ""):
-        return None
-    if not isinstance(after, str) or not after.isascii() or not after.isdigit() or len(after) > 12:
-        raise ValidationFailed("分页游标无效，请从第一页重新查询", code="bad_cursor", detail={"field": "after"})
-    return int(after)
-
-
 def form_page(user, *, q: str = "", after=None, limit: int = PAGE_SIZE) -> tuple[list[FormDefinition], str | None]:
     """One page of forms in reach, newest first, with each form's department: one query."""
     if not isinstance(limit, int) or not 1 <= limit <= 100:
@@ -45,13 +38,8 @@ def form_page(user, *, q: str = "", after=None, limit: int = PAGE_SIZE) -> tuple
     qs = forms(user).select_related("department")
     if q:
         qs = qs.filter(name__contains=q.strip()[:100])
-    last = _cursor(after)
-    if last is not None:
-        qs = qs.filter(pk__lt=last)
-    rows = list(qs.order_by("-pk")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (str(rows[-1].pk) if more and rows else None)
+    rows, next_cursor = id_keyset(qs, strict_id(after), limit)
+    return rows, (str(next_cursor) if next_cursor is not None else None)
 
 
 def versions(form: FormDefinition) -> QuerySet:

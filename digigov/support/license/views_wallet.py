@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from digigov.core.errors import DigiGovError
 from digigov.core.web.decorators import requires
+from digigov.core.web.listing import request_keyset
 
 from . import grants, wallet
 from .files import file_response
@@ -50,23 +51,10 @@ def _use_row(u) -> dict:
     return {"use": u, "where": u.department.name if u.department_id else "—", "item": u.process.name if u.process_id else "—"}
 
 
-def _after(request) -> int | None:
-    try:
-        n = int(request.GET.get("after") or 0)
-    except ValueError:
-        return None
-    return n if 0 < n <= 2**62 else None
-
-
 @requires("license.hold")
 def my_licences(request):
-    qs = wallet.holder_licences(request.user)
-    after = _after(request)
-    if after:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs.order_by("-id")[: PAGE + 1])
-    next_cursor = rows[PAGE - 1].id if len(rows) > PAGE else None
-    return render(request, "license/wallet/list.html", {"cards": [card(lic) for lic in rows[:PAGE]], "next_cursor": next_cursor, "after": after,
+    rows, next_cursor, after = request_keyset(request, wallet.holder_licences(request.user), PAGE)
+    return render(request, "license/wallet/list.html", {"cards": [card(lic) for lic in rows], "next_cursor": next_cursor, "after": after,
                                                         "open_grants": wallet.holder_grants(request.user).filter(used_at__isnull=True, revoked_at__isnull=True).count()})
 
 
@@ -176,13 +164,8 @@ def revoke(request, public_id):
 
 @requires("license.hold")
 def uses(request):
-    qs = wallet.holder_uses(request.user)
-    after = _after(request)
-    if after:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs.order_by("-id")[: PAGE + 1])
-    next_cursor = rows[PAGE - 1].id if len(rows) > PAGE else None
-    return render(request, "license/wallet/uses.html", {"rows": [_use_row(u) for u in rows[:PAGE]], "next_cursor": next_cursor, "after": after})
+    rows, next_cursor, after = request_keyset(request, wallet.holder_uses(request.user), PAGE)
+    return render(request, "license/wallet/uses.html", {"rows": [_use_row(u) for u in rows], "next_cursor": next_cursor, "after": after})
 
 
 @requires("license.hold")

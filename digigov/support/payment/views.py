@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from digigov.core import counters
 from digigov.core.errors import DigiGovError, NotFound, RateLimited
 from digigov.core.web.decorators import login_only, public, requires
+from digigov.core.web.listing import request_keyset
 from digigov.core.web.middleware import client_ip
 
 from . import actions, selectors
@@ -78,22 +79,9 @@ def close_view(request, public_id):
     return redirect("pay:order", public_id=order.public_id)
 
 
-def id_keyset(request, qs, per_page: int) -> tuple[list, int | None, int]:
-    """One page of ``qs`` (ordered newest id first) after the ``after`` id in the query string (keyset paging
-    shared by the payer's and the staff's order lists): ``(rows, next cursor or None, after)``."""
-    try:
-        after = int(request.GET.get("after") or 0)
-    except ValueError:
-        after = 0
-    if 0 < after <= 2**62:
-        qs = qs.filter(id__lt=after)
-    rows = list(qs[: per_page + 1])
-    return rows[:per_page], (rows[per_page - 1].id if len(rows) > per_page else None), after
-
-
 @requires("payment.pay")
 def my_payments(request):
-    rows, next_cursor, after = id_keyset(request, selectors.my_orders(request.user), PAGE)
+    rows, next_cursor, after = request_keyset(request, selectors.my_orders(request.user), PAGE)
     return render(request, "payment/my_payments.html", {"rows": [_row(o) for o in rows], "next_cursor": next_cursor, "after": after})
 
 

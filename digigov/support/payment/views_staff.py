@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from digigov.core.errors import DigiGovError, NotFound, ValidationFailed
 from digigov.core.rbac.checks import WHOLE_CITY, can
 from digigov.core.web.decorators import requires
+from digigov.core.web.listing import request_keyset
 
 from . import actions, selectors
 from .models import MismatchKind, OrderStatus, ReconciliationItem, ReconciliationRun, RefundStatus, yuan
-from .views import STATUS_BADGE, bill_response, id_keyset
+from .views import STATUS_BADGE, bill_response
 
 PAGE = 30
 
@@ -33,7 +34,7 @@ def orders(request):
     qs = selectors.orders(request.user).select_related("department")
     f = {"status": request.GET.get("status", "")[:20], "q": request.GET.get("q", "")[:40],
          "date_from": _date(request.GET.get("from")), "date_to": _date(request.GET.get("to"))}
-    rows, next_cursor, after = id_keyset(request, selectors.filter_orders(qs, **f).order_by("-id"), PAGE)
+    rows, next_cursor, after = request_keyset(request, selectors.filter_orders(qs, **f), PAGE)
     return render(request, "payment/staff/orders.html", {
         "rows": [{"order": o, "amount": yuan(o.amount_cents), "status": o.get_status_display(), "badge": STATUS_BADGE.get(o.status, "")}
                  for o in rows],
