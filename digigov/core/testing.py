@@ -91,3 +91,15 @@ def todo_queries(user) -> int:
     from digigov.core.registry import TODOS
 
     return sum(1 for t in TODOS.values() if can(user, t.permission))
+
+
+def worker_env(tmp_path, db_name: str = "worker.sqlite3") -> dict:
+    """The environment for a child Python process that a test kills or restarts (``kill -9`` tests): its own
+    file database and var directory under ``tmp_path``, none of pytest's per-test variables (a child that
+    saw them would believe it runs inside pytest-django and pick the test database's name)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_CURRENT_TEST", "PYTEST_XDIST_WORKER")}
+    env.update(DIGIGOV_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/{db_name}",
+               DJANGO_SETTINGS_MODULE="digigov.core.settings")
+    return env

@@ -25,6 +25,8 @@ field is not required and its value is dropped, on the server whatever the brows
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -464,7 +466,18 @@ def _message(error, labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def validator_for(schema: dict) -> Draft202012Validator:
-    """A draft 2020-12 validator with our formats; remote references refused. Raises ``SchemaError`` for a bad schema."""
+    """A draft 2020-12 validator with our formats; remote references refused. Raises ``SchemaError`` for a bad schema.
+
+    Checking a schema against the metaschema costs more than validating an answer with it (25 ms against a
+    few for a 一件事 form), and the same few published versions serve every submission, so validators are
+    kept per process, keyed by the schema's canonical JSON (a changed schema is a new key; a bad one is
+    checked, and refused, every time)."""
+    return _validator(json.dumps(schema, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+@functools.lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    schema = json.loads(schema_json)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FORMAT_CHECKER, registry=NO_REMOTE)
 

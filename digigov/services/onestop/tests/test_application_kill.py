@@ -2,27 +2,20 @@
 transaction) leaves no half application and no orphan case; submitting again succeeds, once."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from digigov.core.testing import worker_env
+
 WORKER = Path(__file__).with_name("submit_kill_worker.py")
-
-
-def _env(tmp_path) -> dict:
-    env = dict(os.environ)
-    env.update(DIGIGOV_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/kill.sqlite3", DJANGO_SETTINGS_MODULE="digigov.core.settings")
-    env.pop("PYTEST_CURRENT_TEST", None)
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env
 
 
 @pytest.mark.slow
 def test_killed_submission_leaves_nothing_and_a_retry_succeeds(tmp_path):
-    env = _env(tmp_path)
+    env = worker_env(tmp_path, "kill.sqlite3")
     setup = subprocess.run([sys.executable, str(WORKER), "setup"], env=env, capture_output=True, text=True, timeout=1200)
     assert "ready" in setup.stdout, setup.stderr[-3000:]
     died = subprocess.run([sys.executable, str(WORKER), "die"], env=env, capture_output=True, text=True, timeout=600)

@@ -117,3 +117,14 @@ def test_demo_forms_are_publishable():
         kinds = {f.type for f in sc.fields(ui)}
         assert {"group", "dynamiclist"} <= kinds, key
         assert any(f.hide for f in sc.flat_fields(ui)), key
+
+
+def test_validators_are_reused_per_schema_and_a_bad_schema_is_refused_every_time():
+    from jsonschema.exceptions import SchemaError
+
+    s = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert sc.validator_for(s) is sc.validator_for({"properties": {"a": {"type": "string"}}, "type": "object"})
+    assert sc.validator_for(s) is not sc.validator_for({**s, "required": ["a"]})
+    for _ in range(2):
+        with pytest.raises(SchemaError):
+            sc.validator_for({"type": "nonsense"})

@@ -4,7 +4,6 @@ tasks in a loop on a file database and is killed; afterwards every case's state 
 finishes every case."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,21 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from digigov.core.testing import worker_env
+
 WORKER = Path(__file__).with_name("restart_worker.py")
 CASES = 12
 
 
-def _env(tmp_path) -> dict:
-    env = dict(os.environ)
-    env.update(DIGIGOV_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/restart.sqlite3", DJANGO_SETTINGS_MODULE="digigov.core.settings")
-    env.pop("PYTEST_CURRENT_TEST", None)
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env
-
-
 @pytest.mark.slow
 def test_kill_dash_nine_mid_step_leaves_every_case_consistent(tmp_path):
-    env = _env(tmp_path)
+    env = worker_env(tmp_path, "restart.sqlite3")
     setup = subprocess.run([sys.executable, str(WORKER), "setup", str(CASES)], env=env, capture_output=True, text=True, timeout=900)
     assert "ready" in setup.stdout, setup.stderr[-2000:]
     worker = subprocess.Popen([sys.executable, str(WORKER), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
