@@ -213,3 +213,76 @@ def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT and not draft.number
     assert (Application.objects.count(), Case.objects.count(), ApplicationCase.objects.count()) == counts
+
+
+# --- 3. 全市通办 at a window of another division ------------------------------------------------------------
+
+def citywide_world(city) -> dict:
+    """A 区 bureau of division A running a real two-step process (窗口受理, then its own reviews), a 全市通办
+    item and an item offered only in A; division B's hall, clerk and a B department's approver."""
+    from digigov.core.org import actions as org_actions
+    from digigov.core.org.models import DepartmentKind
+    from digigov.services.onestop import requirements as req
+    from digigov.services.onestop.testing import make_item
+    from digigov.support.window.models import ServiceHall
+    from digigov.support.window.testing import make_person
+    from digigov.support.workflow.testing import make_version, parallel_bpmn
+
+    dept_a = city.county_bureau
+    dept_b = org_actions.create_department(city.system, code="B-EDU", name="振兴区教育局", short_name="振兴区教育局",
+                                           kind=DepartmentKind.COMMITTEE, division=city.county_b)
+    version = make_version(parallel_bpmn("county_enrolment", "义务教育转学", dept_a=dept_a, dept_b=dept_a), user=city.system,
+                           department=dept_a, key="county_enrolment", name="义务教育转学")
+    citywide = make_item(dept_a, name="义务教育阶段转学", process=version.process, citywide=True, divisions=[city.county_a])
+    local = make_item(dept_a, name="校外培训机构备案", process=version.process, divisions=[city.county_a])
+    hall_b = ServiceHall.objects.create(name="振兴区政务服务中心", division=city.county_b, counters=4)
+    person = make_person(city.county_b, name="周晓", id_number=resident_id("210603", "19870707"), phone="13800138001")
+    return {"dept_a": dept_a, "dept_b": dept_b, "citywide": citywide, "local": local, "hall_b": hall_b, "person": person,
+            "clerk_b": make_user("window_clerk", division=city.county_b), "key": req.for_item(citywide).materials[0].key}
+
+
+def walk_in(w, item, key: str = ""):
+    p = w["person"]
+    return apps.receive_at_window(w["clerk_b"], w["hall_b"], item=item, person=p, idempotency_key=key,
+                                  data={"applicant_name": p.name, "applicant_id_number": p.id_number, "applicant_phone": "13800138001"},
+                                  files=[(w["key"], make_pdf(pages=1))])
+
+
+def test_citywide_walk_in_is_routed_to_the_competent_division(city, django_capture_on_commit_callbacks):
+    from digigov.services.onestop.models import ApplicationMaterial
+    from digigov.support.workflow.models import WorkTask
+    from digigov.support.workflow.selectors_tasks import worklist
+
+    w = citywide_world(city)
+    app = walk_in(w, w["citywide"], "walk-in-1")
+    assert walk_in(w, w["citywide"], "walk-in-1").pk == app.pk  # a double click at the counter: one application
+    (link,) = app.cases.select_related("case")
+    case = link.case
+    assert app.channel == "window" and app.division == city.county_b and app.received_by == w["clerk_b"]
+    assert case.department == w["dept_a"] and case.channel == "window"
+
+    # 收受分离: the receiving window (B) does the 窗口受理 of what it took in; the reviews go to the competent
+    # department's queue in A — its approvers see them, a division B department's approvers do not
+    approver_a, approver_b = make_user("approver", department=w["dept_a"]), make_user("approver", department=w["dept_b"])
+    assert not [t for t in worklist(approver_a, "open") if t.case_id == case.pk]
+    from digigov.core.context import acting_as
+    from digigov.support.workflow.actions import tasks as task_actions
+
+    with acting_as(w["clerk_b"]):
+        task = task_actions.claim(w["clerk_b"], WorkTask.objects.get(case=case, element_id="accept"))
+        task_actions.complete(w["clerk_b"], task, opinion="材料齐全，予以受理")
+    reviews = set(WorkTask.objects.filter(case=case, status="open").values_list("department_id", flat=True))
+    assert reviews == {w["dept_a"].pk}
+    assert {t.case_id for t in worklist(approver_a, "open")} == {case.pk}
+    assert not [t for t in worklist(approver_b, "open") if t.case_id == case.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        run_case(case)
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.DONE
+
+    # an item offered only in A is refused at B's window, in Chinese, and nothing is written
+    counts = (Application.objects.count(), Case.objects.count(), ApplicationMaterial.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        walk_in(w, w["local"])
+    assert refused.value.code == "item_not_offered" and "不是全市通办事项" in refused.value.message and "校外培训机构备案" in refused.value.message
+    assert (Application.objects.count(), Case.objects.count(), ApplicationMaterial.objects.count()) == counts
