@@ -28,7 +28,7 @@ from digigov.services.onestop.actions import applications as apps
 from digigov.services.onestop.actions import ratings as rating_actions
 from digigov.services.onestop.actions.bundles import install_modelled_bundle
 from digigov.services.onestop.bundles_data import MODELLED
-from digigov.services.onestop.models import Application, ApplicationCase, ApplicationStatus, Bundle, Rating
+from digigov.services.onestop.models import Application, ApplicationCase, ApplicationStatus, Bundle, Rating, ServiceItem
 from digigov.services.onestop.selectors import applications as app_selectors
 from digigov.services.onestop.testing_bundles import bundle_world, citizen, enterprise_agent, run_case
 from digigov.support.license import wallet
@@ -105,6 +105,10 @@ def newborn_registries(city, parent) -> None:
 
 
 def test_newborn_bundle_online_paperless_sealed_and_rated(world, city, django_capture_on_commit_callbacks):
+    newborn_journey(world, city, django_capture_on_commit_callbacks)
+
+
+def newborn_journey(world, city, capture) -> Application:
     bundle = install(world, NEWBORN)[NEWBORN]
     parent = citizen(city)
     newborn_registries(city, parent)
@@ -142,7 +146,7 @@ def test_newborn_bundle_online_paperless_sealed_and_rated(world, city, django_ca
     first.refresh_from_db()
     assert first.status == ApplicationStatus.IN_PROGRESS
 
-    run_all(first, django_capture_on_commit_callbacks)
+    run_all(first, capture)
     first.refresh_from_db()
     assert first.status == ApplicationStatus.DONE
     assert set(first.cases.values_list("case__status", flat=True)) == {CaseStatus.APPROVED}
@@ -168,11 +172,16 @@ def test_newborn_bundle_online_paperless_sealed_and_rated(world, city, django_ca
     with pytest.raises(Forbidden):
         rating_actions.rate(stranger, application=first, level=1, reasons=["P05"])
     assert Rating.objects.count() == before
+    return first
 
 
 # --- 2. 企业开办一件事 by an authorised agent ------------------------------------------------------------------
 
 def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_on_commit_callbacks):
+    start_up_journey(world, city, django_capture_on_commit_callbacks)
+
+
+def start_up_journey(world, city, capture) -> Application:
     from digigov.core.accounts.models import AgentAuthorization
     from digigov.support.license.models import HolderKind
 
@@ -188,7 +197,7 @@ def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_
     links = list(app.cases.select_related("case"))
     assert len(links) == bundle.memberships.count() and all(link.case.applicant_legal_person_id == enterprise.pk for link in links)
     assert fees.orders(app) == []
-    run_all(app, django_capture_on_commit_callbacks)
+    run_all(app, capture)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.DONE
 
@@ -213,6 +222,7 @@ def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT and not draft.number
     assert (Application.objects.count(), Case.objects.count(), ApplicationCase.objects.count()) == counts
+    return app
 
 
 # --- 3. 全市通办 at a window of another division ------------------------------------------------------------
@@ -249,6 +259,10 @@ def walk_in(w, item, key: str = ""):
 
 
 def test_citywide_walk_in_is_routed_to_the_competent_division(city, django_capture_on_commit_callbacks):
+    walk_in_journey(city, django_capture_on_commit_callbacks)
+
+
+def walk_in_journey(city, capture) -> dict:
     from digigov.services.onestop.models import ApplicationMaterial
     from digigov.support.workflow.models import WorkTask
     from digigov.support.workflow.selectors_tasks import worklist
@@ -275,7 +289,7 @@ def test_citywide_walk_in_is_routed_to_the_competent_division(city, django_captu
     assert reviews == {w["dept_a"].pk}
     assert {t.case_id for t in worklist(approver_a, "open")} == {case.pk}
     assert not [t for t in worklist(approver_b, "open") if t.case_id == case.pk]
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         run_case(case)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.DONE
@@ -286,3 +300,173 @@ def test_citywide_walk_in_is_routed_to_the_competent_division(city, django_captu
         walk_in(w, w["local"])
     assert refused.value.code == "item_not_offered" and "不是全市通办事项" in refused.value.message and "校外培训机构备案" in refused.value.message
     assert (Application.objects.count(), Case.objects.count(), ApplicationMaterial.objects.count()) == counts
+    return w
+
+
+# --- 4. statistics equal the database ------------------------------------------------------------------------
+
+HOUSE = "210600YJS0004"
+
+
+def house_application(world, city, buyer, key: str) -> Application:
+    """不动产转移登记一件事 (a member with the 不动产登记费) submitted by ``buyer``: waiting for payment."""
+    bundle = Bundle.objects.get(code=HOUSE)
+    app = apps.start_application(buyer, bundle=bundle)
+    app = answer(buyer, app, {**DATA, "applicant_name": buyer.person.name, "applicant_id_number": buyer.person.id_number})
+    upload_missing(buyer, app)
+    return apps.submit(buyer, app, idempotency_key=key)
+
+
+def expected_figures(period) -> dict:
+    """Every figure recomputed from the rows: the portal's links (ApplicationCase → Application, Case), the
+    window visits and corrections of those cases, and the ratings."""
+    from collections import Counter, defaultdict
+
+    from digigov.support.window.models import Reception
+    from digigov.support.workflow.calendar import working_days_between
+    from digigov.support.workflow.models import TaskOutcome, WorkTask
+
+    links = list(ApplicationCase.objects.select_related("application", "case")
+                 .filter(case__started_at__gte=period.start_at, case__started_at__lt=period.end_at))
+    today = timezone.localdate()
+    rated_apps = set(Rating.objects.values_list("application_id", flat=True))
+    out = Counter()
+    per_dept = defaultdict(Counter)
+    days = 0
+    for link in links:
+        case = link.case
+        finished = case.status in (CaseStatus.APPROVED, CaseStatus.REJECTED)
+        visits = Reception.objects.filter(case=case).count()
+        corrected = WorkTask.objects.filter(case=case, outcome=TaskOutcome.CORRECTION).exists()
+        end = timezone.localtime(case.finished_at).date() if case.finished_at else today
+        row = {"cases": 1, "online": link.application.channel in ("online", "mobile"), "finished": finished,
+               "once": finished and visits <= 1 and not corrected, "with_due": case.promised_due is not None,
+               "overdue": case.promised_due is not None and end > case.promised_due, "rated": finished and link.application_id in rated_apps}
+        for k, v in row.items():
+            out[k] += int(v)
+            per_dept[case.department_id][k] += int(v)
+        if finished:
+            days += max(0, working_days_between(case.started_at, case.finished_at) - (case.paused_days or 0))
+    ratings = list(Rating.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at).values_list("level", "department_id", "item_id"))
+    out["ratings"], out["satisfied"], out["score"] = len(ratings), sum(1 for r in ratings if r[0] >= 3), sum(r[0] for r in ratings)
+    by_dept_rating, by_item_rating = defaultdict(list), defaultdict(list)
+    for level, dept, item in ratings:
+        by_dept_rating[dept].append(level)
+        by_item_rating[item].append(level)
+    return {"total": out, "days": days, "per_dept": per_dept, "by_dept_rating": by_dept_rating, "by_item_rating": by_item_rating}
+
+
+def pct(n, d):
+    return round(100.0 * n / d, 2) if d else None
+
+
+def satisfaction(levels):
+    return pct(sum(1 for v in levels if v >= 3), len(levels))
+
+
+def expected_k09() -> tuple[float, float]:
+    """K09 recomputed over the enterprise items: the mean of each item's distance-to-frontier scores."""
+    from digigov.services.onestop.models import Audience
+    from digigov.support.workflow.calendar import working_days_between
+
+    def score(x, best, worst):
+        return None if x is None else max(0.0, min(100.0, 100.0 * (worst - x) / (worst - best)))
+
+    total, n = 0.0, 0
+    since = timezone.now() - dt.timedelta(days=365)
+    for item in ServiceItem.objects.filter(active=True, voided_at__isnull=True, audience__in=(Audience.ENTERPRISE, Audience.BOTH)):
+        ended = list(Case.objects.filter(process_version__process_id=item.process_id, status__in=(CaseStatus.APPROVED, CaseStatus.REJECTED),
+                                         finished_at__gte=since)) if item.process_id else []
+        measured = (sum(max(0, working_days_between(c.started_at, c.finished_at) - (c.paused_days or 0)) for c in ended) / len(ended)
+                    if ended else None)
+        own = item.materials.filter(required=True, licence_type__isnull=True, shared_source="").count()
+        days = item.promised_days if item.promised_days is not None else item.statutory_days
+        steps = len(item.process_steps) if isinstance(item.process_steps, list) and item.process_steps else None
+        scores = [s for s in (score(days, 0, 20), score(steps, 1, 8), score(own, 0, 10), score(item.visits_required, 0, 3),
+                              score(item.online_depth, 4, 1), score(measured, 0, 20)) if s is not None]
+        total += sum(scores) / len(scores) if scores else 0.0
+        n += 1
+    return round(total, 2), 100.0 * n
+
+
+def test_statistics_equal_the_database(world, city, django_capture_on_commit_callbacks):
+    from digigov.services.onestop import kpis
+    from digigov.services.onestop.selectors import stats as st
+    from digigov.support.payment.channels import sandbox
+    from digigov.support.payment.models import EBill, PaymentOrder
+    from digigov.support.payment.testing import cashier_trade_no, pay_through_sandbox, trade_of
+
+    newborn = newborn_journey(world, city, django_capture_on_commit_callbacks)
+    start_up = start_up_journey(world, city, django_capture_on_commit_callbacks)
+    w = walk_in_journey(city, django_capture_on_commit_callbacks)
+    install(world, HOUSE)
+
+    # a fee paid once although the channel notifies twice; one member refused; a poor rating
+    buyer = citizen(city, name="张买方", birth="19800303")
+    house = house_application(world, city, buyer, "house-1")
+    assert house.status == ApplicationStatus.AWAITING_PAYMENT
+    (order,) = fees.orders(house)
+    # the fee is the 不动产登记中心's: the order's payee and the e-bill's issuer (not the first member's 住建局)
+    assert order.department == ServiceItem.objects.get(name="不动产转移登记").department
+    with django_capture_on_commit_callbacks(execute=True):
+        order = pay_through_sandbox(order)
+        assert sandbox.deliver(cashier_trade_no(trade_of(order).redirect_url))  # the same signed notification again
+    assert order.status == "paid"
+    assert PaymentOrder.objects.filter(reference_id=house.public_id).count() == 1
+    assert EBill.objects.filter(order=order).count() == 1
+    house.refresh_from_db()
+    assert house.status == ApplicationStatus.IN_PROGRESS
+    with django_capture_on_commit_callbacks(execute=True):
+        for link in house.cases.select_related("case", "item").order_by("id"):
+            run_case(link.case, reject={"check"} if link.item.name == "不动产转移登记" else frozenset())
+    house.refresh_from_db()
+    assert house.status == ApplicationStatus.DONE
+    rating_actions.rate(buyer, application=house, level=2, reasons=["P04"])
+    rating_actions.rate(start_up.applicant, application=start_up, level=4, reasons=["G07"])
+
+    # one withdrawn before paying, one walk-in still open
+    quitter = citizen(city, name="钱反悔", birth="19810404")
+    apps.withdraw(quitter, house_application(world, city, quitter, "house-2"), reason="不再购买")
+    walk_in(w, w["citywide"], "walk-in-2")
+
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {CaseStatus.APPROVED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.RUNNING} <= statuses
+    assert Case.objects.count() == ApplicationCase.objects.count()  # every case came through the portal
+
+    viewer = make_user("city_admin")
+    period = st.period_from(None, None)
+    want = expected_figures(period)
+    e = want["total"]
+    got = st.compute(viewer, period, "department")
+    t = got.total
+    assert (t.cases, t.online, t.finished, t.once, t.with_due, t.overdue, t.rated, t.ratings, t.satisfied) == (
+        e["cases"], e["online"], e["finished"], e["once"], e["with_due"], e["overdue"], e["rated"], e["ratings"], e["satisfied"])
+    assert t.online_rate == pct(e["online"], e["cases"]) and t.once_rate == pct(e["once"], e["finished"])
+    assert t.avg_days == (round(want["days"] / e["finished"], 2) if e["finished"] else None)
+    assert t.overdue_rate == pct(e["overdue"], e["with_due"]) and t.participation == pct(e["rated"], e["finished"])
+    assert t.satisfaction == satisfaction([lv for lvs in want["by_dept_rating"].values() for lv in lvs])
+    assert t.mean_score == round(e["score"] / e["ratings"], 2)
+    assert 0 < t.online < t.cases and 0 < t.finished < t.cases and t.ratings == 3 and t.satisfied == 2
+
+    from digigov.core.org.models import Department
+
+    dept_of = {d.public_id: d.pk for d in Department.objects.all()}
+    for g in got.groups:
+        pk = dept_of[g.key]
+        c = want["per_dept"].get(pk, {})
+        assert (g.cases, g.online, g.finished, g.once, g.rated) == (c.get("cases", 0), c.get("online", 0), c.get("finished", 0),
+                                                                    c.get("once", 0), c.get("rated", 0)), g.label
+        assert (g.ratings, g.satisfaction) == (len(want["by_dept_rating"].get(pk, [])), satisfaction(want["by_dept_rating"].get(pk, []))), g.label
+    assert {dept_of[g.key] for g in got.groups} == set(want["per_dept"]) | set(want["by_dept_rating"])
+
+    by_item = st.compute(viewer, period, "item")
+    item_of = dict(ServiceItem.objects.values_list("code", "pk"))
+    rated_items = {item_of[g.key]: g for g in by_item.groups if g.ratings}
+    assert set(rated_items) == set(want["by_item_rating"])
+    for pk, levels in want["by_item_rating"].items():
+        assert (rated_items[pk].ratings, rated_items[pk].satisfaction) == (len(levels), satisfaction(levels))
+
+    # 企业开办's members are enterprise services (个人和法人: the founder applies): K09 counts them
+    assert set(ServiceItem.objects.filter(memberships__bundle__code=START_UP).values_list("audience", flat=True)) == {"both"}
+    k09 = kpis.compute_k09()
+    assert (k09.numerator, k09.denominator) == expected_k09() and k09.denominator > 0
