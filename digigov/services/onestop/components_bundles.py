@@ -21,7 +21,7 @@ P = ComponentParam
 def assign_uscc(actor, case, inputs: dict) -> dict:
     from digigov.core.accounts.ids import USCC_CHARSET, uscc_check_char
 
-    lp = case.applicant_legal_person if case is not None and case.applicant_legal_person_id else None
+    lp = case.applicant_legal_person if case is not None and getattr(case, "applicant_legal_person_id", None) else None
     if lp is not None and lp.uscc:
         return {"uscc": lp.uscc, "established": timezone.localdate().isoformat()}
     division = str(inputs.get("division") or "").strip()

@@ -20,6 +20,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from digigov.core.audit.models import AuditEntry
 from digigov.core.errors import Forbidden, ValidationFailed
 from digigov.core.testing import make_user, resident_id
 from digigov.data.registries.testing import make_licence, make_person, value
@@ -28,7 +29,7 @@ from digigov.services.onestop.actions import applications as apps
 from digigov.services.onestop.actions import ratings as rating_actions
 from digigov.services.onestop.actions.bundles import install_modelled_bundle
 from digigov.services.onestop.bundles_data import MODELLED
-from digigov.services.onestop.models import Application, ApplicationCase, ApplicationStatus, Bundle, Rating, ServiceItem
+from digigov.services.onestop.models import Application, ApplicationCase, ApplicationStatus, Bundle, Rating, Rectification, ServiceItem
 from digigov.services.onestop.selectors import applications as app_selectors
 from digigov.services.onestop.testing_bundles import bundle_world, citizen, enterprise_agent, run_case
 from digigov.support.license import wallet
@@ -168,10 +169,10 @@ def newborn_journey(world, city, capture) -> Application:
     rating = rating_actions.rate(parent, application=first, level=5, reasons=["G02", "G05"])
     assert rating.level == 5 and rating.reasons == ["G02", "G05"] and rating.application_id == first.pk
     stranger = citizen(city, name="路人甲", birth="19920202")
-    before = Rating.objects.count()
+    before = (Rating.objects.count(), Rectification.objects.count(), AuditEntry.objects.count())
     with pytest.raises(Forbidden):
         rating_actions.rate(stranger, application=first, level=1, reasons=["P05"])
-    assert Rating.objects.count() == before
+    assert (Rating.objects.count(), Rectification.objects.count(), AuditEntry.objects.count()) == before
     return first
 
 
