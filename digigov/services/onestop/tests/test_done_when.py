@@ -81,6 +81,16 @@ def sealed(data: bytes) -> bool:
     return result.valid and bool(result.reports)
 
 
+def verified_by_the_public_api(data: bytes, name: str) -> dict:
+    """What anyone gets from the public 验章 API (``POST /api/v1/verify/``) for a file they were handed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    r = Client().post("/api/v1/verify/", {"file": SimpleUploadedFile(name, bytes(data))})
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
 @pytest.fixture
 def world(city):
     return bundle_world(city)
@@ -160,6 +170,8 @@ def newborn_journey(world, city, capture) -> Application:
     for lic in licences:
         assert lic.pk in held, lic.licence_type.name
         assert lic.seal_id and sealed(lic.ofd), lic.licence_type.name
+    checked = verified_by_the_public_api(licences[0].ofd, "出生医学证明.ofd")
+    assert checked["valid"] and checked["kind"] == "ofd" and all(c["ok"] for sig in checked["signatures"] for c in sig["checks"])
     no_licence = [link for link in links if not any(lic.case_id == link.case_id for lic in licences)]
     assert len(decisions) == len(no_licence) >= 1
     for d in decisions:
