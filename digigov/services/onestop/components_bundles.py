@@ -2,7 +2,10 @@
 step in 企业设立登记 — on approval the new enterprise gets its 18-character USCC (GB 32100: 登记管理部门
 ``9`` 企业 ``1``, the division, a nine-character body, the check character) and its date of establishment,
 which the next step (``license.issue`` of the 营业执照) prints. The body is derived from the case number,
-so retrying the step after an incident assigns the same code again."""
+so retrying the step after an incident assigns the same code again. A case filed by an authorised agent for an
+enterprise already on record (``Case.applicant_legal_person``: its code was given when the name was reserved)
+keeps that code, so the 营业执照 is issued to that enterprise and lands in its wallet instead of to a second,
+unknown code no one can hold."""
 
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ P = ComponentParam
 def assign_uscc(actor, case, inputs: dict) -> dict:
     from digigov.core.accounts.ids import USCC_CHARSET, uscc_check_char
 
+    lp = case.applicant_legal_person if case is not None and getattr(case, "applicant_legal_person_id", None) else None
+    if lp is not None and lp.uscc:
+        return {"uscc": lp.uscc, "established": timezone.localdate().isoformat()}
     division = str(inputs.get("division") or "").strip()
     if not (len(division) == 6 and division.isdigit()):
         division = (case.division.code[:6] if case is not None and case.division_id else "") or "210600"

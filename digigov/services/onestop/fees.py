@@ -33,6 +33,15 @@ def amount_cents(items) -> int:
     return total
 
 
+def collecting_department(items):
+    """The department that collects an application's fee (the order's payee and the e-bill's issuer): the
+    department of the first member that charges one — not simply the first member's, which in a 一件事 may be
+    a department that charges nothing (不动产转移登记一件事 starts with 住建's 网签备案; the fee is the
+    不动产登记中心's)."""
+    charging = [item for item in items if amount_cents([item])]
+    return (charging or list(items))[0].department
+
+
 def order_for(actor, application, *, amount: int, department, payer):
     """Open the payment order for ``application`` (idempotent on the reference); None when nothing is due."""
     from digigov.support.payment import actions as pay

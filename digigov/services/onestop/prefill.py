@@ -143,6 +143,24 @@ def read(source: str, *, person=None, legal_person=None) -> dict | None:
     return entry[1](person=person, legal_person=legal_person)
 
 
+def wards(person, id_numbers) -> list:
+    """The golden records among ``id_numbers`` (the resident IDs an application names: 新生儿, 儿童 …) whose
+    current 监护人 (``guardian_id_number``) is ``person``: a parent's application may be supplied from its
+    child's records (the hospital's 出生记录, the child's 出生医学证明), never from anyone else's. Matched on
+    the keyed digest of the sealed guardian value, so no one else's record is unsealed."""
+    from digigov.core.pii import blind_digest
+    from digigov.data.registries.models import AttributeValue
+
+    own = getattr(person, "id_number", "") or ""
+    codes = sorted({c for c in id_numbers if isinstance(c, str) and len(c) == 18 and c != own})
+    digest = blind_digest("registries_attributevalue", "value", own) if own and codes else None
+    if digest is None:
+        return []
+    guarded = AttributeValue.objects.filter(attribute="guardian_id_number", is_current=True, value_digest=digest.hex()[:16])
+    return list(PersonRecord.objects.filter(blind(PersonRecord, "id_number", codes), status=RecordStatus.ACTIVE,
+                                            pk__in=guarded.values("person_id")).order_by("pk"))
+
+
 def read_record(source: str, *, person=None, legal_person=None):
     """The golden record a source reads (for the caller's audit entry), or None."""
     if source in ("household", "marriage", "social_insurance", "birth_medical", "death", "education", "employment"):

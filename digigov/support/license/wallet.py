@@ -4,6 +4,10 @@ One rule decides holding, for pages and API alike (``holder_q``):
 
 * a citizen holds the person licences whose holder code is their own ID number — matched on the blind index
   (``digigov.core.pii.blind``), never by decrypting rows;
+* a parent (监护人) also holds the person licences of their minor children: the registries' persons under 18
+  whose current 监护人 (``guardian_id_number``) is the user — the 出生医学证明, 户口, 医保凭证 and 社保卡 a
+  新生儿出生一件事 issues to the newborn reach the parent who applied (matched on the guardian value's keyed
+  digest; a child's own number is read only to look up its licences);
 * an enterprise agent holds the enterprise licences of every legal person they hold a *current*
   ``AgentAuthorization`` for (by USCC); an expired or voided authorisation holds nothing.
 
@@ -34,12 +38,27 @@ def holder_q(user) -> Q:
     q = NOTHING
     person = user.person if getattr(user, "person_id", None) else None
     if person is not None and person.id_number:
-        q = q | (Q(holder_kind=HolderKind.PERSON) & blind(Licence, "holder_code", person.id_number))
+        q = q | (Q(holder_kind=HolderKind.PERSON) & blind(Licence, "holder_code", [person.id_number, *minor_wards(person.id_number)]))
     usccs = [lp.uscc for lp in acting_for(user)]
     if usccs:
         q = q | (Q(holder_kind=HolderKind.ENTERPRISE) & blind(Licence, "holder_code", usccs))
     user._licence_holder_q = q
     return q
+
+
+def minor_wards(id_number: str, today=None) -> list[str]:
+    """ID numbers of the registry persons under 18 whose current 监护人 is ``id_number``."""
+    from digigov.core.pii import blind_digest
+    from digigov.data.registries.models import AttributeValue, PersonRecord, RecordStatus
+
+    digest = blind_digest("registries_attributevalue", "value", id_number) if id_number else None
+    if digest is None:
+        return []
+    today = today or timezone.localdate()
+    adult = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) else today.replace(year=today.year - 18, day=28)
+    guarded = AttributeValue.objects.filter(attribute="guardian_id_number", is_current=True, value_digest=digest.hex()[:16])
+    return [p.id_number for p in PersonRecord.objects.filter(pk__in=guarded.values("person_id"), status=RecordStatus.ACTIVE,
+                                                             birth_date__gt=adult).only("pk", "id_number") if p.id_number]
 
 
 def holder_licences(user) -> QuerySet:

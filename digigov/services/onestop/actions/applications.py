@@ -303,14 +303,32 @@ def holder_code(application: Application) -> str:
     return person.id_number if person is not None else ""
 
 
-def find_licence(application: Application, licence_code: str):
-    """The applicant's newest valid e-licence of ``licence_code`` in the licence index, or None."""
-    from digigov.core.pii import blind
-    from digigov.data.registries.models import LicenceIndex, LicenceStatus
+def wards_of(application: Application) -> list:
+    """The children in the applicant's guardianship the application names (``prefill.wards``): a parent's
+    新生儿出生一件事 is supplied from the newborn's records too. None for an enterprise's application."""
+    if application.acting_for_id or application.applicant_person is None:
+        return []
+    named = [v for v in (application.data or {}).values() if isinstance(v, str)]
+    return shared.wards(application.applicant_person, named)
 
+
+def find_licence(application: Application, licence_code: str, wards=()):
+    """The newest valid e-licence of ``licence_code`` in the licence index held by the applicant, else by one
+    of the ``wards`` (``wards_of``), or None."""
     code = holder_code(application)
     if not code or not licence_code:
         return None
+    for holder in (code, *(w.id_number for w in wards)):
+        found = _indexed_licence(holder, licence_code)
+        if found is not None:
+            return found
+    return None
+
+
+def _indexed_licence(code: str, licence_code: str):
+    from digigov.core.pii import blind
+    from digigov.data.registries.models import LicenceIndex, LicenceStatus
+
     today = timezone.localdate()
     qs = (LicenceIndex.objects.filter(blind(LicenceIndex, "holder_code", code), licence_type=licence_code, status=LicenceStatus.VALID)
           .exclude(valid_until__lt=today).select_related("issuer").order_by("-issued_on", "-pk"))
@@ -323,19 +341,33 @@ def resolve_materials(application: Application, requirements: req.Requirements, 
     submission (免提交 with the source) and enforced by ``submit``."""
     if uploads is None:
         uploads = list(application.materials.filter(source=AppMaterialSource.UPLOAD).order_by("id"))
+    wards = None
     out = []
     for need in requirements.materials:
         files = [u for u in uploads if u.item_material_id in need.item_material_ids]
         row = {"need": need, "how": "missing", "files": files, "licence": None, "facts": None, "source": ""}
         if files:
             row["how"] = "upload"
-        elif need.licence_code and (lic := find_licence(application, need.licence_code)) is not None:
+            out.append(row)
+            continue
+        if wards is None and (need.licence_code or need.shared_source):
+            wards = wards_of(application)
+        if need.licence_code and (lic := find_licence(application, need.licence_code, wards)) is not None:
             row.update(how="licence", licence=lic, source=f"电子证照：{lic.licence_name}")
-        elif need.shared_source and (facts := shared.read(need.shared_source, person=application.applicant_person,
-                                                           legal_person=application.acting_for)):
+        elif need.shared_source and (facts := _shared_facts(application, need.shared_source, wards)):
             row.update(how="shared", facts=facts, source=f"共享数据：{need.shared_label}")
         out.append(row)
     return out
+
+
+def _shared_facts(application: Application, source: str, wards) -> dict | None:
+    """What a shared-data source holds on the applicant (or enterprise), else on one of the ``wards``."""
+    facts = shared.read(source, person=application.applicant_person, legal_person=application.acting_for)
+    for ward in wards or ():
+        if facts:
+            break
+        facts = shared.read(source, person=ward)
+    return facts
 
 
 # --- submission ----------------------------------------------------------------------------------------
@@ -401,7 +433,8 @@ def _submit(actor, application: Application, idempotency_key, cleanup: list) -> 
             ApplicationCase.objects.create(application=application, item=item, case=cases[item.pk])
         _attach(actor, application, resolved, cases, cleanup)
         amount = fees.amount_cents(items)
-        order = fees.order_for(actor, application, amount=amount, department=items[0].department, payer=application.applicant) if amount else None
+        order = fees.order_for(actor, application, amount=amount, department=fees.collecting_department(items),
+                               payer=application.applicant) if amount else None
         application.status = ApplicationStatus.AWAITING_PAYMENT if order is not None and order.status == "unpaid" else ApplicationStatus.IN_PROGRESS
         application.data = {**clean, **({"_members": application.data["_members"]} if "_members" in (application.data or {}) else {})}
         application.save(update_fields=["number", "submitted_at", "status", "data", "updated_at"])

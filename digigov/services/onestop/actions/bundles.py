@@ -115,7 +115,16 @@ def _topic(spec) -> Topic | None:
     return topic
 
 
-def _install_item(actor, m: dict, topic) -> ServiceItem:
+def _member_audience(m: dict, bundle_audience: str) -> str:
+    """法人 where the member's form asks for the enterprise's code; a member of an enterprise 一件事 whose
+    applicant is a person (企业开办: the founder applies before the enterprise exists) serves both
+    (个人和法人) — an enterprise service all the same, counted by K09 营商环境便利度 and listed for enterprises."""
+    if any(c.get("key") == "enterprise_uscc" for c in m["fields"]):
+        return Audience.ENTERPRISE
+    return Audience.BOTH if bundle_audience == Audience.ENTERPRISE else Audience.PERSON
+
+
+def _install_item(actor, m: dict, topic, bundle_audience: str = Audience.PERSON) -> ServiceItem:
     item = ServiceItem.objects.filter(code=m["code"]).first()
     if item is not None:
         return item
@@ -125,7 +134,7 @@ def _install_item(actor, m: dict, topic) -> ServiceItem:
     process = _process(actor, m, department, version)
     item = ServiceItem.objects.create(
         code=m["code"], basic_code=m["basic_code"], name=m["name"], item_type=m["item_type"],
-        audience=Audience.ENTERPRISE if any(c.get("key") == "enterprise_uscc" for c in m["fields"]) else Audience.PERSON,
+        audience=_member_audience(m, bundle_audience),
         department=department, legal_basis=m["legal_basis"], conditions=m["conditions"] + (f"（{m['note']}）" if m["note"] else ""),
         process_steps=["申请", "受理", "审查", "决定", "送达"], statutory_days=m["statutory_days"], promised_days=m["promised_days"],
         visits_required=m["visits"], process=process, form=form, keywords=m["keywords"], fees=m["fees"], fee_required=bool(m["fees"]))
@@ -150,7 +159,7 @@ def install_modelled_bundle(actor, spec: dict) -> Bundle:
         return existing
     lead = _department(spec["lead"])
     topic = _topic(spec.get("topic"))
-    items = [_install_item(actor, m, topic) for m in spec["members"]]
+    items = [_install_item(actor, m, topic, spec["audience"]) for m in spec["members"]]
     ui, bindings = bundle_document(spec)
     form, _ = _published_form(actor, f"yjs-bundle-{spec['code'].lower()}", f"{spec['name']}合并申请表", lead, ui, bindings)
     bundle = Bundle.objects.create(code=spec["code"], name=spec["name"], audience=spec["audience"], description=spec["description"],

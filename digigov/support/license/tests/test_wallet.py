@@ -177,3 +177,28 @@ def test_api_agent_lists_enterprise_licences(city):
     AgentAuthorization.objects.create(legal_person=lp, agent=agent, valid_from=timezone.localdate() - dt.timedelta(days=1))
     items = _api(agent).get("/api/v1/my/licences/").json()["items"]
     assert [i["public_id"] for i in items] == [lic.public_id]
+
+
+def test_a_parent_holds_their_minor_children_s_licences_only(holder, person, ltype, city):
+    """监护: the registries name the parent as 监护人 of a newborn and of a grown-up child; the wallet shows the
+    newborn's licence, not the adult's, nor a child whose guardian is someone else."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from digigov.core.testing import resident_id
+    from digigov.data.registries.testing import make_person, value
+
+    today = timezone.localdate()
+
+    def child(name, born, guardian):
+        rec = make_person(city, name=name, id_number=resident_id("210602", born.strftime("%Y%m%d")), birth_date=born,
+                          values=[value("guardian_id_number", guardian, dept=city.bureau, current=True)])
+        return make_licence(ltype, holder_code=rec.id_number, holder_name=name)
+
+    baby = child("王小宝", today - dt.timedelta(days=20), person.id_number)
+    grown = child("王大宝", today.replace(year=today.year - 19), person.id_number)
+    neighbour = child("李小宝", today - dt.timedelta(days=30), resident_id("210602", "19870303"))
+    mine = set(wallet.holder_licences(holder))
+    assert baby in mine and grown not in mine and neighbour not in mine
+    assert wallet.holds(holder, baby) and not wallet.holds(holder, neighbour)
