@@ -4,6 +4,10 @@ One rule decides holding, for pages and API alike (``holder_q``):
 
 * a citizen holds the person licences whose holder code is their own ID number — matched on the blind index
   (``digigov.core.pii.blind``), never by decrypting rows;
+* a citizen also holds the person licences issued on a case they applied for themselves for someone else —
+  the guardian who applied 新生儿出生一件事 keeps the newborn's 出生医学证明, 户口 and 医保 licences (the
+  newborn has no account of its own); matched on ``Licence.case.applicant``, so an authorisation or a
+  relative's own licences give nothing more;
 * an enterprise agent holds the enterprise licences of every legal person they hold a *current*
   ``AgentAuthorization`` for (by USCC); an expired or voided authorisation holds nothing.
 
@@ -35,6 +39,8 @@ def holder_q(user) -> Q:
     person = user.person if getattr(user, "person_id", None) else None
     if person is not None and person.id_number:
         q = q | (Q(holder_kind=HolderKind.PERSON) & blind(Licence, "holder_code", person.id_number))
+    if person is not None:
+        q = q | Q(holder_kind=HolderKind.PERSON, case__applicant=user)
     usccs = [lp.uscc for lp in acting_for(user)]
     if usccs:
         q = q | (Q(holder_kind=HolderKind.ENTERPRISE) & blind(Licence, "holder_code", usccs))

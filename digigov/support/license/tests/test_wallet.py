@@ -177,3 +177,24 @@ def test_api_agent_lists_enterprise_licences(city):
     AgentAuthorization.objects.create(legal_person=lp, agent=agent, valid_from=timezone.localdate() - dt.timedelta(days=1))
     items = _api(agent).get("/api/v1/my/licences/").json()["items"]
     assert [i["public_id"] for i in items] == [lic.public_id]
+
+
+def test_guardian_holds_the_licences_of_the_case_they_applied_for(holder, ltype, city):
+    """新生儿出生一件事: the newborn's licences are issued on the parent's case and show in the parent's wallet;
+    the same kind of licence of another person, issued on somebody else's case, does not."""
+    from digigov.support.workflow.testing import make_version, parallel_bpmn, start_case
+
+    version = make_version(parallel_bpmn(dept_a=city.bureau, dept_b=city.other_bureau), user=city.system, department=city.bureau)
+    mine = start_case(version, actor=city.system, department=city.bureau, applicant=holder)
+    theirs = start_case(version, actor=city.system, department=city.bureau, applicant=make_user("citizen"))
+    baby = make_licence(ltype, holder_code="210602202611010016", holder_name="王小宝")
+    baby.case = mine
+    baby.save(update_fields=["case"])
+    other = make_licence(ltype, holder_code="210602202611020011", holder_name="别人家的孩子")
+    other.case = theirs
+    other.save(update_fields=["case"])
+    held = list(wallet.holder_licences(holder))
+    assert baby in held and other not in held
+    assert wallet.holds(holder, baby) and not wallet.holds(holder, other)
+    web = logged_in_client(holder)
+    assert "王小宝" in web.get(reverse("my_licences:list")).content.decode()
