@@ -266,3 +266,68 @@ def test_enterprise_agent_starts_a_company(browser, live_server, shot, city, wid
     assert page.locator("[data-card='applications'] .n").inner_text() == "1"
     _check(page)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_citywide_walk_in_routed_across_divisions(browser, live_server, shot, city, width, tmp_path, settings):
+    from digigov.services.onestop.testing import make_item
+    from digigov.support.window.models import ServiceHall
+    from digigov.support.window.testing import make_person
+    from digigov.support.workflow.models import Case
+    from digigov.support.workflow.testing import make_version, parallel_bpmn
+
+    settings.VAR_DIR = tmp_path
+    # the competent department is 元宝区教育局 (division A, 元宝区); the hall and its clerk are in 振兴区 (division B)
+    dept_a = city.county_bureau
+    version = make_version(parallel_bpmn("student_aid", "学生资助申请", dept_a=dept_a, dept_b=dept_a), user=city.system, department=dept_a,
+                           name="学生资助申请")
+    make_item(dept_a, name="学生资助申请", process=version.process, citywide=True)
+    hall = ServiceHall.objects.create(name="振兴区政务服务中心", division=city.county_b, counters=4)
+    make_user("window_clerk", username="clerk_b", division=city.county_b)
+    make_user("approver", username="approver_a", department=dept_a)
+    person = make_person(city.county_b, name="陈静")
+    pdf = tmp_path / "申请书.pdf"
+    pdf.write_bytes(pdf_bytes(1))
+
+    context, page = _session(browser, live_server, width)
+    login(page, "clerk_b", PASSWORD)
+    page.goto(f"/workbench/support/window/halls/{hall.public_id}/")
+    page.click("button:has-text('现场受理（无排队号）')")
+    page.get_by_label("自然人").check()
+    page.fill("input[name=code]", person.id_number)
+    page.click("button:has-text('查询')")
+    assert page.locator("[data-applicant]").inner_text() == "陈静"
+    page.select_option("select[name=version]", label="学生资助申请（元宝区教育局）· 全市通办")
+    # the reception names the item as 全市通办 and where it will go
+    note = page.locator("[data-note-for='id_version']:visible")
+    assert note.locator("[data-tag]").inner_text() == "全市通办"
+    assert "流转至承办部门办理：元宝区教育局（元宝区）" in note.inner_text()
+    _check(page, axe=False)
+    page.set_input_files("input[name=files]", str(pdf))
+    page.once("dialog", lambda d: d.accept())
+    page.click("button:has-text('提交申请并打印回执')")
+    page.wait_for_selector("[data-case-number]")
+    case = Case.objects.get()
+    assert case.department_id == dept_a.pk and case.division_id == city.county_b.pk
+    assert page.locator("[data-case-number]").inner_text() == case.number
+    # the receipt says where it was routed, in Chinese, with the badge
+    assert page.locator("[data-routed-to]").inner_text() == "元宝区教育局（元宝区，由振兴区受理后流转）"
+    assert page.locator("[data-tag]").inner_text() == "全市通办"
+    _check(page, axe=False)
+    shot(page, f"done-when-citywide-receipt-{width}")
+    page.click("a:has-text('办理进度')")
+    route = page.locator("main").inner_text()
+    assert "全市通办" in route and "元宝区教育局" in route
+    _check(page, axe=False)
+    context.close()
+
+    # the approver of 元宝区教育局 finds it in their 待办 (a fresh session)
+    context, page = _session(browser, live_server, width)
+    login(page, "approver_a", PASSWORD)
+    page.goto("/workbench/support/tasks/")
+    row = page.locator("#task-list tr", has_text=case.number).first
+    assert "学生资助申请" in row.inner_text()
+    assert row.locator("[data-tag]").inner_text() == "全市通办"
+    _check(page, axe=False)
+    shot(page, f"done-when-citywide-todo-{width}")
+    context.close()
