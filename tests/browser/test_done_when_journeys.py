@@ -331,3 +331,61 @@ def test_citywide_walk_in_routed_across_divisions(browser, live_server, shot, ci
     _check(page, axe=False)
     shot(page, f"done-when-citywide-todo-{width}")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_bundle_fee_is_paid_once(browser, live_server, shot, city, width, tmp_path, settings):
+    """不动产转移登记一件事 carries the one fee of its 不动产转移登记 member: the citizen pays it at the sandbox
+    cashier from the application page; pressing 缴费 again from a stale page and 支付 again on the cashier
+    does not take the money twice."""
+    from digigov.services.onestop.tests.test_bundles_processes import DATA
+    from digigov.support.payment.models import OrderStatus, PaymentOrder, SandboxTrade
+    from digigov.support.seal.testing import make_seal
+
+    settings.VAR_DIR = tmp_path
+    _world, bundle = _modelled(city, "不动产转移登记一件事")
+    applicant = citizen(city, name="王小明")
+    context, page = _session(browser, live_server, width)
+    login(page, applicant.username, PASSWORD)
+    page.goto(f"/services/apply/bundle/{bundle.code}/")
+    page.click("#start-button")
+    page.wait_for_selector("#application-form")
+    _fill_form(page, {**DATA, "applicant_name": "王小明", "applicant_id_number": applicant.person.id_number})
+    _upload_rest(page, tmp_path)
+    _submit(page)
+    app = Application.objects.get(bundle=bundle)
+    order = PaymentOrder.objects.get()
+    assert order.amount_cents == 8000 and order.status == OrderStatus.UNPAID
+    make_seal(order.department)  # the collecting department's seal, for the e-bill
+    _check(page)
+
+    # a stale second tab on the order page, then pay in the first
+    stale = context.new_page()
+    stale.goto(f"/pay/orders/{order.public_id}/")
+    page.click("a:has-text('去缴费')")
+    page.wait_for_url(f"**/pay/orders/{order.public_id}/")
+    _check(page)
+    page.click("#pay-button")
+    page.wait_for_selector("#cashier-pay")
+    cashier = page.url
+    page.click("#cashier-pay")
+    page.wait_for_url(f"**/pay/orders/{order.public_id}/")
+    assert page.locator("#order-status").inner_text() == "已缴费"
+    _check(page)
+    shot(page, f"done-when-fee-paid-{width}")
+
+    # pay again: from the stale order page, and on the cashier already used
+    stale.click("#pay-button")
+    stale.wait_for_load_state("networkidle")
+    assert stale.locator("#cashier-pay").count() == 0 or stale.locator("#cashier-pay").is_disabled()
+    page.goto(cashier)
+    assert page.locator("#cashier-pay").count() == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and PaymentOrder.objects.count() == 1
+    taken = sum(t.amount_cents - t.refunded_cents for t in SandboxTrade.objects.filter(status="SUCCESS"))
+    assert taken == 8000
+
+    page.goto(f"/my/applications/{app.public_id}/")
+    assert page.locator("a:has-text('去缴费')").count() == 0 and "已缴费" in page.locator("main").inner_text()
+    _check(page)
+    context.close()
