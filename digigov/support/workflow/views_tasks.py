@@ -382,11 +382,12 @@ def case_list(request):
     rows = list(qs.select_related("department", "process_version__process").order_by("-id")[: sel.PAGE + 1])
     next_cursor = rows[sel.PAGE - 1].id if len(rows) > sel.PAGE else None
     rows = rows[: sel.PAGE]
+    tags = registry.process_tags({c.process_version.process_id for c in rows})  # 全市通办 (the portal's catalog)
     query = {k: v for k, v in (("status", status), ("channel", channel), ("department", f.department), ("warning", f.warning), ("q", f.q),
                                ("process", f.process)) if v}
     return render(request, "workflow/tasks/cases.html", {
-        "rows": [{"case": c, "applicant": applicant_name(c), "badge": STATUS_BADGE.get(c.status, ""), "warn": WARNING_BADGE.get(c.warning, "")}
-                 for c in rows],
+        "rows": [{"case": c, "applicant": applicant_name(c), "badge": STATUS_BADGE.get(c.status, ""), "warn": WARNING_BADGE.get(c.warning, ""),
+                  "tags": tags.get(c.process_version.process_id, [])} for c in rows],
         "status": status, "channel": channel, "f": f, "statuses": CaseStatus.choices, "channels": Channel.choices,
         "warnings": Warning.choices, "departments": Department.objects.filter(voided_at__isnull=True).order_by("name").values_list("public_id", "name")[:200],
         "next_cursor": next_cursor, "after": after, "query": urlencode(query),

@@ -1,6 +1,6 @@
 """全市通办 on the support layer's pages (``onestop.citywide`` registered with ``registry.process_tags``): the
 window's reception names the service 全市通办 and the department the case will be routed to, the receipt
-says where it went, and the competent department's 待办 shows the badge; a service that is not 全市通办
+says where it went, and the competent department's 待办 and case list show the badge; a service that is not 全市通办
 shows none of it."""
 
 import pytest
@@ -54,6 +54,8 @@ def test_reception_receipt_and_worklist_show_the_badge(world, city):
     approver = make_user("approver", department=world["dept"])
     todo = logged_in_client(approver).get("/workbench/support/tasks/").content.decode()
     assert case.number in todo and 'data-tag>全市通办' in todo
+    cases = logged_in_client(approver).get("/workbench/support/cases/").content.decode()
+    assert case.number in cases and 'data-tag>全市通办' in cases
 
 
 def test_no_badge_for_a_local_service(world):
