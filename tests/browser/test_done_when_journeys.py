@@ -356,7 +356,8 @@ def test_bundle_fee_is_paid_once(browser, live_server, shot, city, width, tmp_pa
     app = Application.objects.get(bundle=bundle)
     order = PaymentOrder.objects.get()
     assert order.amount_cents == 8000 and order.status == OrderStatus.UNPAID
-    make_seal(order.department)  # the collecting department's seal, for the e-bill
+    assert order.department.code == "CITY-NR"  # the 不动产登记 member's fee, collected by its bureau
+    make_seal(order.department)  # its seal, for the e-bill
     _check(page)
 
     # a stale second tab on the order page, then pay in the first

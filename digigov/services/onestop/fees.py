@@ -33,6 +33,17 @@ def amount_cents(items) -> int:
     return total
 
 
+def collecting_department(items):
+    """The department that collects the fee: the first item with a fee due (in a 一件事 the fee belongs to
+    one member — 不动产转移登记's 登记费 is the 自然资源 bureau's, not the lead member's); the first item's when
+    none is due."""
+    items = list(items)
+    for item in items:
+        if amount_cents([item]):
+            return item.department
+    return items[0].department if items else None
+
+
 def order_for(actor, application, *, amount: int, department, payer):
     """Open the payment order for ``application`` (idempotent on the reference); None when nothing is due."""
     from digigov.support.payment import actions as pay

@@ -401,7 +401,8 @@ def _submit(actor, application: Application, idempotency_key, cleanup: list) -> 
             ApplicationCase.objects.create(application=application, item=item, case=cases[item.pk])
         _attach(actor, application, resolved, cases, cleanup)
         amount = fees.amount_cents(items)
-        order = fees.order_for(actor, application, amount=amount, department=items[0].department, payer=application.applicant) if amount else None
+        order = (fees.order_for(actor, application, amount=amount, department=fees.collecting_department(items), payer=application.applicant)
+                 if amount else None)
         application.status = ApplicationStatus.AWAITING_PAYMENT if order is not None and order.status == "unpaid" else ApplicationStatus.IN_PROGRESS
         application.data = {**clean, **({"_members": application.data["_members"]} if "_members" in (application.data or {}) else {})}
         application.save(update_fields=["number", "submitted_at", "status", "data", "updated_at"])
