@@ -11,6 +11,8 @@ through the workflow actions (``testing_bundles.run_case``) with users holding t
 3. A window clerk in 振兴区 receives a walk-in 全市通办 item of a 元宝区 department: the reception shows the
    全市通办 badge, the receipt names the department it was routed to, and that department's approver finds
    it in their 待办.
+4. "Pays nothing twice": the one fee of 不动产转移登记一件事 is paid at the sandbox cashier from the application
+   page, and a stale 缴费 page and a second 支付 take nothing more.
 
 Every page is checked for horizontal overflow; the citizen's and agent's pages also with axe (no serious or
 critical violations)."""
