@@ -19,6 +19,8 @@ Apps call these from ``AppConfig.ready()``:
   document, create a payment order …), so that a process author wires it in the modeller without code.
 * ``register_portal_home`` — the view of the portal's first screen (``/``); without one, core's own portal
   page (the architecture map) answers.
+* ``register_process_tags`` — a function naming tags (全市通办 …) a higher layer puts on workflow processes,
+  so the window and the worklist (support layer) can show them without importing the portal.
 * ``register_field_cipher`` — the cipher behind ``digigov.core.pii``'s encrypted model fields (the
   security layer's key store registers it; core only knows the interface).
 """
@@ -228,6 +230,28 @@ def register_portal_home(view: Callable) -> None:
 
 def portal_home() -> Callable | None:
     return PORTAL_HOME[0] if PORTAL_HOME else None
+
+
+PROCESS_TAGGERS: list[Callable] = []
+
+
+def register_process_tags(func: Callable) -> None:
+    """``func(process_ids: set[int]) -> {process_id: [Chinese tag, …]}`` in one query; e.g. the portal's
+    catalog marks the processes of its 全市通办 items."""
+    if func not in PROCESS_TAGGERS:
+        PROCESS_TAGGERS.append(func)
+
+
+def process_tags(process_ids) -> dict[int, list[str]]:
+    """The tags every registered tagger puts on these processes (a process without any is left out)."""
+    ids = {pid for pid in process_ids if pid}
+    out: dict[int, list[str]] = {}
+    if not ids:
+        return out
+    for func in PROCESS_TAGGERS:
+        for pid, tags in (func(ids) or {}).items():
+            out.setdefault(pid, []).extend(t for t in tags if t not in out.get(pid, []))
+    return out
 
 
 FIELD_CIPHER: list = []  # at most one: the object ``digigov.core.pii`` encrypts personal fields with

@@ -19,6 +19,9 @@ def ready() -> None:
         "onestop.application.decision": "出具办理结果决定书",
     })
     receivers_application.connect()
+    from . import citywide
+
+    registry.register_process_tags(citywide.process_tags)  # the 全市通办 badge on the window's and the worklist's pages
     registry.register_urls("services/", "digigov.services.onestop.urls_application")
     registry.register_urls("my/applications/", "digigov.services.onestop.urls_my_applications")
     registry.register_nav(NavItem("my_applications", "我的申请", "my_applications:list", "workflow.apply", "services", area="portal", order=20))

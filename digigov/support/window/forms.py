@@ -106,10 +106,12 @@ class ApplicationForm(forms.Form):
     phone = forms.CharField(label=_("联系电话"), max_length=11, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
-    def __init__(self, *args, versions=(), licences=(), data_fields=(), prefill=None, **kwargs):
+    def __init__(self, *args, versions=(), licences=(), data_fields=(), prefill=None, tags=None, **kwargs):
         super().__init__(*args, **kwargs)
+        tags = tags or {}  # process id → tags other layers put on it (全市通办), shown after the name
         self.fields["version"].choices = [("", _("请选择"))] + [
-            (v.public_id, f"{v.process.name}（{v.process.department.name if v.process.department_id else '—'}）") for v in versions]
+            (v.public_id, f"{v.process.name}（{v.process.department.name if v.process.department_id else '—'}）"
+                          + ("· " + " · ".join(tags[v.process_id]) if tags.get(v.process_id) else "")) for v in versions]
         self.fields["licences"].choices = [(lic.public_id, f"{lic.licence_name}（{lic.licence_no}，{lic.issuer.name}）") for lic in licences]
         if not licences:
             self.fields.pop("licences")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from digigov.core import registry
 from digigov.core.errors import DigiGovError, NotFound
 from digigov.core.org.models import Division
 from digigov.core.rbac.checks import can, scope_queryset
@@ -170,10 +171,19 @@ def _application_form(request, r, *, bound=False):
             prefill = api.prefill(version.start_form, actor=request.user, person=r.person, legal_person=r.legal_person) or {}
         except DigiGovError:
             prefill = {}
-    kwargs = {"versions": versions, "licences": licences, "data_fields": fields, "prefill": prefill}
+    tags = registry.process_tags({v.process_id for v in versions})
+    kwargs = {"versions": versions, "licences": licences, "data_fields": fields, "prefill": prefill, "tags": tags}
     if bound:
-        return ApplicationForm(request.POST, request.FILES, **kwargs), versions
-    return ApplicationForm(initial={"version": chosen or "", "recipient_name": r.person.name if r.person_id else ""}, **kwargs), versions
+        form = ApplicationForm(request.POST, request.FILES, **kwargs)
+    else:
+        form = ApplicationForm(initial={"version": chosen or "", "recipient_name": r.person.name if r.person_id else ""}, **kwargs)
+    # 全市通办 and other tags: a note per tagged service naming the department the case will be routed to
+    # (shown for the chosen one; app.js shows the right one as the clerk changes the choice)
+    form.version_notes = [{"public_id": v.public_id, "tags": tags[v.process_id], "chosen": v.public_id == chosen,
+                           "department": v.process.department.name if v.process.department_id else "",
+                           "division": v.process.department.division.name if v.process.department_id and v.process.department.division_id else ""}
+                          for v in versions if v.process_id in tags]
+    return form, versions
 
 
 def _reception_page(request, r, *, status=200, identify_form=None, consent_form=None, app_form=None, pulled=None):
@@ -276,11 +286,16 @@ def reception_finish(request, public_id):
 def _case(request, number):
     from digigov.support.workflow.models import Case
 
-    case = (scope_queryset(request.user, "window.view", Case.objects.select_related("department", "division", "process_version__process"))
+    case = (scope_queryset(request.user, "window.view", Case.objects.select_related("department__division", "division", "process_version__process"))
             .filter(number=number[:32]).first())
     if case is None:
         raise NotFound("办件不存在或不在您的范围内")
     return case
+
+
+def _tags(case) -> list[str]:
+    """全市通办 and other tags the portal puts on the case's process (``registry.process_tags``)."""
+    return registry.process_tags({case.process_version.process_id}).get(case.process_version.process_id, [])
 
 
 @requires("window.view")
@@ -289,7 +304,7 @@ def receipt(request, number):
     case = _case(request, number)
     r = selectors.Reception.objects.filter(case=case).select_related("hall", "clerk").first()
     return render(request, "window/receipt.html", {
-        "case": case, "reception": r, "materials": case.materials.order_by("id"),
+        "case": case, "reception": r, "materials": case.materials.order_by("id"), "tags": _tags(case),
         "delivery": selectors.Delivery.objects.filter(case=case).select_related("hall").first(),
     })
 
@@ -303,7 +318,7 @@ def route(request, number):
     tasks = list(case.tasks.select_related("department", "assignee", "completed_by").order_by("created_at", "id"))
     open_tasks = [t for t in tasks if t.status in (TaskStatus.OPEN, TaskStatus.CLAIMED)]
     return render(request, "window/route.html", {
-        "case": case, "tasks": tasks, "open_tasks": open_tasks, "parallel": len({t.department_id for t in open_tasks}) > 1,
+        "case": case, "tasks": tasks, "tags": _tags(case), "open_tasks": open_tasks, "parallel": len({t.department_id for t in open_tasks}) > 1,
         "events": case.events.filter(public=True).order_by("-at", "-id")[:30],
     })
 

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from digigov.core import registry
 from digigov.core.errors import DigiGovError, get_or_404
 from digigov.core.org.models import Department
 from digigov.core.rbac.checks import can
@@ -183,10 +184,12 @@ def task_list(request):
     f = _filters(request)
     counts = sel.tab_counts(request.user, f)
     rows, next_cursor = sel.page(sel.worklist(request.user, tab, f), tab, _int(request.GET.get("after")))
+    tags = registry.process_tags({t.case.process_version.process_id for t in rows})  # 全市通办 (the portal's catalog)
     query = {k: v for k, v in (("tab", tab), ("process", f.process), ("department", f.department), ("warning", f.warning), ("q", f.q)) if v}
     return render(request, "workflow/tasks/list.html", {
         "tab": tab, "tabs": [(k, label, counts[k]) for k, label in sel.TABS], "f": f,
-        "rows": [{"t": t, "applicant": applicant_name(t.case), "badge": WARNING_BADGE.get(t.case.warning, "")} for t in rows],
+        "rows": [{"t": t, "applicant": applicant_name(t.case), "badge": WARNING_BADGE.get(t.case.warning, ""),
+                  "tags": tags.get(t.case.process_version.process_id, [])} for t in rows],
         "next_cursor": next_cursor, "after": _int(request.GET.get("after")), "query": urlencode(query),
         "processes": ProcessDefinition.objects.filter(voided_at__isnull=True).order_by("name").values_list("key", "name"),
         "departments": Department.objects.filter(pk__in=WorkTask.objects.filter(sel.tab_filters(request.user)[tab]).values("department_id"))
@@ -379,11 +382,12 @@ def case_list(request):
     rows = list(qs.select_related("department", "process_version__process").order_by("-id")[: sel.PAGE + 1])
     next_cursor = rows[sel.PAGE - 1].id if len(rows) > sel.PAGE else None
     rows = rows[: sel.PAGE]
+    tags = registry.process_tags({c.process_version.process_id for c in rows})  # 全市通办 (the portal's catalog)
     query = {k: v for k, v in (("status", status), ("channel", channel), ("department", f.department), ("warning", f.warning), ("q", f.q),
                                ("process", f.process)) if v}
     return render(request, "workflow/tasks/cases.html", {
-        "rows": [{"case": c, "applicant": applicant_name(c), "badge": STATUS_BADGE.get(c.status, ""), "warn": WARNING_BADGE.get(c.warning, "")}
-                 for c in rows],
+        "rows": [{"case": c, "applicant": applicant_name(c), "badge": STATUS_BADGE.get(c.status, ""), "warn": WARNING_BADGE.get(c.warning, ""),
+                  "tags": tags.get(c.process_version.process_id, [])} for c in rows],
         "status": status, "channel": channel, "f": f, "statuses": CaseStatus.choices, "channels": Channel.choices,
         "warnings": Warning.choices, "departments": Department.objects.filter(voided_at__isnull=True).order_by("name").values_list("public_id", "name")[:200],
         "next_cursor": next_cursor, "after": after, "query": urlencode(query),

@@ -232,7 +232,7 @@ def open_versions():
     from digigov.support.workflow.models import ProcessVersion, VersionStatus
 
     return (ProcessVersion.objects.filter(status=VersionStatus.ACTIVE, process__voided_at__isnull=True)
-            .select_related("process", "process__department", "start_form").order_by("process__name", "-version"))
+            .select_related("process", "process__department__division", "start_form").order_by("process__name", "-version"))
 
 
 def create_application(actor, reception: Reception, version, *, data: dict | None = None, files=(), licences=(),

@@ -32,6 +32,16 @@
       })
       .catch(function () {});
   }
+  // Notes that belong to one choice of a select: <p data-note-for="id_version" data-note-value="…" hidden> is
+  // shown while that select has that value (e.g. the window's 全市通办 note naming where a case is routed).
+  document.addEventListener("change", function (e) {
+    var select = e.target;
+    if (!select.id || select.tagName !== "SELECT") return;
+    document.querySelectorAll('[data-note-for="' + select.id + '"]').forEach(function (note) {
+      note.hidden = note.getAttribute("data-note-value") !== select.value;
+    });
+  });
+
   document.addEventListener("input", function (e) {
     var input = e.target;
     if (!input.matches || !input.matches("input[data-lookup]")) return;
