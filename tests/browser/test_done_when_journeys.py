@@ -121,6 +121,14 @@ def test_newborn_bundle_online(browser, live_server, shot, city, width, tmp_path
     # and the applicant's e-ID card in the licence index
     PersonRecord.objects.create(id_number=person.id_number, name="王小明", sex="M", birth_date=dt.date(1990, 1, 1), address="示范市元宝区兴业街1号",
                                 division=city.county_a, attributes={"birth_certificate": "Q210600123456", "guardian_id_number": person.id_number})
+    # the hospital's birth registration: the newborn in the person registry with the applicant as 监护人 (the
+    # wallet shows a parent their registered minor children's licences)
+    from digigov.data.registries.testing import make_person as registry_person, value
+
+    baby = registry_person(city, name="王小宝", id_number=BABY_ID, birth_date=dt.date(2026, 11, 1),
+                           values=[value("guardian_id_number", person.id_number, dept=city.bureau, current=True)])
+    baby.attributes = {"guardian_id_number": person.id_number}
+    baby.save(update_fields=["attributes"])
     LicenceIndex.objects.create(holder_kind="person", holder_code=person.id_number, holder_name="王小明", licence_type="100000PSB001",
                                 licence_name="居民身份证", licence_no="210602199001010000", issuer=world["departments"]["CITY-PSB"],
                                 issued_on=dt.date(2020, 1, 1))
