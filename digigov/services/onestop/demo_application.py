@@ -25,8 +25,9 @@ submission, window acceptance, two-department approval, sealed decision), 0 skip
 at those rates, inside the step's 2-minute budget; ``--scale 1`` runs 3,000 (20–35 min). The year's
 1,388,400 cases would take 150–270 hours through the actions at those rates, which is why the full volume
 is not generated this way
-(``bench/cases.py`` measures the case path alone: 1.0–1.4 cases/s at load ~14; cProfile there: sealing
-the decision PDF 34 %, the workflow steps 26 %, ``submit`` 20 %).
+(``bench/cases.py`` measures the case path alone: 1.0–1.4 cases/s at load ~14 before the stamp and
+form-validator caches, 7.8 cases/s on SQLite and 5.5 / 10.2 cases/s with one / two processes on PostgreSQL
+after them, load ~2; see the figures in ``bench/cases.py``).
 """
 
 from __future__ import annotations
