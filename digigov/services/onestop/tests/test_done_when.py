@@ -11,6 +11,9 @@ portal's application actions, the workflow task actions (a user holding the task
 3. 全市通办 at a window of another division: routed to the competent department's queue; a non-citywide item
    is refused there.
 4. The statistics and K09 equal what plain ORM counts over the rows give.
+
+The journeys are helpers (``newborn_journey``, ``start_up_journey``, ``walk_in_journey``) run by the one test at
+the end, which goes on to the statistics.
 """
 
 from __future__ import annotations
@@ -115,10 +118,6 @@ def newborn_registries(city, parent) -> None:
     make_licence(BABY_ID, "王小宝", city.bureau, holder_kind="person", licence_name="出生医学证明", licence_type="100000HEA001")
 
 
-def test_newborn_bundle_online_paperless_sealed_and_rated(world, city, django_capture_on_commit_callbacks):
-    newborn_journey(world, city, django_capture_on_commit_callbacks)
-
-
 def newborn_journey(world, city, capture) -> Application:
     bundle = install(world, NEWBORN)[NEWBORN]
     parent = citizen(city)
@@ -189,10 +188,6 @@ def newborn_journey(world, city, capture) -> Application:
 
 
 # --- 2. 企业开办一件事 by an authorised agent ------------------------------------------------------------------
-
-def test_enterprise_start_up_by_an_authorised_agent(world, city, django_capture_on_commit_callbacks):
-    start_up_journey(world, city, django_capture_on_commit_callbacks)
-
 
 def start_up_journey(world, city, capture) -> Application:
     from digigov.core.accounts.models import AgentAuthorization
@@ -269,10 +264,6 @@ def walk_in(w, item, key: str = ""):
     return apps.receive_at_window(w["clerk_b"], w["hall_b"], item=item, person=p, idempotency_key=key,
                                   data={"applicant_name": p.name, "applicant_id_number": p.id_number, "applicant_phone": "13800138001"},
                                   files=[(w["key"], make_pdf(pages=1))])
-
-
-def test_citywide_walk_in_is_routed_to_the_competent_division(city, django_capture_on_commit_callbacks):
-    walk_in_journey(city, django_capture_on_commit_callbacks)
 
 
 def walk_in_journey(city, capture) -> dict:
@@ -402,7 +393,10 @@ def expected_k09() -> tuple[float, float]:
     return round(total, 2), 100.0 * n
 
 
-def test_statistics_equal_the_database(world, city, django_capture_on_commit_callbacks):
+def test_done_when_the_three_journeys_then_statistics_equal_the_database(world, city, django_capture_on_commit_callbacks):
+    """One test for the whole "Done when": the three journeys (each helper asserts its own steps), then more
+    cases, then every figure against plain counts. One test rather than four: installing the real bundles,
+    processes and seals costs ~40 s, and the statistics need the journeys' rows anyway."""
     from digigov.services.onestop import kpis
     from digigov.services.onestop.selectors import stats as st
     from digigov.support.payment.channels import sandbox
