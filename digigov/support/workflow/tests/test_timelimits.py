@@ -113,11 +113,23 @@ def test_special_procedure_by_an_approver(cal):
 
 
 def calendar_back(day, n):
+    """The start from which ``n`` working days have passed by ``day``, counted as the clock counts them
+    (``calendar.working_days_between``: after the start, up to and including ``day``). Stepping back ``n``
+    working days from ``day`` is only the same on a working day: run on a Saturday, it gave a start whose span
+    to that Saturday held one working day, and the test failed every weekend."""
+    start = day
     while n:
-        day -= dt.timedelta(days=1)
-        if calendar.is_working_day(day):
+        if calendar.is_working_day(start):
             n -= 1
-    return day
+        start -= dt.timedelta(days=1)
+    return start
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 25), dt.date(2026, 11, 28), dt.date(2026, 11, 30), dt.date(2026, 10, 8)])
+def test_calendar_back_spans_n_working_days_on_any_day(cal, today):
+    """Wednesday, Saturday, Monday, and the first working day after the National Day holiday."""
+    for n in (1, 2, 5):
+        assert calendar.working_days_between(calendar_back(today, n), today) == n
 
 
 @pytest.mark.parametrize("kwargs, error", [
