@@ -147,6 +147,19 @@ def _keyset(qs: QuerySet, after, limit, *, desc: bool = False) -> tuple[list, st
     return rows, (str(next_cursor) if next_cursor is not None else None)
 
 
+def guarded_by(guardian_id_number: str) -> QuerySet:
+    """Active golden persons whose current 监护人 (``guardian_id_number``) is ``guardian_id_number``; matched on
+    the keyed digest of the sealed attribute value, so no one else's record is unsealed. Unscoped: callers
+    (the portal's pre-fill, the holder's wallet) narrow it to the records the guardian themselves names or holds."""
+    from digigov.core.pii import blind_digest
+
+    digest = blind_digest("registries_attributevalue", "value", guardian_id_number) if guardian_id_number else None
+    if digest is None:
+        return PersonRecord.objects.none()
+    guarded = AttributeValue.objects.filter(attribute="guardian_id_number", is_current=True, value_digest=digest.hex()[:16])
+    return PersonRecord.objects.filter(pk__in=guarded.values("person_id"), status=RecordStatus.ACTIVE)
+
+
 def division_filter(code, field: str = "division") -> Q:
     """A 12-digit division code → its subtree; 422 for a malformed or unknown code."""
     code = validators.clean_division_code(code, "division")

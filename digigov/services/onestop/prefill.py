@@ -148,17 +148,13 @@ def wards(person, id_numbers) -> list:
     current 监护人 (``guardian_id_number``) is ``person``: a parent's application may be supplied from its
     child's records (the hospital's 出生记录, the child's 出生医学证明), never from anyone else's. Matched on
     the keyed digest of the sealed guardian value, so no one else's record is unsealed."""
-    from digigov.core.pii import blind_digest
-    from digigov.data.registries.models import AttributeValue
+    from digigov.data.registries.selectors import guarded_by
 
     own = getattr(person, "id_number", "") or ""
     codes = sorted({c for c in id_numbers if isinstance(c, str) and len(c) == 18 and c != own})
-    digest = blind_digest("registries_attributevalue", "value", own) if own and codes else None
-    if digest is None:
+    if not own or not codes:
         return []
-    guarded = AttributeValue.objects.filter(attribute="guardian_id_number", is_current=True, value_digest=digest.hex()[:16])
-    return list(PersonRecord.objects.filter(blind(PersonRecord, "id_number", codes), status=RecordStatus.ACTIVE,
-                                            pk__in=guarded.values("person_id")).order_by("pk"))
+    return list(guarded_by(own).filter(blind(PersonRecord, "id_number", codes)).order_by("pk"))
 
 
 def read_record(source: str, *, person=None, legal_person=None):

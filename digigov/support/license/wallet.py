@@ -48,17 +48,13 @@ def holder_q(user) -> Q:
 
 def minor_wards(id_number: str, today=None) -> list[str]:
     """ID numbers of the registry persons under 18 whose current 监护人 is ``id_number``."""
-    from digigov.core.pii import blind_digest
-    from digigov.data.registries.models import AttributeValue, PersonRecord, RecordStatus
+    from digigov.data.registries.selectors import guarded_by
 
-    digest = blind_digest("registries_attributevalue", "value", id_number) if id_number else None
-    if digest is None:
+    if not id_number:
         return []
     today = today or timezone.localdate()
     adult = today.replace(year=today.year - 18) if not (today.month == 2 and today.day == 29) else today.replace(year=today.year - 18, day=28)
-    guarded = AttributeValue.objects.filter(attribute="guardian_id_number", is_current=True, value_digest=digest.hex()[:16])
-    return [p.id_number for p in PersonRecord.objects.filter(pk__in=guarded.values("person_id"), status=RecordStatus.ACTIVE,
-                                                             birth_date__gt=adult).only("pk", "id_number") if p.id_number]
+    return [p.id_number for p in guarded_by(id_number).filter(birth_date__gt=adult).only("pk", "id_number") if p.id_number]
 
 
 def holder_licences(user) -> QuerySet:
