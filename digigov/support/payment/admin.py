@@ -8,7 +8,13 @@ from django.contrib import admin
 
 from digigov.core.web.admin_base import ReadOnlyAdmin, register
 
+from . import channels
 from .models import EBill, PayableItem, PaymentOrder, ReconciliationRun, Refund, yuan
+
+
+def channel_label(code: str) -> str:
+    """The channel's Chinese name (模拟支付渠道), never its code."""
+    return dict(channels.choices()).get(code, "—") if code else "—"
 
 
 @register(PayableItem)
@@ -29,7 +35,7 @@ class PayableItemAdmin(ReadOnlyAdmin):
 
 @register(PaymentOrder)
 class PaymentOrderAdmin(ReadOnlyAdmin):
-    list_display = ("number", "subject", "department", "amount", "status", "channel", "created_at", "paid_at")
+    list_display = ("number", "subject", "department", "amount", "status", "channel_name", "created_at", "paid_at")
     list_filter = ("status",)
     search_fields = ("=number", "=payment_code")
     list_select_related = ("department",)
@@ -37,8 +43,12 @@ class PaymentOrderAdmin(ReadOnlyAdmin):
     permission_view = "payment.view"
     scope_department_field = "department"
     scope_division_field = None
-    never_shown = ("payer", "created_by", "idempotency_key", "amount_cents", "refunded_cents")
-    readonly_fields = ("amount", "refunded")
+    never_shown = ("payer", "created_by", "idempotency_key", "amount_cents", "refunded_cents", "channel")
+    readonly_fields = ("amount", "refunded", "channel_name")
+
+    @admin.display(description="支付渠道")
+    def channel_name(self, obj):
+        return channel_label(obj.channel)
 
     @admin.display(description="金额（元）")
     def amount(self, obj):
@@ -86,7 +96,12 @@ class EBillAdmin(ReadOnlyAdmin):
 
 @register(ReconciliationRun)
 class ReconciliationRunAdmin(ReadOnlyAdmin):
-    list_display = ("day", "channel", "ours_count", "channel_count", "matched_count", "mismatch_count")
+    list_display = ("day", "channel_name", "ours_count", "channel_count", "matched_count", "mismatch_count")
     date_hierarchy = "day"
     permission_view = "payment.view"  # a run covers every department's trades: unscoped grants only
-    never_shown = ("started_by",)
+    never_shown = ("started_by", "channel")
+    readonly_fields = ("channel_name",)
+
+    @admin.display(description="支付渠道")
+    def channel_name(self, obj):
+        return channel_label(obj.channel)

@@ -25,6 +25,7 @@ def test_a_department_sees_its_own_orders_in_yuan_and_cannot_change_them(city, d
     c = _client(admin_user)
     listing = c.get("/admin/payment/paymentorder/").content.decode()
     assert ours.number in listing and "123.45" in listing and theirs.number not in listing
+    assert "模拟支付渠道" in listing and ">sandbox<" not in listing  # the channel's name, not its code
     assert c.get(f"/admin/payment/paymentorder/{theirs.pk}/change/").status_code in (302, 403, 404)
     page = c.get(f"/admin/payment/paymentorder/{ours.pk}/change/")
     body = page.content.decode()
