@@ -181,6 +181,10 @@ INSTALLED_APPS = [
     "digigov.data.dregistries",
     "digigov.data.spatial",
     "digigov.data.themes",
+    "digigov.data.sharing",
+    "digigov.data.gateway",
+    "digigov.data.exchange",
+    "digigov.data.opendata",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
