@@ -185,6 +185,8 @@ INSTALLED_APPS = [
     "digigov.data.gateway",
     "digigov.data.exchange",
     "digigov.data.opendata",
+    "digigov.data.ckan",
+    "digigov.data.privacy",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",
