@@ -402,9 +402,6 @@ async def _authorise(gw: Gateway, request: Request, call: Call, body: bytes, ent
     call.app, call.parts = app, parts
     if not app.active:
         raise signing.SignatureError("app_inactive", "应用已暂停，不能调用")
-    if gw.nonces.seen((app.id, parts.nonce)):
-        call.parts = None
-        raise REPLAY
     snap = gw.snapshot
     entry = snap.entries.get(entry_code)
     if entry is None:
@@ -415,6 +412,9 @@ async def _authorise(gw: Gateway, request: Request, call: Call, body: bytes, ent
     if sub is None:  # the same answer as an entry that does not exist: a caller learns nothing of others' grants
         raise Refusal(404, "unknown_resource", "资源不存在或未向该应用授权")
     call.sub = sub
+    if gw.nonces.seen((app.id, parts.nonce)):  # a replay this process has seen: refused before any work (the database decides the rest)
+        call.parts = None
+        raise REPLAY
     gw.admit(app, sub, entry)
     return snap, app, entry, sub
 
