@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, errors, paginate, permission
@@ -50,9 +50,10 @@ class RequestOut(Schema):
 
 
 def request_out(r: ShareRequest) -> dict:
-    sub = getattr(r, "subscription_pid", None)
-    if sub is None and r.status in (RequestStatus.APPROVED, RequestStatus.NARROWED):
-        sub = Subscription.objects.filter(share_request=r).values_list("public_id", flat=True).first()
+    try:
+        sub = r.subscription.public_id  # reverse one-to-one: lists select_related it
+    except Subscription.DoesNotExist:
+        sub = None
     return {"public_id": r.public_id, "requester": r.requester.name, "provider": r.provider.name, "entry": r.entry.public_id,
             "entry_name": r.entry.name, "entry_code": r.entry.code, "app": r.app.public_id, "app_name": r.app.name, "fields": r.fields,
             "clear_fields": r.clear_fields, "purpose": r.purpose, "basis": r.basis, "period_start": r.period_start,
@@ -159,7 +160,7 @@ def _choice(value, allowed, field: str):
     return value or ""
 
 
-REQ_RELATED = ("requester", "provider", "entry", "app")
+REQ_RELATED = ("requester", "provider", "entry", "app", "subscription")
 
 
 @router.get("/requests", response=Page[RequestOut], summary="共享申请（本部门提出的或收到的）")
@@ -189,7 +190,7 @@ def file_request(request, payload: RequestIn):
     req = req_actions.file_request(request.auth, requester=requester, entry=entry, app=app, fields=payload.fields,
                                    clear_fields=payload.clear_fields, purpose=payload.purpose, basis=payload.basis,
                                    period_start=payload.period_start, period_end=payload.period_end)
-    return 201, request_out(req)
+    return Status(201, request_out(req))
 
 
 @router.get("/requests/{public_id}", response=RequestOut, summary="共享申请详情")
@@ -247,7 +248,7 @@ def create_app(request, payload: AppIn):
     department = _department(payload.department, "department")
     app, secret = app_actions.create_app(request.auth, kind=AppKind.DEPARTMENT, name=payload.name, department=department,
                                          description=payload.description, rate_limit=payload.rate_limit, daily_quota=payload.daily_quota)
-    return 201, {"app": app_out(app), "secret": secret}
+    return Status(201, {"app": app_out(app), "secret": secret})
 
 
 @router.post("/apps/{public_id}/rotate", response=AppSecretOut, summary="更换应用密钥（旧密钥立即失效，新密钥仅此一次返回）")

@@ -81,7 +81,7 @@ def review_queue(user) -> QuerySet[ShareRequest]:
 
 def request_for(user, public_id: str) -> ShareRequest:
     req = (requests_visible(user).select_related("requester", "provider__division", "entry__department", "app", "filed_by", "decided_by",
-                                                  "demand")
+                                                  "demand", "subscription")
            .filter(public_id=str(public_id)[:32]).first())
     if req is None:
         raise NotFound("共享申请不存在或无权查看", code="request_not_found")
