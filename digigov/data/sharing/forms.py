@@ -21,7 +21,11 @@ def departments_for(user, perm: str):
 
 
 class DateInput(forms.DateInput):
+    """An ``<input type=date>``: its value must be ISO (a localised 2026/11/27 shows as empty and submits nothing)."""
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class RequestForm(forms.Form):

@@ -146,3 +146,8 @@ def test_review_todo_counts_the_queue(actors, world):
     actions.file_request(actors["consumer"], **request_kwargs(world["requester"], world["entry"], world["app"]))
     todo = TODOS["sharing.review"]
     assert todo.count(actors["provider"]) == 1 and todo.count(actors["outsider"]) == 0 and todo.count(actors["consumer"]) == 0
+
+
+def test_date_inputs_carry_iso_values(actors, world):
+    page = logged_in_client(actors["consumer"]).get(f"{BASE}/entries/{world['entry'].public_id}/request/").content.decode()
+    assert f'type="date" name="period_start" value="{TODAY.isoformat()}"' in page
