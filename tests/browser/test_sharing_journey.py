@@ -63,7 +63,9 @@ def test_request_approve_narrowed_subscription(browser, live_server, shot, city,
     consumer.fill("input[name=basis]", "《学生资助资金管理办法》")
     consumer.click("button:has-text('提交申请')")
     consumer.wait_for_selector(".errorlist")
-    assert "明文信息项必须是申请的信息项" in consumer.content() and not ShareRequest.objects.exists()
+    errors = consumer.locator(".errorlist").all_inner_texts()
+    assert any("明文信息项必须是申请的信息项" in e for e in errors), errors
+    assert not ShareRequest.objects.exists()
     consumer.uncheck("#c-nj")
     consumer.check("#c-sfzh")
     assert _fits(consumer)

@@ -47,6 +47,9 @@ class RequestForm(forms.Form):
         self.fields["app"].queryset = ConsumerApp.objects.filter(kind="department", status="active", department__in=depts).select_related(
             "department").order_by("department__path", "name")
         self.fields["app"].label_from_instance = lambda a: f"{a.name}（{a.department.short_name or a.department.name}）"
+        self.fields["app"].empty_label = _("请选择调用应用")
+        own_app = self.fields["app"].queryset.filter(department=first).first() if first else None
+        self.fields["app"].initial = own_app.pk if own_app else None
         choices = [(i.field_name, i.name) for i in items]
         self.fields["fields"].choices = choices
         self.fields["clear_fields"].choices = choices
