@@ -23,7 +23,7 @@ from .models import AppKind, ConsumerApp, RequestStatus, ShareRequest, Subscript
 router = Router(tags=["data.sharing 数据共享交换"])
 
 
-class RequestOut(Schema):
+class ShareRequestOut(Schema):
     public_id: str
     requester: str = Field(description="需求部门名称")
     provider: str = Field(description="提供部门名称")
@@ -62,7 +62,7 @@ def request_out(r: ShareRequest) -> dict:
             "created_at": r.created_at, "decided_at": r.decided_at, "subscription": sub}
 
 
-class RequestIn(StrictSchema):
+class ShareRequestIn(StrictSchema):
     requester: str = Field(description="需求部门 public_id（本人可代表提出申请的部门）", max_length=32)
     entry: str = Field(description="目录条目 public_id（已发布、可共享）", max_length=32)
     app: str = Field(description="本部门调用应用 public_id", max_length=32)
@@ -74,7 +74,7 @@ class RequestIn(StrictSchema):
     period_end: date
 
 
-class DecisionIn(StrictSchema):
+class ShareDecisionIn(StrictSchema):
     decision: str = Field(description="approve 同意 | narrow 部分同意 | reject 不予同意")
     fields: list[str] | None = Field(None, description="部分同意时同意的信息项（申请信息项的子集）", max_length=200)
     clear_fields: list[str] | None = Field(None, description="部分同意时同意明文的信息项", max_length=200)
@@ -82,11 +82,11 @@ class DecisionIn(StrictSchema):
     reply: str = Field("", description="答复意见；不予同意时必填", max_length=500)
 
 
-class WithdrawIn(StrictSchema):
+class ShareWithdrawIn(StrictSchema):
     reason: str = Field("", max_length=200)
 
 
-class SubscriptionOut(Schema):
+class ShareSubscriptionOut(Schema):
     public_id: str
     app: str
     app_name: str
@@ -115,7 +115,7 @@ def subscription_out(s: Subscription) -> dict:
             "daily_quota": s.daily_quota or s.app.daily_quota}
 
 
-class AppOut(Schema):
+class ConsumerAppOut(Schema):
     public_id: str
     name: str
     department: str
@@ -134,7 +134,7 @@ def app_out(a: ConsumerApp) -> dict:
             "daily_quota": a.daily_quota, "secret_rotated_at": a.secret_rotated_at}
 
 
-class AppIn(StrictSchema):
+class ConsumerAppIn(StrictSchema):
     department: str = Field(description="所属部门 public_id", max_length=32)
     name: str = Field(max_length=100)
     description: str = Field("", max_length=500)
@@ -142,8 +142,8 @@ class AppIn(StrictSchema):
     daily_quota: int = Field(100_000, ge=1, le=app_actions.MAX_DAILY_QUOTA)
 
 
-class AppSecretOut(Schema):
-    app: AppOut
+class ConsumerAppSecretOut(Schema):
+    app: ConsumerAppOut
     secret: str = Field(description="应用密钥：仅此一次返回，请妥善保存")
 
 
@@ -163,7 +163,7 @@ def _choice(value, allowed, field: str):
 REQ_RELATED = ("requester", "provider", "entry", "app", "subscription")
 
 
-@router.get("/requests", response=Page[RequestOut], summary="共享申请（本部门提出的或收到的）")
+@router.get("/requests", response=Page[ShareRequestOut], summary="共享申请（本部门提出的或收到的）")
 @permission("sharing.view")
 def list_requests(request, side: str | None = None, status: str | None = None, page: int = 1, page_size: int = 50):
     side = _choice(side, ("made", "received", "review"), "side")
@@ -176,10 +176,10 @@ def list_requests(request, side: str | None = None, status: str | None = None, p
     return paginate(qs.select_related(*REQ_RELATED).order_by("-id"), page, page_size, request_out, count=False)
 
 
-@router.post("/requests", response={201: RequestOut}, summary="提出共享申请（无条件共享且不申请明文的自动同意）")
+@router.post("/requests", response={201: ShareRequestOut}, summary="提出共享申请（无条件共享且不申请明文的自动同意）")
 @permission("sharing.request")
 @errors(404)
-def file_request(request, payload: RequestIn):
+def file_request(request, payload: ShareRequestIn):
     requester = _department(payload.requester, "requester")
     entry = CatalogEntry.objects.select_related("department").filter(public_id=payload.entry[:32], voided_at__isnull=True).first()
     if entry is None:
@@ -193,24 +193,24 @@ def file_request(request, payload: RequestIn):
     return Status(201, request_out(req))
 
 
-@router.get("/requests/{public_id}", response=RequestOut, summary="共享申请详情")
+@router.get("/requests/{public_id}", response=ShareRequestOut, summary="共享申请详情")
 @permission("sharing.view")
 def get_request(request, public_id: str):
     return request_out(selectors.request_for(request.auth, public_id))
 
 
-@router.post("/requests/{public_id}/decide", response=RequestOut, summary="审核共享申请（同意 / 部分同意 / 不予同意）")
+@router.post("/requests/{public_id}/decide", response=ShareRequestOut, summary="审核共享申请（同意 / 部分同意 / 不予同意）")
 @permission("sharing.review")
-def decide(request, public_id: str, payload: DecisionIn):
+def decide(request, public_id: str, payload: ShareDecisionIn):
     req = selectors.request_for(request.auth, public_id)
     req = req_actions.decide_request(request.auth, req, payload.decision, fields=payload.fields, clear_fields=payload.clear_fields,
                                      until=payload.until, reply=payload.reply)
     return request_out(req)
 
 
-@router.post("/requests/{public_id}/withdraw", response=RequestOut, summary="撤回共享申请（仅待审核的）")
+@router.post("/requests/{public_id}/withdraw", response=ShareRequestOut, summary="撤回共享申请（仅待审核的）")
 @permission("sharing.request")
-def withdraw(request, public_id: str, payload: WithdrawIn):
+def withdraw(request, public_id: str, payload: ShareWithdrawIn):
     req = selectors.request_for(request.auth, public_id)
     return request_out(req_actions.withdraw_request(request.auth, req, payload.reason))
 
@@ -218,7 +218,7 @@ def withdraw(request, public_id: str, payload: WithdrawIn):
 SUB_RELATED = ("app__department", "entry__department")
 
 
-@router.get("/subscriptions", response=Page[SubscriptionOut], summary="共享授权（本部门持有的或授出的）")
+@router.get("/subscriptions", response=Page[ShareSubscriptionOut], summary="共享授权（本部门持有的或授出的）")
 @permission("sharing.view")
 def list_subscriptions(request, status: str | None = None, page: int = 1, page_size: int = 50):
     status = _choice(status, SubscriptionStatus.values, "status")
@@ -228,30 +228,30 @@ def list_subscriptions(request, status: str | None = None, page: int = 1, page_s
     return paginate(qs.select_related(*SUB_RELATED).order_by("-id"), page, page_size, subscription_out, count=False)
 
 
-@router.get("/subscriptions/{public_id}", response=SubscriptionOut, summary="共享授权详情（网关执行的信息项、明文项、期限和限额）")
+@router.get("/subscriptions/{public_id}", response=ShareSubscriptionOut, summary="共享授权详情（网关执行的信息项、明文项、期限和限额）")
 @permission("sharing.view")
 def get_subscription(request, public_id: str):
     return subscription_out(selectors.subscription_for(request.auth, public_id))
 
 
-@router.get("/apps", response=Page[AppOut], summary="本部门的调用应用")
+@router.get("/apps", response=Page[ConsumerAppOut], summary="本部门的调用应用")
 @permission("sharing.view")
 def list_apps(request, page: int = 1, page_size: int = 50):
     qs = selectors.apps_visible(request.auth).select_related("department").order_by("-id")
     return paginate(qs, page, page_size, app_out, count=False)
 
 
-@router.post("/apps", response={201: AppSecretOut}, summary="创建调用应用（密钥仅此一次返回）")
+@router.post("/apps", response={201: ConsumerAppSecretOut}, summary="创建调用应用（密钥仅此一次返回）")
 @permission("sharing.manage_apps")
 @errors(404)
-def create_app(request, payload: AppIn):
+def create_app(request, payload: ConsumerAppIn):
     department = _department(payload.department, "department")
     app, secret = app_actions.create_app(request.auth, kind=AppKind.DEPARTMENT, name=payload.name, department=department,
                                          description=payload.description, rate_limit=payload.rate_limit, daily_quota=payload.daily_quota)
     return Status(201, {"app": app_out(app), "secret": secret})
 
 
-@router.post("/apps/{public_id}/rotate", response=AppSecretOut, summary="更换应用密钥（旧密钥立即失效，新密钥仅此一次返回）")
+@router.post("/apps/{public_id}/rotate", response=ConsumerAppSecretOut, summary="更换应用密钥（旧密钥立即失效，新密钥仅此一次返回）")
 @permission("sharing.manage_apps")
 def rotate(request, public_id: str):
     app = selectors.app_for(request.auth, public_id)

@@ -29,7 +29,7 @@ class DateInput(forms.DateInput):
 
 
 class RequestForm(forms.Form):
-    requester = forms.ModelChoiceField(label=_("需求部门"), queryset=Department.objects.none())
+    requester = forms.ModelChoiceField(label=_("需求部门"), queryset=Department.objects.none(), empty_label=_("请选择需求部门"))
     app = forms.ModelChoiceField(label=_("调用应用"), queryset=ConsumerApp.objects.none(), help_text=_("本部门已启用的调用应用"))
     fields = forms.MultipleChoiceField(label=_("申请信息项"), choices=(), required=False)
     clear_fields = forms.MultipleChoiceField(label=_("申请明文的信息项"), choices=(), required=False)
@@ -79,7 +79,7 @@ class ReasonForm(forms.Form):
 
 
 class AppForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.none())
+    department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.none(), empty_label=_("请选择所属部门"))
     name = forms.CharField(label=_("应用名称"), max_length=100)
     description = forms.CharField(label=_("应用说明"), max_length=500, required=False)
     rate_limit = forms.IntegerField(label=_("每秒调用上限"), min_value=1, max_value=MAX_RATE_LIMIT, initial=50)
@@ -93,9 +93,9 @@ class AppForm(forms.Form):
 
 
 class DemandForm(forms.Form):
-    requester = forms.ModelChoiceField(label=_("需求部门"), queryset=Department.objects.none())
+    requester = forms.ModelChoiceField(label=_("需求部门"), queryset=Department.objects.none(), empty_label=_("请选择需求部门"))
     provider = forms.ModelChoiceField(label=_("提供部门"), queryset=Department.objects.filter(voided_at__isnull=True).order_by("path"),
-                                      help_text=_("应掌握该数据的部门"))
+                                      empty_label=_("请选择提供部门"), help_text=_("应掌握该数据的部门"))
     title = forms.CharField(label=_("需求名称"), max_length=200)
     items = forms.CharField(label=_("所需信息项"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("用顿号分隔"))
     purpose = forms.CharField(label=_("用途"), max_length=500)
