@@ -238,7 +238,17 @@ def world(city, settings, tmp_path):
     from digigov.support.payment.testing import make_order
 
     pay_order = make_order(city.bureau)
+    # --- h-sharing: an open share request, a subscription and a department app ---
+    from digigov.data.sharing.actions import requests as sharing_requests
+    from digigov.data.sharing.testing import department_app, provider_entry, request_kwargs as share_kwargs
+
+    share_app = department_app(requester, city.bureau, "模糊测试调用应用")
+    share_req = sharing_requests.file_request(requester, **share_kwargs(city.bureau, provider_entry(city.other_bureau), share_app))
+    share_done = sharing_requests.file_request(requester, **share_kwargs(city.bureau, provider_entry(city.other_bureau, name="已授权"), share_app))
+    share_sub = sharing_requests.decide_request(make_user("dept_admin", department=city.other_bureau), share_done, "approve").subscription
     return {
+        "/api/v1/data/sharing/requests/": share_req.public_id, "/api/v1/data/sharing/subscriptions/": share_sub.public_id,
+        "/api/v1/data/sharing/apps/": share_app.public_id,
         "/api/v1/services/items/": onestop_item.code,
         "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,

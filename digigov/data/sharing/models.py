@@ -116,6 +116,11 @@ class ShareRequest(PublicModel):
         verbose_name_plural = _("共享申请")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["provider", "status"]), models.Index(fields=["requester", "status"])]
+        constraints = [
+            # one open (待审核) request per requester × entry × app: a double submit is refused, not duplicated
+            models.UniqueConstraint(fields=["requester", "entry", "app"], condition=models.Q(status="submitted"),
+                                    name="sharing_one_open_request"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.entry}"
