@@ -238,7 +238,19 @@ def world(city, settings, tmp_path):
     from digigov.support.payment.testing import make_order
 
     pay_order = make_order(city.bureau)
+    # --- h-exchange: a job with a finished run, and a return-flow task
+    from digigov.data.exchange import actions as exchange, engine as exchange_engine, testing as exchange_testing
+
+    x_consumer = make_user("data_admin", department=city.other_bureau)
+    x_entry = exchange_testing.provider_entry(city.bureau, user=data_admin, rows=3)
+    x_job = exchange.create_job(x_consumer, subscription=exchange_testing.department_subscription(admin, entry=x_entry, consumer=city.other_bureau),
+                                name="模糊测试交换", mode="full", delivery="csv")
+    x_run = exchange_engine.execute(exchange.run_job(x_consumer, x_job, enqueue=False).pk)
+    x_return = exchange.create_return_task(data_admin, entry=x_entry, name="模糊测试回流", division_field="qhdm", fields=["qhdm", "je"],
+                                           receivers=[city.county_gov])
     return {
+        "/api/v1/data/exchange/jobs/": x_job.public_id, "/api/v1/data/exchange/runs/": x_run.public_id,
+        "/api/v1/data/exchange/returns/": x_return.public_id,
         "/api/v1/services/items/": onestop_item.code,
         "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,
