@@ -2,7 +2,7 @@
 schedule, pause/resume, run now), runs with status (``status=dead`` lists the dead letters; retry one),
 return-flow tasks (create, run, their per-unit deliveries). Objects are addressed by ``public_id``; lists
 are paginated and scoped to the caller's reach. Delivered files are downloaded from the workbench URL
-``/workbench/data/exchange/runs/<id>/file`` (same session; only the receiving department)."""
+``/workbench/data/exchange/runs/<id>/file.csv`` (``file.json`` for JSON Lines; same session; only the receiving department)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from digigov.core.api import Page, StrictSchema, errors, get_or_404, paginate, permission
+from digigov.core.errors import ValidationFailed
 from digigov.core.org.models import Department
 from digigov.data.catalog.selectors import visible_entries
 
@@ -21,7 +22,7 @@ from .models import ExchangeJob, ExchangeRun, ReturnTask, RunStatus
 router = Router(tags=["data.exchange 批量交换与数据回流"])
 
 
-class JobIn(StrictSchema):
+class ExchangeJobIn(StrictSchema):
     subscription: str = Field(max_length=22, description="共享授权 public_id（本部门应用的有效授权）")
     name: str = Field(max_length=100)
     mode: str = Field("incremental", description="full（全量替换）| incremental（按 _batch_id/_row_no 增量）")
@@ -29,12 +30,12 @@ class JobIn(StrictSchema):
     schedule: str = Field("manual", description="manual | hourly | daily")
 
 
-class JobUpdateIn(StrictSchema):
+class ExchangeJobUpdateIn(StrictSchema):
     schedule: str | None = Field(None, description="manual | hourly | daily")
     status: str | None = Field(None, description="active（恢复）| paused（暂停）")
 
 
-class JobOut(Schema):
+class ExchangeJobOut(Schema):
     public_id: str
     name: str
     entry: str = Field(description="目录条目 public_id")
@@ -66,7 +67,7 @@ def job_out(j: ExchangeJob) -> dict:
             "last_run_at": j.last_run_at, "created_at": j.created_at}
 
 
-class RunOut(Schema):
+class ExchangeRunOut(Schema):
     public_id: str
     kind: str
     kind_label: str
@@ -97,7 +98,7 @@ def run_out(r: ExchangeRun) -> dict:
             "next_attempt_at": r.next_attempt_at, "started_at": r.started_at, "finished_at": r.finished_at, "created_at": r.created_at}
 
 
-class ReturnIn(StrictSchema):
+class ReturnTaskIn(StrictSchema):
     entry: str = Field(max_length=22, description="目录条目 public_id（本部门提供的条目）")
     name: str = Field(max_length=100)
     division_field: str = Field(max_length=64, description="行政区划信息项的字段名")
@@ -106,7 +107,7 @@ class ReturnIn(StrictSchema):
     receivers: list[str] = Field(max_length=500, description="接收单位代码（区县、乡镇街道、村社区的单位）")
 
 
-class ReturnOut(Schema):
+class ReturnTaskOut(Schema):
     public_id: str
     name: str
     entry: str
@@ -127,37 +128,37 @@ def return_out(t: ReturnTask) -> dict:
 
 # --- jobs ---------------------------------------------------------------------------------------------
 
-@router.get("/jobs", response=Page[JobOut], summary="批量交换任务列表")
+@router.get("/jobs", response=Page[ExchangeJobOut], summary="批量交换任务列表")
 @permission("exchange.view")
 def list_jobs(request, page: int = 1, page_size: int = 50):
     return paginate(selectors.jobs(request.auth).order_by("-created_at", "-id"), page, page_size, job_out)
 
 
-@router.post("/jobs", response={201: JobOut}, summary="新建批量交换任务（基于本部门的共享授权）")
+@router.post("/jobs", response={201: ExchangeJobOut}, summary="新建批量交换任务（基于本部门的共享授权）")
 @permission("exchange.manage")
 @errors(404)
-def create_job(request, payload: JobIn):
+def create_job(request, payload: ExchangeJobIn):
     sub = get_or_404(selectors.subscriptions_for_jobs(request.auth), public_id=payload.subscription)
     job = actions.create_job(request.auth, subscription=sub, name=payload.name, mode=payload.mode, delivery=payload.delivery,
                              schedule=payload.schedule)
     return Status(201, job_out(selectors.jobs(request.auth).get(pk=job.pk)))
 
 
-@router.get("/jobs/{public_id}", response=JobOut, summary="批量交换任务详情")
+@router.get("/jobs/{public_id}", response=ExchangeJobOut, summary="批量交换任务详情")
 @permission("exchange.view")
 def get_job(request, public_id: str):
     return job_out(get_or_404(selectors.jobs(request.auth), public_id=public_id[:22]))
 
 
-@router.post("/jobs/{public_id}", response=JobOut, summary="修改执行周期、暂停或恢复批量交换任务")
+@router.post("/jobs/{public_id}", response=ExchangeJobOut, summary="修改执行周期、暂停或恢复批量交换任务")
 @permission("exchange.manage")
-def update_job(request, public_id: str, payload: JobUpdateIn):
+def update_job(request, public_id: str, payload: ExchangeJobUpdateIn):
     job = get_or_404(selectors.jobs(request.auth, "exchange.manage"), public_id=public_id[:22])
     actions.update_job(request.auth, job, schedule=payload.schedule, status=payload.status)
     return job_out(selectors.jobs(request.auth).get(pk=job.pk))
 
 
-@router.post("/jobs/{public_id}/run", response={202: RunOut}, summary="立即执行批量交换任务")
+@router.post("/jobs/{public_id}/run", response={202: ExchangeRunOut}, summary="立即执行批量交换任务")
 @permission("exchange.manage")
 def run_job(request, public_id: str):
     job = get_or_404(selectors.jobs(request.auth, "exchange.manage"), public_id=public_id[:22])
@@ -167,14 +168,12 @@ def run_job(request, public_id: str):
 
 # --- runs and dead letters ----------------------------------------------------------------------------
 
-@router.get("/runs", response=Page[RunOut], summary="交换记录列表（status=dead 为死信）")
+@router.get("/runs", response=Page[ExchangeRunOut], summary="交换记录列表（status=dead 为死信）")
 @permission("exchange.view")
 def list_runs(request, status: str | None = None, job: str | None = None, return_task: str | None = None, page: int = 1, page_size: int = 50):
     qs = selectors.runs(request.auth)
     if status is not None:
         if status not in RunStatus.values:
-            from digigov.core.errors import ValidationFailed
-
             raise ValidationFailed("状态筛选无效", code="bad_status", detail={"field": "status"})
         qs = qs.filter(status=status)
     if job:
@@ -184,13 +183,13 @@ def list_runs(request, status: str | None = None, job: str | None = None, return
     return paginate(qs.order_by("-created_at", "-id"), page, page_size, run_out)
 
 
-@router.get("/runs/{public_id}", response=RunOut, summary="交换记录详情")
+@router.get("/runs/{public_id}", response=ExchangeRunOut, summary="交换记录详情")
 @permission("exchange.view")
 def get_run(request, public_id: str):
     return run_out(get_or_404(selectors.runs(request.auth), public_id=public_id[:22]))
 
 
-@router.post("/runs/{public_id}/retry", response={202: RunOut}, summary="重试失败（死信）的交换")
+@router.post("/runs/{public_id}/retry", response={202: ExchangeRunOut}, summary="重试失败（死信）的交换")
 @permission("exchange.retry")
 def retry_run(request, public_id: str):
     run = get_or_404(selectors.runs(request.auth), public_id=public_id[:22])
@@ -200,36 +199,34 @@ def retry_run(request, public_id: str):
 
 # --- return flow --------------------------------------------------------------------------------------
 
-@router.get("/returns", response=Page[ReturnOut], summary="数据回流任务列表")
+@router.get("/returns", response=Page[ReturnTaskOut], summary="数据回流任务列表")
 @permission("exchange.view")
 def list_returns(request, page: int = 1, page_size: int = 50):
     qs = selectors.return_tasks(request.auth).prefetch_related("receivers").order_by("-created_at", "-id")
     return paginate(qs, page, page_size, return_out)
 
 
-@router.post("/returns", response={201: ReturnOut}, summary="新建数据回流任务")
+@router.post("/returns", response={201: ReturnTaskOut}, summary="新建数据回流任务")
 @permission("exchange.manage")
 @errors(404)
-def create_return(request, payload: ReturnIn):
+def create_return(request, payload: ReturnTaskIn):
     entry = get_or_404(visible_entries(request.auth), public_id=payload.entry)
     codes = list(dict.fromkeys(c[:32] for c in payload.receivers))
     receivers = list(Department.objects.filter(code__in=codes, voided_at__isnull=True).select_related("division"))
     if len(receivers) != len(codes):
-        from digigov.core.errors import ValidationFailed
-
         raise ValidationFailed("接收单位代码无效", code="bad_receivers", detail={"field": "receivers"})
     task = actions.create_return_task(request.auth, entry=entry, name=payload.name, division_field=payload.division_field,
                                       fields=payload.fields, clear_fields=payload.clear_fields, receivers=receivers)
     return Status(201, return_out(task))
 
 
-@router.get("/returns/{public_id}", response=ReturnOut, summary="数据回流任务详情")
+@router.get("/returns/{public_id}", response=ReturnTaskOut, summary="数据回流任务详情")
 @permission("exchange.view")
 def get_return(request, public_id: str):
     return return_out(get_or_404(selectors.return_tasks(request.auth).prefetch_related("receivers"), public_id=public_id[:22]))
 
 
-@router.post("/returns/{public_id}/run", response={202: list[RunOut]}, summary="执行数据回流（每个接收单位一次交付）")
+@router.post("/returns/{public_id}/run", response={202: list[ExchangeRunOut]}, summary="执行数据回流（每个接收单位一次交付）")
 @permission("exchange.manage")
 def run_return(request, public_id: str):
     task = get_or_404(selectors.return_tasks(request.auth, "exchange.manage"), public_id=public_id[:22])

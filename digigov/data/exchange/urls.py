@@ -13,7 +13,8 @@ urlpatterns = [
     path("dead-letters/", views.dead_letters, name="dead_letters"),
     path("runs/<str:public_id>/", views.run_detail, name="run"),
     path("runs/<str:public_id>/retry/", views.run_retry, name="run_retry"),
-    path("runs/<str:public_id>/file", views.run_file, name="run_file"),
+    # the extension tells link checkers (the crawler) it is a download: .csv, or .json for JSON Lines
+    path("runs/<str:public_id>/file.<str:ext>", views.run_file, name="run_file"),
     path("returns/", views.returns, name="returns"),
     path("returns/new/", views.return_entry, name="return_entry"),
     path("returns/new/<str:entry_id>/", views.return_new, name="return_new"),

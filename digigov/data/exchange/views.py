@@ -115,7 +115,7 @@ def dead_letters(request):
 def run_detail(request, public_id):
     run = get_or_404(selectors.runs(request.user), public_id=public_id)
     return render(request, "exchange/run_detail.html", {
-        "run": run, "may_download": run.has_file and selectors.may_download(request.user, run),
+        "run": run, "may_download": run.has_file and selectors.may_download(request.user, run), "download_ext": download_ext(run),
         "may_retry": run.status == RunStatus.DEAD and can(request.user, "exchange.retry", run),
         "refresh": run.status in (RunStatus.QUEUED, RunStatus.RUNNING), **_tabs(request)})
 
@@ -134,8 +134,10 @@ def run_retry(request, public_id):
 
 
 @requires("exchange.download")
-def run_file(request, public_id):
+def run_file(request, public_id, ext):
     run = get_or_404(selectors.runs(request.user), public_id=public_id)
+    if ext != download_ext(run):
+        raise Http404
     if not selectors.may_download(request.user, run):
         raise Forbidden("只有接收单位可以下载交换文件", code="not_receiver")
     path = engine.file_path(run) if run.has_file else None
@@ -147,6 +149,10 @@ def run_file(request, public_id):
     name = f"{run.entry.name}-{run.created_at:%Y%m%d%H%M}.{kind}"
     content_type = "text/csv; charset=utf-8" if kind == Delivery.CSV else "application/x-ndjson; charset=utf-8"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=content_type)
+
+
+def download_ext(run) -> str:
+    return "csv" if run.file_name.endswith(".csv") else "json"
 
 
 @requires("exchange.view")

@@ -97,12 +97,13 @@ def _finished_file_run(actor, subscription):
 
 def test_file_download_only_by_the_consumer_department(consumer_admin, provider_admin, subscription, city):
     run = _finished_file_run(consumer_admin, subscription)
-    url = f"/workbench/data/exchange/runs/{run.public_id}/file"
+    url = f"/workbench/data/exchange/runs/{run.public_id}/file.csv"
     resp = logged_in_client(consumer_admin).get(url)
     assert resp.status_code == 200 and resp["Content-Type"].startswith("text/csv")
     body = b"".join(resp.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf") and body == engine.file_path(run).read_bytes()
     assert AuditEntry.objects.filter(action="exchange.run.download").count() == 1
+    assert logged_in_client(consumer_admin).get(url.replace(".csv", ".json")).status_code == 404
     page = logged_in_client(consumer_admin).get(f"/workbench/data/exchange/runs/{run.public_id}/").content.decode()
     assert "下载交换文件" in page
     # the provider sees the run but gets no download, neither the link nor the file
