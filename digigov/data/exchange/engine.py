@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from digigov.core import pii
 from digigov.data.aggregation.pipeline.target import field_for
-from digigov.data.catalog.models import DataLevel, MountedResource, MountKind, PersonalKind
+from digigov.data.catalog.models import MountedResource, MountKind, PersonalKind
 from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
 from digigov.data.grading import policy
 from digigov.data.sharing.models import AppStatus, SubscriptionStatus, UsageKind
@@ -77,22 +77,22 @@ class Column:
         return self.item.personal >= PersonalKind.PERSONAL
 
 
-def plan_columns(items, fields, clear_fields) -> list[Column]:
-    """The delivered columns in item order: approved, not core; personal ones clear only when approved so."""
-    allowed, clear = set(fields or ()), set(clear_fields or ())
-    out = []
-    for item in items:
-        if item.field_name not in allowed or item.level >= DataLevel.CORE:
-            continue
-        out.append(Column(item, item.personal < PersonalKind.PERSONAL or item.field_name in clear))
-    return out
+def plan_columns(entry, items, fields, clear_fields) -> tuple[list[Column], object]:
+    """The delivered columns in item order and the row masker: ``grading.policy.subscription_masker``, the
+    gateway's rule (core items left out; personal items masked unless approved in clear)."""
+    items = list(items)
+    allowed = set(fields or ())
+    masker = policy.subscription_masker(entry, items, [i.field_name for i in items if i.field_name in allowed], clear_fields or ())
+    masked = set(masker.masked)
+    return [Column(i, i.field_name not in masked) for i in masker.columns], masker
 
 
-def mask_row(columns: list[Column], values: dict) -> dict:
-    out = {}
-    for c in columns:
-        v = values.get(c.name)
-        out[c.name] = v if c.clear else (policy.mask_value(v, c.item) if v not in (None, "") else None)
+def mask_row(masker, values: dict) -> dict:
+    """The masked row; a missing value stays NULL (the masker writes "" for it, which a typed column refuses)."""
+    out = masker(values)
+    for k, v in values.items():
+        if v is None and k in out:
+            out[k] = None
     return out
 
 
@@ -321,7 +321,7 @@ def _deliver_job(run: ExchangeRun, job: ExchangeJob) -> tuple[int, int, str, lis
     sub = _check_subscription(job, today)
     mount = source_mount(job.entry)
     items = list(job.entry.items.order_by("seq"))
-    columns = plan_columns(items, sub.fields, sub.clear_fields)
+    columns, masker = plan_columns(job.entry, items, sub.fields, sub.clear_fields)
     if not columns:
         raise DeliveryError("共享授权中没有可交付的信息项", permanent=True)
     full = job.mode == SyncMode.FULL
@@ -336,7 +336,7 @@ def _deliver_job(run: ExchangeRun, job: ExchangeJob) -> tuple[int, int, str, lis
     rows, last = 0, after
     try:
         for batch in read_batches(mount.table_name, columns, after=after, batch_size=job.batch_size):
-            writer.write([(b, r, mask_row(columns, values)) for b, r, values in batch])
+            writer.write([(b, r, mask_row(masker, values)) for b, r, values in batch])
             rows += len(batch)
             last = (batch[-1][0], batch[-1][1])
         writer.finish()
@@ -351,7 +351,7 @@ def _deliver_return(run: ExchangeRun) -> tuple[int, int, str, list[Column], int]
     task = run.return_task
     mount = source_mount(task.entry)
     items = list(task.entry.items.order_by("seq"))
-    columns = plan_columns(items, task.fields, task.clear_fields)
+    columns, masker = plan_columns(task.entry, items, task.fields, task.clear_fields)
     if not columns:
         raise DeliveryError("回流任务中没有可交付的信息项", permanent=True)
     division = run.receiver.division
@@ -360,7 +360,7 @@ def _deliver_return(run: ExchangeRun) -> tuple[int, int, str, list[Column], int]
     rows = 0
     try:
         for batch in read_batches(mount.table_name, columns, division=(task.division_field, division.prefix)):
-            writer.write([(b, r, mask_row(columns, values)) for b, r, values in batch])
+            writer.write([(b, r, mask_row(masker, values)) for b, r, values in batch])
             rows += len(batch)
         writer.finish()
     except BaseException:
@@ -379,15 +379,15 @@ def _meter_and_log(run: ExchangeRun, *, ok: bool, rows: int, nbytes: int, digest
     job = run.job
     kind = UsageKind.EXCHANGE if run.kind == RunKind.EXCHANGE else UsageKind.RETURN
     app = job.subscription.app if job else None
-    accesslog.add_usage(day=timezone.localdate(), kind=kind, app_ref=app.pk if app else 0,
-                        consumer_id=run.receiver_id if job else None, provider_id=run.provider_id, entry_id=run.entry_id,
-                        resource_ref=resource_id, calls=1, errors=0 if ok else 1, rows=rows if ok else 0, nbytes=nbytes if ok else 0)
-    accesslog.append(kind=kind, app_id=app.pk if app else None, app_key=app.app_key if app else "", consumer_id=run.receiver_id,
-                     provider_id=run.provider_id, entry_id=run.entry_id, resource_id=resource_id or None, method="SYNC",
-                     path=f"/exchange/runs/{run.public_id}", purpose=(job.subscription.purpose if job else run.return_task.name)[:200],
-                     status=200 if ok else 500, code=code, rows=rows if ok else 0,
-                     fields=",".join(c.name for c in columns)[:1000] if ok else "", response_hash=digest if ok else "",
-                     duration_us=min(duration_us, 2**31 - 1), node=NODE, request_id=run.public_id[:32])
+    accesslog.record_run(
+        kind=kind, app_ref=app.pk if app else 0, consumer_id=run.receiver_id if job else None, provider_id=run.provider_id,
+        entry_id=run.entry_id, resource_ref=resource_id, ok=ok, rows=rows, nbytes=nbytes,
+        record={"app_id": app.pk if app else None, "app_key": app.app_key if app else "", "consumer_id": run.receiver_id,
+                "provider_id": run.provider_id, "entry_id": run.entry_id, "resource_id": resource_id or None, "method": "SYNC",
+                "path": f"/exchange/runs/{run.public_id}", "purpose": (job.subscription.purpose if job else run.return_task.name)[:200],
+                "status": 200 if ok else 500, "code": code, "rows": rows if ok else 0,
+                "fields": ",".join(c.name for c in columns)[:1000] if ok else "", "response_hash": digest if ok else "",
+                "duration_us": min(duration_us, 2**31 - 1), "node": NODE, "request_id": run.public_id[:32]})
 
 
 def execute(run_id: int) -> ExchangeRun | None:
