@@ -246,9 +246,21 @@ def world(city, settings, tmp_path):
     share_req = sharing_requests.file_request(requester, **share_kwargs(city.bureau, provider_entry(city.other_bureau), share_app))
     share_done = sharing_requests.file_request(requester, **share_kwargs(city.bureau, provider_entry(city.other_bureau, name="已授权"), share_app))
     share_sub = sharing_requests.decide_request(make_user("dept_admin", department=city.other_bureau), share_done, "approve").subscription
+    # --- h-exchange: a job with a finished run, and a return-flow task
+    from digigov.data.exchange import actions as exchange, engine as exchange_engine, testing as exchange_testing
+
+    x_consumer = make_user("data_admin", department=city.other_bureau)
+    x_entry = exchange_testing.provider_entry(city.bureau, user=data_admin, rows=3)
+    x_job = exchange.create_job(x_consumer, subscription=exchange_testing.department_subscription(admin, entry=x_entry, consumer=city.other_bureau),
+                                name="模糊测试交换", mode="full", delivery="csv")
+    x_run = exchange_engine.execute(exchange.run_job(x_consumer, x_job, enqueue=False).pk)
+    x_return = exchange.create_return_task(data_admin, entry=x_entry, name="模糊测试回流", division_field="qhdm", fields=["qhdm", "je"],
+                                           receivers=[city.county_gov])
     return {
         "/api/v1/data/sharing/requests/": share_req.public_id, "/api/v1/data/sharing/subscriptions/": share_sub.public_id,
         "/api/v1/data/sharing/apps/": share_app.public_id,
+        "/api/v1/data/exchange/jobs/": x_job.public_id, "/api/v1/data/exchange/runs/": x_run.public_id,
+        "/api/v1/data/exchange/returns/": x_return.public_id,
         "/api/v1/services/items/": onestop_item.code,
         "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,
