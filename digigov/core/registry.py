@@ -55,6 +55,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
         ("data.registries_governance", "基础库治理（覆盖率、冲突、数据管家待办）"),
         ("data.sharing", "共享交换与供需对接"),
         ("data.gateway", "接口网关"),
+        ("data.exchange", "批量交换与数据回流"),
         ("data.open", "公共数据开放平台"),
     ],
     "support": [
