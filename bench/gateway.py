@@ -66,7 +66,9 @@ def setup(args):
         city = type("C", (), {"bureau": Department.objects.get(code="CITY-BDB"), "other_bureau": Department.objects.get(code="CITY-EDU")})
     else:
         city = City()
-    admin = make_user("data_admin", department=city.bureau)
+    import secrets
+
+    admin = make_user("data_admin", department=city.bureau, username=f"bench_{secrets.token_hex(4)}")
     entry = gw.make_people_entry(city.bureau, admin, rows=args.rows)
     app, secret = gw.make_app(city.other_bureau, admin, rate_limit=10_000, daily_quota=100_000_000)
     gw.subscribe(app, entry, admin, fields=["xm", "sfzh", "sjhm", "nl", "sqmc"], clear_fields=["xm"])
