@@ -36,7 +36,16 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--limit", type=int, default=20, help="rows per call (default 20)")
     parser.add_argument("--rows", type=int, default=1000, help="rows in the table (default 1000)")
+    parser.add_argument("--db-dir", help="keep the migrated database in this folder and reuse it on the next run "
+                                         "(migrating takes minutes on a busy machine); default: a temporary folder")
     args = parser.parse_args()
+    if args.db_dir:
+        os.makedirs(args.db_dir, exist_ok=True)
+        os.environ["DIGIGOV_VAR_DIR"] = args.db_dir
+        os.environ["DATABASE_URL"] = f"sqlite:///{args.db_dir}/bench.sqlite3"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digigov.core.settings")
+        sys.path.insert(0, str(ROOT))
+        return run(args)
     with scratch_database("digigov-bench-gateway-"):
         return run(args)
 
@@ -51,8 +60,15 @@ def setup(args):
     from digigov.core.testing import City, make_user
     from digigov.data.gateway import testing as gw
 
-    city = City()
-    admin = make_user("data_admin", department=city.bureau)
+    from digigov.core.org.models import Department
+
+    if Department.objects.filter(code="CITY-BDB").exists():  # a kept database (--db-dir): a new entry and app in the same city
+        city = type("C", (), {"bureau": Department.objects.get(code="CITY-BDB"), "other_bureau": Department.objects.get(code="CITY-EDU")})
+    else:
+        city = City()
+    import secrets
+
+    admin = make_user("data_admin", department=city.bureau, username=f"bench_{secrets.token_hex(4)}")
     entry = gw.make_people_entry(city.bureau, admin, rows=args.rows)
     app, secret = gw.make_app(city.other_bureau, admin, rate_limit=10_000, daily_quota=100_000_000)
     gw.subscribe(app, entry, admin, fields=["xm", "sfzh", "sjhm", "nl", "sqmc"], clear_fields=["xm"])
@@ -70,7 +86,7 @@ def start(module: str, port: int, extra_env: dict, app_dir: str | None = None) -
     return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **extra_env})
 
 
-async def wait_up(url: str, timeout: float = 60):
+async def wait_up(url: str, proc: subprocess.Popen, timeout: float = 300):
     import aiohttp
 
     deadline = time.monotonic() + timeout
@@ -80,8 +96,10 @@ async def wait_up(url: str, timeout: float = 60):
                 async with s.get(url) as r:
                     if r.status < 500:
                         return
-            except aiohttp.ClientError:
+            except (aiohttp.ClientError, asyncio.TimeoutError):
                 pass
+            if proc.poll() is not None:
+                raise RuntimeError(f"{url}: the server exited with {proc.returncode}")
             await asyncio.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
 
@@ -134,8 +152,8 @@ def run(args) -> int:
     fields = "xm,sfzh,sjhm,nl,sqmc"
     query = f"fields={fields}&limit={args.limit}"
     try:
-        asyncio.run(wait_up(f"http://127.0.0.1:{direct_port}/rows?limit=1&fields=xm"))
-        asyncio.run(wait_up(f"http://127.0.0.1:{gw_port}/gw/v1/healthz"))
+        asyncio.run(wait_up(f"http://127.0.0.1:{direct_port}/rows?limit=1&fields=xm", procs[0]))
+        asyncio.run(wait_up(f"http://127.0.0.1:{gw_port}/gw/v1/healthz", procs[1]))
 
         def sign(method, path, q):
             return sign_headers(app_key, secret, method, path, q, b"", purpose="性能测试")
@@ -157,8 +175,8 @@ def run(args) -> int:
     from digigov.data.gateway.accesslog import verify_access_chain
     from digigov.data.sharing.models import AccessRecord, UsageDaily
 
-    logged = AccessRecord.objects.filter(status=200).count()
-    metered = UsageDaily.objects.aggregate(n=Sum("calls"))["n"] or 0
+    logged = AccessRecord.objects.filter(status=200, path__contains=code).count()
+    metered = UsageDaily.objects.filter(entry__code=code).aggregate(n=Sum("calls"))["n"] or 0
     ratio = via["rps"] / direct["rps"] if direct["rps"] else 0
     print(f"并发 {args.concurrency}，每次 {args.limit} 行，测量 {args.seconds:.0f} 秒（预热 {args.warmup:.0f} 秒），CPU 核数 {os.cpu_count()}")
     print(f"(a) direct : {direct['rps']:8.0f} req/s  p50 {direct['p50']:6.2f} ms  p99 {direct['p99']:6.2f} ms  状态 {direct['statuses']}")

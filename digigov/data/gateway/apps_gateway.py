@@ -9,6 +9,7 @@ def ready() -> None:
     from digigov.core import registry
     from digigov.core.registry import NavItem
 
+    from . import demo  # noqa: F401 — register_demo("gateway")
     from .accesslog import KEY_PURPOSE
 
     registry.register_key_purpose(KEY_PURPOSE, "接口网关访问记录链（HMAC-SM3）")

@@ -83,3 +83,21 @@ def test_usage_table(city, log, django_assert_max_num_queries):
     assert r.status_code == 200 and "教育局学籍核验" in html and "<td>120</td>" in html and "<td>12</td>" in html
     r = client.get("/workbench/data/gateway/usage/?from=bad&to=2020-01-01")
     assert r.status_code == 200 and "所选日期内没有调用" in r.content.decode()
+
+
+def test_demo_generator_writes_a_verifiable_history(city):
+    from digigov.core.demo import DemoContext
+    from digigov.data.gateway import demo
+    from digigov.data.sharing.models import UsageDaily
+
+    admin = make_user("data_admin", department=city.bureau)
+    entry = catalog_testing.make_entry(city.bureau, gw.ITEMS, name="低保对象信息")
+    app, _ = gw.make_app(city.other_bureau, admin)
+    gw.subscribe(app, entry, admin, fields=["xm", "sqmc"])
+    ctx = DemoContext(scale=0.01, seed=7, name="gateway")
+    demo.generate(ctx)
+    n = AccessRecord.objects.count()
+    assert n == ctx.rows >= 6
+    assert accesslog.verify_access_chain().ok
+    assert sum(UsageDaily.objects.values_list("calls", flat=True)) == n
+    assert list(AccessRecord.objects.order_by("seq").values_list("at", flat=True)) == sorted(AccessRecord.objects.values_list("at", flat=True))
