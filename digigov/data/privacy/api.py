@@ -23,7 +23,9 @@ router = Router(tags=["隐私计算"])
 
 
 class SignedApp:
-    """Ninja auth: a signed request → the ``ConsumerApp``. A logged-in person without a signature gets 403
+    """Ninja auth: a signed request → ``request.consumer_app`` (the ``ConsumerApp``); ``request.auth`` is the
+    platform's system account, which acts for the app (the API's permission gate and the audit name it,
+    the audit entry names the app key). A logged-in person without a signature gets 403
     (this door is for apps), anyone else 401 with the signature's error code."""
 
     openapi_type = "apiKey"
@@ -54,7 +56,8 @@ class SignedApp:
         actor = context.current_actor()
         context.set_actor(context.Actor(system.pk, system.username, actor.ip, actor.request_id, "api"))
         request.consumer_app = app
-        return app
+        system.__dict__.pop("_digigov_grants", None)
+        return system  # request.auth: the platform's system account, acting for request.consumer_app
 
 
 class AggregateIn(Schema):
@@ -94,7 +97,7 @@ class AggregateOut(Schema):
 
 def _aggregate(request, payload: AggregateIn):
     try:
-        return actions.aggregate(request.auth, actions.Query(**payload.dict()))
+        return actions.aggregate(request.consumer_app, actions.Query(**payload.dict()))
     except actions.BudgetExhausted as exc:
         from digigov.core.api import error
 
@@ -136,15 +139,3 @@ def set_policy(request, entry_code: str, payload: PolicyIn):
                                 min_group_count=payload.min_group_count, bounds=payload.bounds)
     return {"entry": entry.code, "daily_epsilon": float(policy.daily_epsilon), "max_query_epsilon": float(policy.max_query_epsilon),
             "min_group_count": policy.min_group_count, "bounds": policy.bounds}
-
-
-def _mark_self_gated() -> None:
-    """The aggregate operation's caller is an app, not a user: ``SignedApp`` is its whole gate (a user
-    permission check on ``request.auth`` would not apply), so the API's permission gate is not added."""
-    for view in router.path_operations.values():
-        for op in view.operations:
-            if getattr(op.view_func, "required_permission", "") == "privacy.aggregate":
-                op._digigov_gated = True
-
-
-_mark_self_gated()
