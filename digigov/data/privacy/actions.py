@@ -236,7 +236,7 @@ def aggregate(app, query: Query, *, rng=None, now=None) -> dict:
         else:
             value_sql, value_params = "0", []
         sql = (f"SELECT {group_sql}, COUNT(*), {value_sql} FROM {table}" + (f" WHERE {' AND '.join(where)}" if where else "")
-               + f" GROUP BY {group_sql}")
+               + (f" GROUP BY {group_sql}" if group_item else ""))
         with connection.cursor() as cursor:
             try:
                 cursor.execute(sql, value_params + params)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from digigov.core import context
-from digigov.core.api import errors, permission
+from digigov.core.api import StrictSchema, errors, permission
 from digigov.core.errors import Forbidden, NotFound, Unauthenticated
 from digigov.data.catalog.models import CatalogEntry
 from digigov.data.sharing import signing
@@ -60,7 +60,7 @@ class SignedApp:
         return system  # request.auth: the platform's system account, acting for request.consumer_app
 
 
-class AggregateIn(Schema):
+class PrivacyAggregateIn(StrictSchema):
     entry: str = Field(..., min_length=1, max_length=64, description="目录条目的资源代码")
     measure: str = Field(..., pattern="^(count|sum)$", description="count 计数；sum 对数值信息项求和")
     item: str | None = Field(None, max_length=64, description="求和的数值信息项（字段名）")
@@ -69,33 +69,33 @@ class AggregateIn(Schema):
     epsilon: float | None = Field(None, gt=0, le=10, description="本次查询花费的隐私预算 ε，默认 0.1")
 
 
-class GroupOut(Schema):
+class PrivacyGroupOut(Schema):
     key: str
     label: str
     value: float | None
     suppressed: bool
 
 
-class BudgetOut(Schema):
+class PrivacyBudgetOut(Schema):
     daily: float
     spent: float
     remaining: float
     resets_at: str
 
 
-class AggregateOut(Schema):
+class PrivacyAggregateOut(Schema):
     entry: str
     measure: str
     item: str | None
     group_by: str | None
     epsilon: float
     noise_scale: float
-    budget: BudgetOut
+    budget: PrivacyBudgetOut
     value: float | None = None
-    groups: list[GroupOut] | None = None
+    groups: list[PrivacyGroupOut] | None = None
 
 
-def _aggregate(request, payload: AggregateIn):
+def _aggregate(request, payload: PrivacyAggregateIn):
     try:
         return actions.aggregate(request.consumer_app, actions.Query(**payload.dict()))
     except actions.BudgetExhausted as exc:
@@ -108,34 +108,41 @@ def _aggregate(request, payload: AggregateIn):
 
 _aggregate.required_permission = "privacy.aggregate"
 _aggregate.extra_error_statuses = (404, 409, 429)
-router.post("/aggregate", auth=SignedApp(), response=AggregateOut, summary="差分隐私聚合查询（计数/求和，拉普拉斯噪声，按应用扣减隐私预算）",
+router.post("/aggregate", auth=SignedApp(), response=PrivacyAggregateOut, summary="差分隐私聚合查询（计数/求和，拉普拉斯噪声，按应用扣减隐私预算）",
             description="调用应用以签名请求（HMAC-SM3）查询受限资源的计数或求和；结果加拉普拉斯噪声，每次查询扣减该应用当日在该资源上的 ε 预算，"
                         "预算不足返回 429（budget_exhausted）并给出重置时间。")(_aggregate)
 
 
-class PolicyIn(Schema):
+class PrivacyPolicyIn(StrictSchema):
     daily_epsilon: float = Field(1.0, gt=0, le=10, description="每个应用每日 ε 预算")
     max_query_epsilon: float = Field(0.5, gt=0, le=10, description="单次查询 ε 上限")
     min_group_count: int = Field(5, ge=0, le=1000, description="加噪计数低于该值的分组不给出结果")
     bounds: dict[str, list[float]] = Field(default_factory=dict, description="数值信息项 → [下限, 上限]")
 
 
-class PolicyOut(Schema):
+class PrivacyBoundOut(Schema):
+    field: str
+    lower: float
+    upper: float
+
+
+class PrivacyPolicyOut(Schema):
     entry: str
     daily_epsilon: float
     max_query_epsilon: float
     min_group_count: int
-    bounds: dict[str, list[float]]
+    bounds: list[PrivacyBoundOut]
 
 
-@router.put("/policies/{entry_code}", response=PolicyOut, summary="设置资源的差分隐私策略（每日预算、单次上限、小组阈值、求和取值范围）")
+@router.put("/policies/{entry_code}", response=PrivacyPolicyOut, summary="设置资源的差分隐私策略（每日预算、单次上限、小组阈值、求和取值范围）")
 @permission("privacy.configure")
 @errors(404, 409)
-def set_policy(request, entry_code: str, payload: PolicyIn):
+def set_policy(request, entry_code: str, payload: PrivacyPolicyIn):
     entry = CatalogEntry.objects.filter(code=entry_code, voided_at__isnull=True).select_related("department").first()
     if entry is None:
         raise NotFound("资源不存在", code="entry_not_found")
     policy = actions.set_policy(request.auth, entry, daily_epsilon=payload.daily_epsilon, max_query_epsilon=payload.max_query_epsilon,
                                 min_group_count=payload.min_group_count, bounds=payload.bounds)
     return {"entry": entry.code, "daily_epsilon": float(policy.daily_epsilon), "max_query_epsilon": float(policy.max_query_epsilon),
-            "min_group_count": policy.min_group_count, "bounds": policy.bounds}
+            "min_group_count": policy.min_group_count,
+            "bounds": [{"field": k, "lower": lo, "upper": hi} for k, (lo, hi) in sorted(policy.bounds.items())]}
