@@ -36,7 +36,7 @@ admin.site.has_permission = _admin_has_permission
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^api/", api_not_found),
+    re_path(r"^api/(?!(?:3/)?action/)", api_not_found),  # /api/3/action/ and /api/action/: the CKAN Action API (data.ckan)
     *[path(prefix, include(module)) for prefix, module in URLS],
     path("", include("digigov.core.web.urls")),
 ]
