@@ -18,4 +18,4 @@ def ready() -> None:
     registry.register_urls("workbench/data/open/", "digigov.data.opendata.urls_staff")
     registry.register_nav(NavItem("data.open", "公共数据开放平台", "opendata_staff:index", "opendata.view", "data", order=90))
 
-    from . import audit_events, todos  # noqa: F401
+    from . import audit_events, demo, todos  # noqa: F401
