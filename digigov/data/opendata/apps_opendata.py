@@ -17,5 +17,6 @@ def ready() -> None:
     registry.register_urls("open/", "digigov.data.opendata.urls")
     registry.register_urls("workbench/data/open/", "digigov.data.opendata.urls_staff")
     registry.register_nav(NavItem("data.open", "公共数据开放平台", "opendata_staff:index", "opendata.view", "data", order=90))
+    registry.register_nav(NavItem("open_developer", "开放数据", "opendata:developer", "sharing.develop", "data", area="portal", order=40))
 
     from . import audit_events, demo, todos  # noqa: F401

@@ -12,6 +12,7 @@ import datetime
 import io
 import json
 import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -93,7 +94,7 @@ def catalogue(request):
     live = public_datasets()
     return render(request, "opendata/catalogue.html", {
         "rows": rows, "q": q, "error": error,
-        "next_url": f"?{base}&after={next_cursor}" if next_cursor and base else (f"?after={next_cursor}" if next_cursor else ""),
+        "next_url": "?" + "&".join(p for p in (base, urlencode({"after": next_cursor})) if p) if next_cursor else "",
         "first_url": f"?{base}" if base else "?",
         "is_later_page": bool(g.get("after")),
         "categories": Category.objects.filter(pk__in=live.values("entry__category_id")).order_by("kind", "order", "code"),

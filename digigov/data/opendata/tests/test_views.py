@@ -63,14 +63,14 @@ def test_home_and_catalogue_public(ds):
                                     {"open_type": "<script>"}, {"q": "' OR 1=1 --"}, {"q": "学校\x00"}])
 def test_catalogue_junk_is_never_a_500(ds, params):
     r = Client().get("/open/datasets/", params)
-    assert r.status_code == 200
+    assert r.status_code in (200, 400)  # a NUL byte is refused by the platform's request filter
 
 
 def test_filters(city, ds, admin):
     other = ds_actions.open_dataset(admin, school_entry(city.bureau, user=admin, name="校外培训机构名录", open_type="conditional"))[0]
     body = Client().get("/open/datasets/", {"open_type": "conditional"}).content.decode()
     assert other.name in body and f"/open/datasets/{ds.name}/" not in body
-    body = Client().get("/open/datasets/", {"q": "名录", "open_type": "unconditional"}).content.decode()
+    body = Client().get("/open/datasets/", {"q": "学校", "open_type": "unconditional"}).content.decode()
     assert f"/open/datasets/{ds.name}/" in body and other.name not in body
     body = Client().get("/open/datasets/", {"department": city.other_bureau.pk}).content.decode()
     assert ds.name not in body
@@ -78,7 +78,7 @@ def test_filters(city, ds, admin):
 
 def test_keyset_pages(city, admin):
     for i in range(23):
-        ds_actions.open_dataset(admin, school_entry(city.bureau, user=admin, n=5, name=f"学校名录{i}"), name=f"school-{i}")
+        ds_actions.open_dataset(admin, school_entry(city.bureau, user=admin, n=15, name=f"学校名录{i}"), name=f"school-{i}")
     c = Client()
     first = c.get("/open/datasets/").context
     assert len(first["rows"]) == 20 and first["next_url"]
@@ -189,14 +189,14 @@ def test_staff_open_then_withdraw(city, admin):
     r = c.post(f"/workbench/data/open/entries/{entry.public_id}/open/", {"name": "schools", "license": "odc-gov-cn", "keywords": "学校"})
     assert r.status_code == 302
     ds = OpenDataset.objects.get()
-    assert c.post(f"/workbench/data/open/datasets/{ds.public_id}/", {"op": "withdraw", "reason": ""}).status_code == 400
+    assert c.post(f"/workbench/data/open/datasets/{ds.public_id}/", {"op": "withdraw", "reason": ""}).status_code == 422
     assert c.post(f"/workbench/data/open/datasets/{ds.public_id}/", {"op": "withdraw", "reason": "更正"}).status_code == 302
     assert Client().get("/open/datasets/schools/").status_code == 404
 
 
 def test_query_pins(city, admin, django_assert_max_num_queries):
     for i in range(15):
-        d = ds_actions.open_dataset(admin, school_entry(city.bureau, user=admin, n=5, name=f"学校名录{i}"), name=f"school-{i}")[0]
+        d = ds_actions.open_dataset(admin, school_entry(city.bureau, user=admin, n=15, name=f"学校名录{i}"), name=f"school-{i}")[0]
     c = Client()
     with django_assert_max_num_queries(12):
         assert c.get("/open/").status_code == 200
