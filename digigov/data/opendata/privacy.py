@@ -57,6 +57,7 @@ class KAnonResult:
     smallest: list = field(default_factory=list)  # the smallest class sizes, ascending
     suggestions: list = field(default_factory=list)
     message: str = ""
+    labels: list = field(default_factory=list)    # the quasi-identifiers' item names (what pages show)
 
     @property
     def passed(self) -> bool:
@@ -199,7 +200,7 @@ def check(entry, quasi_identifiers: list[str] | None = None) -> KAnonResult:
         if missing:
             raise ValidationFailed(f"个人信息项必须作为准标识符参与检查：{'、'.join(missing)}", code="personal_not_checked",
                                    detail={"field": "quasi_identifiers"})
-    result = KAnonResult(quasi_identifiers=fields)
+    result = KAnonResult(quasi_identifiers=fields, labels=[by_field[f].name for f in fields])
     if not fields:
         result.message = "本资源没有准标识符，无需 k-匿名检查"
         return result

@@ -108,14 +108,16 @@ def catalogue(request):
 
 # --- the dataset page ------------------------------------------------------------------------------------
 def _history(ds: OpenDataset) -> list[dict]:
-    out = [{"at": r.at, "what": f"目录第 {r.version} 版：{r.summary or r.action}"}
+    from digigov.core.registry import AUDIT_EVENTS
+
+    out = [{"at": r.at, "what": f"目录第 {r.version} 版：{r.summary or AUDIT_EVENTS.get(r.action, '目录更新')}"}
            for r in EntryRevision.objects.filter(entry=ds.entry).only("at", "version", "summary", "action").order_by("-at", "-id")[:10]]
     out += [{"at": m.mounted_at, "what": f"数据更新：{m.name}（{m.record_count} 条）"}
             for m in MountedResource.objects.filter(entry=ds.entry, voided_at__isnull=True).order_by("-mounted_at")[:10]]
-    try:
-        from digigov.data.aggregation.models import AggregationRun  # noqa: F401 — batches, when that app records them
-    except Exception:  # pragma: no cover - optional
-        pass
+    from digigov.data.aggregation.models import Batch
+
+    out += [{"at": b.committed_at, "what": f"数据归集入库 {b.rows} 条"}
+            for b in Batch.objects.filter(entry=ds.entry).only("committed_at", "rows").order_by("-committed_at", "-id")[:10]]
     out.append({"at": ds.opened_at, "what": "在开放平台上线"})
     return sorted(out, key=lambda h: h["at"], reverse=True)[:15]
 
