@@ -19,4 +19,6 @@ def ready() -> None:
     registry.register_nav(NavItem("data.open", "公共数据开放平台", "opendata_staff:index", "opendata.view", "data", order=90))
     registry.register_nav(NavItem("open_developer", "开放数据", "opendata:developer", "sharing.develop", "data", area="portal", order=40))
 
-    from . import audit_events, demo, todos  # noqa: F401
+    from . import audit_events, demo, search, todos  # noqa: F401
+
+    search.connect()

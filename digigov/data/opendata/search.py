@@ -113,3 +113,20 @@ def search(q: str, filters: Filters | None = None, *, after: str | None = None, 
     found = qs.in_bulk([int(k) for k, _ in page])
     rows = [found[int(k)] for k, _ in page if int(k) in found]
     return rows, (fulltext.cursor(page[-1]) if len(hits) > limit else None)
+
+
+def _entry_saved(sender, instance, raw=False, **kwargs):
+    """A catalog entry's name, abstract or classification changed: its open dataset's document follows."""
+    if raw:
+        return
+    qs = OpenDataset.objects.filter(entry_id=instance.pk)
+    if qs.exists():
+        reindex(qs)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from digigov.data.catalog.models import CatalogEntry
+
+    post_save.connect(_entry_saved, sender=CatalogEntry, dispatch_uid="opendata_index_entry")

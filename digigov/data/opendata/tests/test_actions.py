@@ -120,3 +120,10 @@ def test_update_keywords_and_licence(entry, admin):
     assert [k for k, _ in fulltext.query(search.KIND, "义务教育")] == [str(ds.pk)]
     with pytest.raises(Conflict):
         actions.update_dataset(admin, ds, keywords=["义务教育"], license="cc-zero")
+
+
+def test_entry_rename_reindexes_its_dataset(entry, admin):
+    ds, _ = actions.open_dataset(admin, entry)
+    entry.name = "示范市托育机构名录"
+    entry.save()
+    assert [k for k, _ in fulltext.query(search.KIND, "托育")] == [str(ds.pk)]
