@@ -77,10 +77,10 @@ def run(args) -> int:
             OpenDataset.objects.bulk_create(batch)
             batch = []
     OpenDataset.objects.bulk_create(batch)
-    print(f"开放数据集 {OpenDataset.objects.count():,} 个，生成用时 {time.perf_counter() - started:.1f} 秒")
+    print(f"开放数据集 {OpenDataset.objects.count():,} 个，生成用时 {time.perf_counter() - started:.1f} 秒", flush=True)
     started = time.perf_counter()
     indexed = search.reindex()
-    print(f"建立检索索引 {indexed:,} 条，用时 {time.perf_counter() - started:.1f} 秒")
+    print(f"建立检索索引 {indexed:,} 条，用时 {time.perf_counter() - started:.1f} 秒", flush=True)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     fts, like, hits = [], [], []
