@@ -59,3 +59,117 @@ class OpenDataset(PublicModel):
     @property
     def rating(self) -> float | None:
         return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+
+# --- ratings, comments, showcase (the portal's users) -----------------------------------------------------
+class DatasetRating(models.Model):
+    """One rating (1–5) per user per dataset; editable. The dataset keeps the count and the sum."""
+
+    dataset = models.ForeignKey(OpenDataset, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("开放数据集"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分人"))
+    score = models.PositiveSmallIntegerField(_("评分"))
+    created_at = models.DateTimeField(_("评分时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("数据集评分")
+        verbose_name_plural = _("数据集评分")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "user"], name="opendata_rating_one_per_user"),
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="opendata_rating_score_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} · {self.score}"
+
+    def rbac_scope(self):
+        return self.dataset.rbac_scope()
+
+
+class DatasetComment(PublicModel):
+    """A comment on a dataset; the owning department hides it (with a reason) when it breaks the rules."""
+
+    dataset = models.ForeignKey(OpenDataset, on_delete=models.CASCADE, related_name="comments", verbose_name=_("开放数据集"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("评论人"))
+    body = models.CharField(_("评论内容"), max_length=1000)
+    hidden_at = models.DateTimeField(_("隐藏时间"), null=True, blank=True)
+    hidden_reason = models.CharField(_("隐藏原因"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("隐藏人"))
+
+    class Meta:
+        verbose_name = _("数据集评论")
+        verbose_name_plural = _("数据集评论")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["dataset", "hidden_at", "-id"])]
+
+    def __str__(self) -> str:
+        return self.body[:30]
+
+    def rbac_scope(self):
+        return self.dataset.rbac_scope()
+
+
+class ReviewStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已通过")
+    REJECTED = "rejected", _("未通过")
+
+
+class Showcase(PublicModel):
+    """An application built on open data, submitted by a developer and reviewed by the department owning its dataset."""
+
+    dataset = models.ForeignKey(OpenDataset, on_delete=models.PROTECT, related_name="showcases", verbose_name=_("所用数据集"))
+    title = models.CharField(_("应用名称"), max_length=100)
+    description = models.CharField(_("应用简介"), max_length=1000)
+    url = models.URLField(_("应用地址"), max_length=300, blank=True)
+    developer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("开发者"))
+    status = models.CharField(_("状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED)
+    reply = models.CharField(_("审核意见"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("审核人"))
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("应用展示")
+        verbose_name_plural = _("应用展示")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def rbac_scope(self):
+        return self.dataset.rbac_scope()
+
+
+class OpenApplication(PublicModel):
+    """A developer's application to call a 有条件开放 dataset; approval creates the gateway subscription."""
+
+    dataset = models.ForeignKey(OpenDataset, on_delete=models.PROTECT, related_name="applications", verbose_name=_("开放数据集"))
+    app = models.ForeignKey("sharing.ConsumerApp", on_delete=models.PROTECT, related_name="open_applications", verbose_name=_("调用应用"))
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
+    purpose = models.CharField(_("用途"), max_length=500)
+    intended_use = models.CharField(_("使用场景"), max_length=1000)
+    period_start = models.DateField(_("使用期限起"))
+    period_end = models.DateField(_("使用期限止"))
+    status = models.CharField(_("状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED)
+    reply = models.CharField(_("审核意见"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    subscription = models.OneToOneField("sharing.Subscription", null=True, blank=True, on_delete=models.PROTECT, related_name="open_application",
+                                        verbose_name=_("调用授权"))
+
+    class Meta:
+        verbose_name = _("开放数据调用申请")
+        verbose_name_plural = _("开放数据调用申请")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "-created_at"]), models.Index(fields=["applicant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.app} · {self.dataset}"
+
+    def rbac_scope(self):
+        return self.dataset.rbac_scope()
