@@ -31,7 +31,7 @@ from digigov.data.catalog.models import Category, MountedResource, MountKind, Op
 from digigov.data.opendata.models import OpenDataset
 from digigov.data.opendata.selectors import public_datasets
 
-CATALOG_KIND = "catalog.entry"  # the catalog's full-text index (digigov.data.catalog.index.KIND)
+from digigov.data.opendata.search import KIND as DATASET_KIND  # the portal's full-text index: title, keywords, items, provider
 MAX_ROWS = 1000
 DEFAULT_ROWS = 10
 LANDING_PATH = "/open/datasets/{name}/"  # the portal's dataset page (opendata app)
@@ -166,15 +166,14 @@ def search(*, q: str = "", fq: str = "", rows: int = DEFAULT_ROWS, start: int = 
             except QueryError:
                 pass
     if q:
-        entry_ids = public_datasets().values("entry_id")
-        hits = fulltext.query(CATALOG_KIND, q, limit=None, within=entry_ids)
+        hits = fulltext.query(DATASET_KIND, q, limit=None, within=public_datasets().values("pk"))
         scores = {int(k): s for k, s in hits}
-        qs = qs.filter(entry_id__in=list(scores)) if scores else qs.none()
+        qs = qs.filter(pk__in=list(scores)) if scores else qs.none()
     order = parse_sort(sort) if sort else ([("score", True), ("metadata_modified", True)] if q else [("metadata_modified", True)])
     if any(key == "score" for key, _ in order) and scores:
-        rows_ids = list(qs.values_list("pk", "entry_id", "updated_at"))
-        rows_ids.sort(key=lambda r: r[2], reverse=True)
-        rows_ids.sort(key=lambda r: scores.get(r[1], 0.0), reverse=next(d for k, d in order if k == "score"))
+        rows_ids = list(qs.values_list("pk", "updated_at"))
+        rows_ids.sort(key=lambda r: r[1], reverse=True)
+        rows_ids.sort(key=lambda r: scores.get(r[0], 0.0), reverse=next(d for k, d in order if k == "score"))
         count = len(rows_ids)
         page_ids = [r[0] for r in rows_ids[start:start + rows]]
         by_id = {d.pk: d for d in with_related(public_datasets().filter(pk__in=page_ids))}

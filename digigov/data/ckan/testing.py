@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from digigov.data.catalog.testing import category_for_tests, create_dataset, make_entry
+from digigov.data.opendata import search
 from digigov.data.opendata.models import OpenDataset
 
 PEOPLE_ITEMS = [
@@ -21,5 +22,7 @@ def open_dataset(department, user, *, name: str, title: str = "测试开放数�
                        open_type=open_type, category=category or category_for_tests(), **entry_fields)
     if rows is not None:
         create_dataset(entry, rows, user=user)
-    return OpenDataset.objects.create(entry=entry, name=name, keywords=list(keywords), license=license, opened_at=timezone.now(),
-                                      opened_by=user)
+    ds = OpenDataset.objects.create(entry=entry, name=name, keywords=list(keywords), license=license, opened_at=timezone.now(),
+                                    opened_by=user)
+    search.reindex(OpenDataset.objects.filter(pk=ds.pk))  # what the portal's open action does
+    return ds
