@@ -261,6 +261,7 @@ def world(city, settings, tmp_path):
         "/api/v1/data/sharing/apps/": share_app.public_id,
         "/api/v1/data/exchange/jobs/": x_job.public_id, "/api/v1/data/exchange/runs/": x_run.public_id,
         "/api/v1/data/exchange/returns/": x_return.public_id,
+        "/api/v1/privacy/policies/": x_entry.code,  # PUT an ε policy on a real entry
         "/api/v1/services/items/": onestop_item.code,
         "/api/v1/support/payments/orders/": pay_order.public_id,
         "/api/v1/verify/": signing_rec.token,
