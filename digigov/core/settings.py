@@ -67,6 +67,9 @@ Everything comes from environment variables with safe defaults:
   DIGIGOV_PSB_RECORD  the site's 公安机关互联网站备案号 shown in the footer (default 辽公网安备21060202000106号)
   DIGIGOV_SITE_CODE  the 政府网站标识码 shown in the footer (default 2106000001)
   DIGIGOV_HOTLINE  the citizen service hotline the portal shows (default 12345)
+  DIGIGOV_GATEWAY_PROCESSES  how many API-gateway processes share the configured rate limits (default 1; each
+                 process's token bucket refills at rate / N)
+  DIGIGOV_GATEWAY_DB_THREADS  database threads of one gateway process (default 4)
 """
 
 from __future__ import annotations

@@ -102,9 +102,9 @@ def update_job(actor, job: ExchangeJob, *, schedule: str | None = None, status: 
         job.status = _choice(status, JobStatus, "status", "状态")
     job.next_run_at = next_run(job.schedule) if job.status == JobStatus.ACTIVE else None
     job.save()
-    action = "exchange.job.pause" if status == JobStatus.PAUSED and before["status"] != JobStatus.PAUSED else (
-        "exchange.job.resume" if status == JobStatus.ACTIVE and before["status"] != JobStatus.ACTIVE else "exchange.job.update")
-    record(actor, action, job, before=before, after=_job_snapshot(job))
+    record(actor, "exchange.job.pause" if status == JobStatus.PAUSED and before["status"] != JobStatus.PAUSED else (
+        "exchange.job.resume" if status == JobStatus.ACTIVE and before["status"] != JobStatus.ACTIVE else "exchange.job.update"),
+        job, before=before, after=_job_snapshot(job))
     return job
 
 

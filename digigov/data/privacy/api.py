@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.security.base import AuthBase
 
 from digigov.core import context
 from digigov.core.api import StrictSchema, errors, permission
@@ -22,13 +23,17 @@ from . import actions
 router = Router(tags=["隐私计算"])
 
 
-class SignedApp:
+class SignedApp(AuthBase):
     """Ninja auth: a signed request → ``request.consumer_app`` (the ``ConsumerApp``); ``request.auth`` is the
     platform's system account, which acts for the app (the API's permission gate and the audit name it,
     the audit entry names the app key). A logged-in person without a signature gets 403
-    (this door is for apps), anyone else 401 with the signature's error code."""
+    (this door is for apps), anyone else 401 with the signature's error code. The OpenAPI schema documents
+    it as its own security scheme (``SignedApp``: the app key header, signed as ``sharing/signing.py`` says)."""
 
     openapi_type = "apiKey"
+    openapi_in = "header"
+    openapi_name = signing.HEADER_APP_KEY
+    openapi_description = "调用应用签名请求：X-App-Key、X-Timestamp、X-Nonce、X-Signature（HMAC-SM3，见 digigov/data/sharing/signing.py）"
 
     def __call__(self, request: HttpRequest):
         headers = request.headers

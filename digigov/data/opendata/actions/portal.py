@@ -115,7 +115,7 @@ def review_showcase(actor, s: Showcase, *, decision, reply="") -> Showcase:
         raise Conflict("该应用已审核", code="already_decided")
     s.status, s.reply, s.reviewed_by, s.reviewed_at = decision, reply, actor, timezone.now()
     s.save(update_fields=["status", "reply", "reviewed_by", "reviewed_at", "updated_at"])
-    record(actor, f"opendata.showcase.{decision}", s, before={"status": ReviewStatus.SUBMITTED}, after={"status": decision, "reply": reply})
+    record(actor, "opendata.showcase.approved" if decision == ReviewStatus.APPROVED else "opendata.showcase.rejected", s, before={"status": ReviewStatus.SUBMITTED}, after={"status": decision, "reply": reply})
     return s
 
 
@@ -210,7 +210,7 @@ def decide_application(actor, a: OpenApplication, *, decision, reply="") -> Open
         bump_policy_version()
     a.status, a.reply, a.decided_by, a.decided_at = decision, reply, actor, timezone.now()
     a.save(update_fields=["status", "reply", "decided_by", "decided_at", "subscription", "updated_at"])
-    record(actor, f"opendata.application.{decision}", a, before={"status": ReviewStatus.SUBMITTED},
+    record(actor, "opendata.application.approved" if decision == ReviewStatus.APPROVED else "opendata.application.rejected", a, before={"status": ReviewStatus.SUBMITTED},
            after={"status": decision, "reply": reply, "subscription": a.subscription.public_id if a.subscription else None})
     return a
 

@@ -123,5 +123,6 @@ def set_app_status(actor, app: ConsumerApp, status: str, *, reason: str = "") ->
     app.status = status
     app.save(update_fields=["status", "updated_at"])
     bump_policy_version()
-    record(actor, f"sharing.app.{status}", app, before=before, after={"status": status, "reason": reason})
+    record(actor, "sharing.app.active" if status == AppStatus.ACTIVE else (
+        "sharing.app.suspended" if status == AppStatus.SUSPENDED else "sharing.app.revoked"), app, before=before, after={"status": status, "reason": reason})
     return app

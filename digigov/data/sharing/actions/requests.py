@@ -223,7 +223,8 @@ def decide_request(actor, req: ShareRequest, decision: str, *, fields=None, clea
     req.reply = reply
     req.decided_by, req.decided_at = actor, timezone.now()
     req.save()
-    record(actor, f"sharing.request.{decision}", req, before=before, after=snapshot(req, REQUEST_FIELDS))
+    record(actor, "sharing.request.approve" if decision == "approve" else (
+        "sharing.request.narrow" if decision == "narrow" else "sharing.request.reject"), req, before=before, after=snapshot(req, REQUEST_FIELDS))
     if decision != "reject":
         _new_subscription(actor, req)
     return req
@@ -265,7 +266,8 @@ def set_subscription_status(actor, sub: Subscription, status: str, *, reason: st
     sub.status = status
     sub.save(update_fields=["status", "updated_at"])
     bump_policy_version()
-    record(actor, f"sharing.subscription.{status}", sub, before=before, after={"status": status, "reason": reason})
+    record(actor, "sharing.subscription.active" if status == SubscriptionStatus.ACTIVE else (
+        "sharing.subscription.suspended" if status == SubscriptionStatus.SUSPENDED else "sharing.subscription.revoked"), sub, before=before, after={"status": status, "reason": reason})
     return sub
 
 
