@@ -16,9 +16,8 @@ import json
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from digigov.core import pii
 from digigov.data.catalog.models import DataType, MountedResource, MountKind, OpenType, PersonalKind
-from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
+from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN, keyset_batches, table_columns, unseal
 from digigov.data.grading import policy
 from digigov.data.opendata.selectors import public_datasets
 
@@ -48,19 +47,12 @@ def public_table(resource_id: str):
     return ds, mount
 
 
-def _existing_columns(table: str) -> set[str] | None:
-    with connection.cursor() as cursor:
-        if table not in connection.introspection.table_names(cursor):
-            return None
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
-
-
 class Reader:
     def __init__(self, ds, mount):
         self.ds, self.mount, self.entry, self.table = ds, mount, ds.entry, mount.table_name
         items = list(self.entry.items.all().order_by("seq"))
         self.mask = policy.row_masker(AnonymousUser(), self.entry, items)
-        existing = _existing_columns(self.table) or set()
+        existing = table_columns(self.table) or set()
         self.ready = {BATCH_COLUMN, ROW_COLUMN} <= existing
         self.columns = [i for i in self.mask.columns if i.field_name in existing]
         self.by_name = {i.field_name: i for i in self.columns}
@@ -128,13 +120,8 @@ class Reader:
     def _shown(self, cols, raw) -> dict:
         clear = {}
         for item, value in zip(cols, raw):
-            if item.personal >= PersonalKind.PERSONAL and isinstance(value, (bytes, bytearray, memoryview)):
-                try:
-                    clear[item.field_name] = pii.unseal_text(self.table, item.field_name, bytes(value))
-                except Exception:  # a value that does not decrypt is shown as such, never as bytes
-                    clear[item.field_name] = "（无法解密）"
-            else:
-                clear[item.field_name] = value
+            # a personal value that does not decrypt is shown as such, never as bytes
+            clear[item.field_name] = unseal(self.table, item.field_name, value) if item.personal >= PersonalKind.PERSONAL else value
         masked = self.mask(clear)
         out = {}
         for item in cols:
@@ -175,25 +162,9 @@ class Reader:
         """Every row in table order, by keyset (constant memory, constant cost per batch)."""
         if not self.ready:
             return
-        qn = connection.ops.quote_name
-        select = ", ".join([qn(BATCH_COLUMN), qn(ROW_COLUMN), *(qn(i.field_name) for i in self.columns)])
-        position = None
-        while True:
-            sql = f"SELECT {select} FROM {qn(self.table)}"
-            params: list = []
-            if position is not None:
-                sql += f" WHERE ({qn(BATCH_COLUMN)} > %s OR ({qn(BATCH_COLUMN)} = %s AND {qn(ROW_COLUMN)} > %s))"
-                params = [position[0], position[0], position[1]]
-            sql += f" ORDER BY {qn(BATCH_COLUMN)}, {qn(ROW_COLUMN)} LIMIT %s"
-            params.append(batch)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-            if not rows:
-                return
+        for rows in keyset_batches(self.table, [i.field_name for i in self.columns], batch_size=batch):
             for raw in rows:
                 yield self._shown(self.columns, raw[2:])
-            position = (rows[-1][0], rows[-1][1])
 
 
 def parse_filters(value):

@@ -40,7 +40,7 @@ from django.utils import timezone
 from digigov.core import pii
 from digigov.data.aggregation.pipeline.target import field_for
 from digigov.data.catalog.models import MountedResource, MountKind, PersonalKind
-from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
+from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN, keyset_batches, table_columns, unseal
 from digigov.data.grading import policy
 from digigov.data.sharing.models import AppStatus, SubscriptionStatus, UsageKind
 
@@ -121,58 +121,32 @@ def source_mount(entry) -> MountedResource:
     return mount
 
 
-def _table_columns(table: str) -> set[str] | None:
-    with connection.cursor() as cur:
-        if table not in connection.introspection.table_names(cur):
-            return None
-        return {c.name for c in connection.introspection.get_table_description(cur, table)}
-
-
 def read_batches(table: str, columns: list[Column], *, after: tuple[int, int] = (0, 0), batch_size: int = 5000,
                  division: tuple[str, str] | None = None):
     """Yield lists of ``(batch_id, row_no, {field: clear value})`` after ``after`` in keyset order.
     ``division``: (field, code prefix) keeps only rows whose division code starts with the prefix."""
-    existing = _table_columns(table)
+    existing = table_columns(table)
     if existing is None:
         raise DeliveryError("提供部门的数据表尚未归集或已不存在，稍后将自动重试")
     if not {BATCH_COLUMN, ROW_COLUMN} <= existing:
         raise DeliveryError("提供部门的数据表缺少系统列，无法交换", permanent=True)
     present = [c for c in columns if c.name in existing]
-    qn = connection.ops.quote_name
-    select = ", ".join(qn(x) for x in [BATCH_COLUMN, ROW_COLUMN, *(c.name for c in present)])
-    where, extra = "", []
+    where, params = "", ()
     if division is not None:
         field, prefix = division
         if field not in existing:
             raise DeliveryError("数据表中没有所选的区划信息项", permanent=True)
-        where = f" AND {qn(field)} LIKE %s"
-        extra = [prefix.replace("%", "").replace("_", "") + "%"]
-    sql = (f"SELECT {select} FROM {qn(table)} WHERE ({qn(BATCH_COLUMN)} > %s OR ({qn(BATCH_COLUMN)} = %s AND {qn(ROW_COLUMN)} > %s))"
-           f"{where} ORDER BY {qn(BATCH_COLUMN)}, {qn(ROW_COLUMN)} LIMIT %s")
-    batch, row = after
-    while True:
-        with connection.cursor() as cur:
-            cur.execute(sql, [batch, batch, row, *extra, batch_size])
-            raw = cur.fetchall()
-        if not raw:
-            return
+        where, params = f"{connection.ops.quote_name(field)} LIKE %s", (prefix.replace("%", "").replace("_", "") + "%",)
+    for raw in keyset_batches(table, [c.name for c in present], after=after, batch_size=batch_size, where=where, params=params):
         out = []
         for r in raw:
             values = {}
             for c, v in zip(present, r[2:]):
-                if c.personal and isinstance(v, (bytes, bytearray, memoryview)):
-                    try:
-                        v = pii.unseal_text(table, c.name, v)
-                    except Exception:  # noqa: BLE001 — a value that does not decrypt is not delivered
-                        v = None
-                elif isinstance(v, (bytes, bytearray, memoryview)):
-                    v = None
-                values[c.name] = v
+                # a personal value that does not decrypt is not delivered; other binary values neither
+                v = unseal(table, c.name, v, undecryptable=None) if c.personal else v
+                values[c.name] = None if isinstance(v, (bytes, bytearray, memoryview)) else v
             out.append((r[0], r[1], values))
         yield out
-        batch, row = raw[-1][0], raw[-1][1]
-        if len(raw) < batch_size:
-            return
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -229,7 +203,7 @@ class TableWriter:
     def _ensure(self, full: bool) -> None:
         qn = connection.ops.quote_name
         big = models.BigIntegerField().db_type(connection)
-        existing = _table_columns(self.table)
+        existing = table_columns(self.table)
         with connection.cursor() as cur:
             if existing is not None and full:
                 cur.execute(f"DROP TABLE {qn(self.table)}")

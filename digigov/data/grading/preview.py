@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from digigov.core import pii
 from digigov.core.audit.actions import record
 from digigov.core.errors import Forbidden, ValidationFailed
 from digigov.core.rbac.checks import require
 from digigov.data.catalog.models import MountedResource, MountKind, PersonalKind
-from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
+from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN, keyset_batches, table_columns, unseal
 
 from . import policy
 
@@ -57,13 +56,6 @@ def table_mount(entry) -> MountedResource | None:
             .order_by("-mounted_at", "-id").first())
 
 
-def _columns_of(table: str) -> set[str] | None:
-    with connection.cursor() as cursor:
-        if table not in connection.introspection.table_names(cursor):
-            return None
-        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
-
-
 def _text(value) -> str:
     if value is None:
         return ""
@@ -88,7 +80,7 @@ def preview_rows(user, entry, *, after: str | None = None, limit: int = DEFAULT_
         result.message = "该资源尚未挂载库表，暂无可预览的数据"
         return result
     table = mount.table_name
-    existing = _columns_of(table)
+    existing = table_columns(table)
     if existing is None:
         result.message = "该资源的数据尚未归集，暂无可预览的数据"
         return result
@@ -100,31 +92,14 @@ def preview_rows(user, entry, *, after: str | None = None, limit: int = DEFAULT_
     if not shown:
         result.message = "没有可向您展示的信息项"
         return result
-    qn = connection.ops.quote_name
-    select = ", ".join(qn(c) for c in [BATCH_COLUMN, ROW_COLUMN, *(i.field_name for i in shown)])
-    sql = f"SELECT {select} FROM {qn(table)}"
-    params: list = []
-    if position is not None:
-        sql += f" WHERE ({qn(BATCH_COLUMN)} > %s OR ({qn(BATCH_COLUMN)} = %s AND {qn(ROW_COLUMN)} > %s))"
-        params = [position[0], position[0], position[1]]
-    sql += f" ORDER BY {qn(BATCH_COLUMN)}, {qn(ROW_COLUMN)} LIMIT %s"
-    params.append(limit + 1)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        raw = cursor.fetchall()
+    raw = next(keyset_batches(table, [i.field_name for i in shown], after=position, batch_size=limit + 1, limit=limit + 1), [])
     has_next = len(raw) > limit
     raw = raw[:limit]
     sealed = {i.field_name for i in shown if i.personal >= PersonalKind.PERSONAL}
     for r in raw:
-        clear = {}
-        for item, value in zip(shown, r[2:]):
-            if item.field_name in sealed and value is not None and isinstance(value, (bytes, bytearray, memoryview)):
-                try:
-                    clear[item.field_name] = pii.unseal_text(table, item.field_name, value)
-                except Exception:  # a value that does not decrypt is shown as such, never as bytes
-                    clear[item.field_name] = "（无法解密）"
-            else:
-                clear[item.field_name] = _text(value)
+        # a sealed value that does not decrypt is shown as such, never as bytes
+        clear = {item.field_name: _text(unseal(table, item.field_name, value) if item.field_name in sealed else value)
+                 for item, value in zip(shown, r[2:])}
         result.rows.append(mask(clear))
     if has_next and raw:
         result.next_cursor = f"{raw[-1][0]}-{raw[-1][1]}"

@@ -14,11 +14,10 @@ from typing import Iterator
 
 from django.db import connection
 
-from digigov.core import pii
 from digigov.data.catalog.models import DataLevel, DataType, PersonalKind
-from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
+from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN, UNDECRYPTABLE, keyset_batches, table_columns, unseal
 from digigov.data.grading.policy import mask_value
-from digigov.data.grading.preview import _columns_of, table_mount
+from digigov.data.grading.preview import table_mount
 
 CHUNK = 2000
 PREVIEW_ROWS = 20
@@ -43,7 +42,7 @@ def source(entry) -> Source:
     """The table and the public columns actually present in it (``table`` is None when there is no data yet)."""
     items = public_items(entry)
     mount = table_mount(entry)
-    existing = _columns_of(mount.table_name) if mount else None
+    existing = table_columns(mount.table_name) if mount else None
     if not existing or not {BATCH_COLUMN, ROW_COLUMN} <= existing:
         return Source(None, items)
     return Source(mount.table_name, [i for i in items if i.field_name in existing])
@@ -53,12 +52,8 @@ def _shown(item, value, table: str) -> str:
     if value is None:
         return ""
     if item.personal >= PersonalKind.PERSONAL:
-        if isinstance(value, (bytes, bytearray, memoryview)):
-            try:
-                value = pii.unseal_text(table, item.field_name, value)
-            except Exception:
-                return "（无法解密）"
-        return mask_value(value, item)
+        value = unseal(table, item.field_name, value, undecryptable=None)
+        return UNDECRYPTABLE if value is None else mask_value(value, item)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "（二进制数据）"
     return str(value)
@@ -68,27 +63,9 @@ def iter_rows(src: Source, *, limit: int | None = None, chunk: int = CHUNK) -> I
     """The rows as lists of shown texts, in the order of ``src.items``."""
     if src.table is None or not src.items:
         return
-    qn = connection.ops.quote_name
-    select = ", ".join(qn(c) for c in [BATCH_COLUMN, ROW_COLUMN, *src.fields])
-    position, sent = None, 0
-    while True:
-        size = chunk if limit is None else min(chunk, limit - sent)
-        if size <= 0:
-            return
-        sql, params = f"SELECT {select} FROM {qn(src.table)}", []
-        if position is not None:
-            sql += f" WHERE ({qn(BATCH_COLUMN)} > %s OR ({qn(BATCH_COLUMN)} = %s AND {qn(ROW_COLUMN)} > %s))"
-            params = [position[0], position[0], position[1]]
-        sql += f" ORDER BY {qn(BATCH_COLUMN)}, {qn(ROW_COLUMN)} LIMIT {int(size)}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+    for rows in keyset_batches(src.table, src.fields, batch_size=chunk, limit=limit):
         for r in rows:
             yield [_shown(item, value, src.table) for item, value in zip(src.items, r[2:])]
-        sent += len(rows)
-        if len(rows) < size:
-            return
-        position = (rows[-1][0], rows[-1][1])
 
 
 def preview(entry, limit: int = PREVIEW_ROWS) -> tuple[Source, list[list[str]]]:

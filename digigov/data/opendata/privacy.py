@@ -25,12 +25,11 @@ from typing import Callable
 
 from django.db import connection
 
-from digigov.core import pii
 from digigov.core.errors import ValidationFailed
 from digigov.data.catalog.models import DataLevel, DataType, ItemFormat, PersonalKind
-from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN
+from digigov.data.catalog.tables import BATCH_COLUMN, ROW_COLUMN, keyset_batches, table_columns, unseal
 from digigov.data.grading.policy import _district_end
-from digigov.data.grading.preview import _columns_of, table_mount
+from digigov.data.grading.preview import table_mount
 
 K_MIN = 5
 CHUNK = 5000
@@ -150,32 +149,12 @@ def _count_sql(table: str, fields: list[str]) -> Counter:
 
 
 def _count_streaming(table: str, fields: list[str], sealed: set[str]) -> Counter:
-    qn = connection.ops.quote_name
-    select = ", ".join(qn(c) for c in [BATCH_COLUMN, ROW_COLUMN, *fields])
     out: Counter = Counter()
-    position = None
-    while True:
-        sql, params = f"SELECT {select} FROM {qn(table)}", []
-        if position is not None:
-            sql += f" WHERE ({qn(BATCH_COLUMN)} > %s OR ({qn(BATCH_COLUMN)} = %s AND {qn(ROW_COLUMN)} > %s))"
-            params = [position[0], position[0], position[1]]
-        sql += f" ORDER BY {qn(BATCH_COLUMN)}, {qn(ROW_COLUMN)} LIMIT {CHUNK}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+    for rows in keyset_batches(table, fields, batch_size=CHUNK):
         for r in rows:
-            key = []
-            for name, value in zip(fields, r[2:]):
-                if name in sealed and isinstance(value, (bytes, bytearray, memoryview)):
-                    try:
-                        value = pii.unseal_text(table, name, value)
-                    except Exception:  # an undecryptable value is its own class (counted, never shown)
-                        value = "（无法解密）"
-                key.append(_text(value))
-            out[tuple(key)] += 1
-        if len(rows) < CHUNK:
-            return out
-        position = (rows[-1][0], rows[-1][1])
+            # an undecryptable value is its own class (counted, never shown)
+            out[tuple(_text(unseal(table, name, value) if name in sealed else value) for name, value in zip(fields, r[2:]))] += 1
+    return out
 
 
 def _k(counts: Counter) -> int | None:
@@ -205,7 +184,7 @@ def check(entry, quasi_identifiers: list[str] | None = None) -> KAnonResult:
         result.message = "本资源没有准标识符，无需 k-匿名检查"
         return result
     mount = table_mount(entry)
-    existing = _columns_of(mount.table_name) if mount else None
+    existing = table_columns(mount.table_name) if mount else None
     if existing is None:
         raise ValidationFailed("该资源尚未归集数据，无法进行隐私检查", code="no_data", detail={"field": "entry"})
     absent = [f for f in fields if f not in existing]
