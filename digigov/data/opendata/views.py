@@ -320,7 +320,7 @@ def app_new(request):
         form = {k: request.POST.get(k, "") for k in form}
         try:
             app, secret = app_actions.create_app(request.user, kind=AppKind.DEVELOPER, name=form["name"], description=form["description"])
-            return render(request, "opendata/secret.html", {"app": app, "secret": secret, "new": True})
+            return _secret_page(request, app, secret, new=True)
         except DigiGovError as exc:
             error = exc.message
     return render(request, "opendata/app_form.html", {"form": form, "error": error}, status=400 if error else 200)
@@ -335,7 +335,14 @@ def app_rotate(request, public_id):
     except DigiGovError as exc:
         messages.error(request, exc.message)
         return redirect("opendata:developer")
-    return render(request, "opendata/secret.html", {"app": app, "secret": secret, "new": False})
+    return _secret_page(request, app, secret, new=False)
+
+
+def _secret_page(request, app, secret: str, *, new: bool):
+    """The one page that shows an app's secret: never stored by the browser or a proxy (as the sharing pages)."""
+    response = render(request, "opendata/secret.html", {"app": app, "secret": secret, "new": new})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @public

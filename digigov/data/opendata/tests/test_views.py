@@ -143,7 +143,7 @@ def test_developer_centre_secret_shown_once(ds, role_user):
     c = logged_in_client(dev)
     assert c.get("/open/developer/").status_code == 200
     r = c.post("/open/developer/apps/new/", {"name": "学校查询", "description": ""})
-    assert r.status_code == 200
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]  # the secret never lands in a cache
     app = ConsumerApp.objects.get(owner=dev)
     assert app.secret in r.content.decode()
     assert app.secret not in c.get("/open/developer/").content.decode()
@@ -152,7 +152,7 @@ def test_developer_centre_secret_shown_once(ds, role_user):
     assert r.status_code == 302 and Subscription.objects.filter(app=app, entry=ds.entry).exists()
     r = c.post(f"/open/developer/apps/{app.public_id}/rotate/")
     app.refresh_from_db()
-    assert r.status_code == 200 and app.secret in r.content.decode()
+    assert r.status_code == 200 and app.secret in r.content.decode() and "no-store" in r["Cache-Control"]
 
 
 def test_anonymous_and_staff_cannot_use_developer_pages(ds, admin):
