@@ -16,6 +16,7 @@ Needs the catalog and aggregation demos (entries with tables); with none it desc
 
 from __future__ import annotations
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from digigov.core import registry
@@ -26,7 +27,7 @@ from digigov.data.sharing.actions.apps import create_app
 from digigov.data.sharing.models import AppKind, Subscription, SubscriptionSource, SubscriptionStatus, bump_policy_version
 
 from . import actions, engine
-from .models import Delivery, Schedule, SyncMode
+from .models import Delivery, ExchangeJob, ExchangeRun, ReturnTask, Schedule, SyncMode
 
 CONSUMER_CODE = "CITY-BDB"
 MAX_ROWS = 20_000
@@ -91,6 +92,10 @@ def generate(ctx):
         engine.execute(run.pk)
         runs += 1
     returned = _return_flow(ctx, system)
+    # rows written: the app, subscriptions, jobs, return tasks, runs, and the rows each run delivered
+    delivered = ExchangeRun.objects.aggregate(n=Sum("rows"))["n"] or 0
+    ctx.rows += (1 + len(subs) + ExchangeJob.objects.count() + ReturnTask.objects.count() + ExchangeRun.objects.count()
+                 + delivered)
     ctx.describe(f"批量交换：{len(subs)} 个任务执行 {runs} 次；数据回流：{returned} 个单位")
 
 

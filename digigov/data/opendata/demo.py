@@ -27,7 +27,7 @@ def generate(ctx) -> None:
 
     from .actions import datasets as ds_actions
     from .actions import portal
-    from .models import OpenDataset
+    from .models import DatasetComment, DatasetRating, OpenApplication, OpenDataset, Showcase
 
     rng = ctx.rng
     system = system_account()
@@ -45,6 +45,7 @@ def generate(ctx) -> None:
                 opened.append(ds)
             except DigiGovError:
                 failed += 1
+    ctx.rows += len(opened)
     ctx.describe(f"opendata: 开放数据集 {len(opened)} 个（{failed} 个未通过隐私检查或暂无数据，未开放）")
     users = ctx.shared.get("accounts", {}).get("demo_users", {})
     citizen = User.objects.filter(pk=users.get("citizen")).first()
@@ -76,6 +77,8 @@ def generate(ctx) -> None:
         with acting_as(citizen, channel="command"):
             portal.apply(citizen, conditional[0], app, purpose="为市民提供便民查询", intended_use="在小程序中按区县展示数据",
                          period_start=today, period_end=today + datetime.timedelta(days=180))
+    ctx.rows += (DatasetRating.objects.count() + DatasetComment.objects.count() + Showcase.objects.count()
+                 + OpenApplication.objects.count() + 1)  # + the developer app
     ctx.describe(f"opendata: 评分、评论、开发者应用与应用展示（{OpenDataset.objects.count()} 个数据集）")
 
 
