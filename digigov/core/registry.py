@@ -56,6 +56,7 @@ PLANNED_SYSTEMS: dict[str, list[tuple[str, str]]] = {
         ("data.sharing", "共享交换与供需对接"),
         ("data.gateway", "接口网关"),
         ("data.exchange", "批量交换与数据回流"),
+        ("data.federation", "平台级联（省市县数据共享）"),
         ("data.open", "公共数据开放平台"),
     ],
     "support": [

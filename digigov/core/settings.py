@@ -190,6 +190,7 @@ INSTALLED_APPS = [
     "digigov.data.opendata",
     "digigov.data.ckan",
     "digigov.data.privacy",
+    "digigov.data.federation",
     # application support layer
     "oauth2_provider",
     "digigov.support.identity",

@@ -541,14 +541,14 @@ async def api_endpoint(request: Request) -> Response:
         shown = tuple(i.field_name for i in masker.columns)
         call.fields = shown
         forward = [(k, v) for k, v in pairs if k != "fields"]
-        payload = await _proxy(gw, request.method, mount, rest, forward, body)
+        payload, nxt = await _proxy(gw, request.method, mount, rest, forward, body)
     except (signing.SignatureError, Refusal, filters.QueryError) as exc:
         if isinstance(exc, filters.QueryError):
             exc = Refusal(exc.status, exc.code, exc.message)
         return await refuse(gw, request, call, exc)
     masked = [masker(r) for r in payload if isinstance(r, dict)]
     call.rows = len(masked)
-    out = _json({"code": "ok", "fields": list(shown), "rows": masked})
+    out = _json({"code": "ok", "fields": list(shown), "rows": masked, **({"next": nxt} if nxt else {})})
     return await answer(gw, request, call, 200, out, "ok")
 
 
@@ -566,7 +566,8 @@ async def _proxy(gw: Gateway, method: str, mount: policy.ApiMount, rest: str, qu
     headers = {"Accept": "application/json"}
     if body:
         headers["Content-Type"] = "application/json"
-    headers.update(upstream.headers_for(mount.mount, method, path, qs, body))
+    if upstream.has_signers():  # a signer may read the database: off the event loop
+        headers.update(await gw.db(upstream.headers_for, mount.mount, method, path, qs, body))
     try:
         async with gw.http.request(method, url + ("?" + qs if qs else ""), data=body or None, headers=headers,
                                    allow_redirects=False) as resp:
@@ -578,12 +579,14 @@ async def _proxy(gw: Gateway, method: str, mount: policy.ApiMount, rest: str, qu
     except aiohttp.ClientError:
         raise Refusal(502, "upstream_unavailable", "上游接口无法连接") from None
     try:
-        rows = _rows_of(json.loads(raw))
+        payload = json.loads(raw)
     except ValueError:
-        rows = None
+        payload = None
+    rows = _rows_of(payload)
     if rows is None:
         raise Refusal(502, "upstream_bad_response", "上游接口返回的数据格式无法识别")
-    return rows
+    nxt = payload.get("next") if isinstance(payload, dict) else None  # a paging cursor (a peer gateway's keyset) passes through
+    return rows, nxt if isinstance(nxt, str) and len(nxt) <= 200 else None
 
 
 async def healthz(request: Request) -> Response:
