@@ -256,7 +256,13 @@ def world(city, settings, tmp_path):
     x_run = exchange_engine.execute(exchange.run_job(x_consumer, x_job, enqueue=False).pk)
     x_return = exchange.create_return_task(data_admin, entry=x_entry, name="模糊测试回流", division_field="qhdm", fields=["qhdm", "je"],
                                            receivers=[city.county_gov])
+    # --- federation: a peer (its gateway address answers nothing: a sync is a failed run)
+    from digigov.data.federation import actions as federation
+
+    fed_peer, _, _ = federation.register_peer(admin, code="FUZZ", name="模糊测试级联平台", gateway_url="http://127.0.0.1:9/",
+                                              department=city.bureau)
     return {
+        "/api/v1/data/federation/peers/": fed_peer.public_id,
         "/api/v1/data/sharing/requests/": share_req.public_id, "/api/v1/data/sharing/subscriptions/": share_sub.public_id,
         "/api/v1/data/sharing/apps/": share_app.public_id,
         "/api/v1/data/exchange/jobs/": x_job.public_id, "/api/v1/data/exchange/runs/": x_run.public_id,
