@@ -105,7 +105,7 @@ def touches_database(item) -> bool:
     """pytest-django blocks every query of a test that neither carries ``django_db`` nor asks for a database
     fixture (directly or through another fixture, e.g. ``city``), so such a test cannot depend on the backend.
     A test that starts a subprocess reaching ``DATABASE_URL`` must carry ``django_db`` for this reason
-    (tests/test_task_queue.py does; the WSGI start-up and restart-safety tests pin their own SQLite file)."""
+    (tests/test_task_queue.py does; the restart-safety test pins its own SQLite file)."""
     return item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
 
 
