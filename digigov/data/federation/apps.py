@@ -10,7 +10,7 @@ class FederationConfig(AppConfig):
         from digigov.core import registry
         from digigov.core.api import register_router
         from digigov.core.registry import NavItem
-        from digigov.data.catalog.apps import VIEW_ROLES
+        from digigov.data.sharing.apps import VIEW_ROLES
         from digigov.data.gateway.routes import register_route
         from digigov.data.sharing.upstream import register_upstream_signer
 

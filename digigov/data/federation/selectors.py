@@ -60,3 +60,21 @@ def may_manage(user, peer: FederationPeer) -> bool:
 
 def may_offer(user) -> bool:
     return can(user, "federation.offer")
+
+
+def linkable(user, offers: list[Subscription], mirrors: list[MirroredEntry]) -> tuple[set[int], set[int]]:
+    """Which offers (grant pages) and mirrored entries (shared-catalog pages) ``user`` may open: a link is
+    shown only where it leads somewhere."""
+    from digigov.data.sharing import selectors as sharing
+
+    if not can(user, "sharing.view"):
+        return set(), set()
+    offer_ids = set(sharing.subscriptions_visible(user).filter(pk__in=[s.pk for s in offers]).values_list("pk", flat=True))
+    entry_ids = set(sharing.shareable_entries(user).filter(pk__in=[m.entry_id for m in mirrors]).values_list("pk", flat=True))
+    return offer_ids, entry_ids
+
+
+def item_counts(entry_ids: list[int]) -> dict[int, int]:
+    from digigov.data.catalog.models import DataItem
+
+    return dict(DataItem.objects.filter(entry_id__in=entry_ids).values_list("entry_id").annotate(n=Count("id")).values_list("entry_id", "n"))

@@ -58,10 +58,15 @@ def peer_new(request):
 def peer_detail(request, public_id):
     peer = _peer(request, public_id)
     manage = selectors.may_manage(request.user, peer)
+    offers = list(selectors.offers(peer)[:100])
+    mirrors = list(selectors.mirrors(peer)[:200])
+    linked_offers, linked_entries = selectors.linkable(request.user, offers, mirrors)  # only pages the user may open
+    counts = selectors.item_counts([m.entry_id for m in mirrors])
     return render(request, "federation/peer.html", {
         "peer": peer, "can_manage": manage, "can_offer": selectors.may_offer(request.user) and peer.status == PeerStatus.ACTIVE,
         "can_sync": manage and peer.status == PeerStatus.ACTIVE and peer.has_credential,
-        "offers": selectors.offers(peer)[:100], "mirrors": selectors.mirrors(peer)[:200], "status_form": StatusForm(),
+        "offers": [(s, s.pk in linked_offers) for s in offers],
+        "mirrors": [(m, m.entry_id in linked_entries, counts.get(m.entry_id, 0)) for m in mirrors], "status_form": StatusForm(),
         **paginate(request, selectors.sync_runs(peer), per_page=10)})
 
 
