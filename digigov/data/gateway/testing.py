@@ -109,3 +109,14 @@ def call(base: str, app_key: str, secret: str, path: str, params=None, *, method
             return resp.status, json.loads(resp.read()), {k.lower(): v for k, v in resp.headers.items()}
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"{}"), {k.lower(): v for k, v in exc.headers.items()}
+
+
+def wait_for_policy(gateway, timeout: float = 5.0) -> None:
+    """Block until a running ``Gateway`` has loaded the current policy version (after a grant changed)."""
+    from .policy import current_version
+
+    deadline = time.monotonic() + timeout
+    while gateway.snapshot is None or gateway.snapshot.version != current_version():
+        if time.monotonic() > deadline:
+            raise AssertionError("the gateway did not reload its policy")
+        time.sleep(0.05)

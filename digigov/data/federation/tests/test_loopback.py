@@ -10,7 +10,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
@@ -20,7 +19,7 @@ from django.db import connection
 from digigov.core.testing import make_user
 from digigov.data.federation import actions
 from digigov.data.federation.models import MirroredEntry
-from digigov.data.gateway import accesslog, policy
+from digigov.data.gateway import accesslog
 from digigov.data.gateway import testing as gw
 from digigov.data.gateway.server import Gateway, build_app
 from digigov.data.sharing.models import AccessRecord
@@ -75,13 +74,6 @@ class Province:
                 self.proc.kill()
 
 
-def wait_for_policy(gateway):
-    deadline = time.monotonic() + 5
-    while gateway.snapshot is None or gateway.snapshot.version != policy.current_version():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 def test_city_and_province_serve_each_other(transactional_db, city, tmp_path):
     database_url, drop = _clone_database(tmp_path)
@@ -102,7 +94,7 @@ def test_city_and_province_serve_each_other(transactional_db, city, tmp_path):
             assert started["ok"], started
             actions.update_peer(liaison_admin, peer, remote_app_key=started["key"], remote_secret=started["secret"])
             peer.refresh_from_db()
-            wait_for_policy(g)
+            gw.wait_for_policy(g)
 
             # the province reads the city's offer and calls the city's entry through its own gateway
             got = province.ask(cmd="sync")
@@ -122,7 +114,7 @@ def test_city_and_province_serve_each_other(transactional_db, city, tmp_path):
             assert mirror.entry.name == "全省低保对象信息" and [i.field_name for i in mirror.entry.items.order_by("seq")] == ["xm", "sfzh", "sqmc"]
             consumer, consumer_secret = gw.make_app(city.county_bureau, liaison_admin, name="区教育局核对系统")
             gw.subscribe(consumer, mirror.entry, liaison_admin, fields=["xm", "sfzh"], clear_fields=["xm"])
-            wait_for_policy(g)
+            gw.wait_for_policy(g)
             status, body, _ = gw.call(city_base, consumer.app_key, consumer_secret, f"/gw/v1/apis/{mirror.entry.code}/{mirror.mount.public_id}",
                                       {"limit": "3"})
             assert status == 200, body

@@ -3,7 +3,6 @@ offer, synchronisation into mirrored entries, a local consumer's call proxied to
 signed with the peer credential (both grants enforced, both calls logged), withdrawal, bad credentials.
 ``test_loopback.py`` does the same between two separate instances."""
 
-import time
 
 import pytest
 
@@ -11,7 +10,6 @@ from digigov.core.testing import make_user
 from digigov.data.catalog.models import CatalogEntry, EntryStatus
 from digigov.data.federation import actions
 from digigov.data.federation.models import MirroredEntry, MirrorStatus, SyncRun
-from digigov.data.gateway import policy
 from digigov.data.gateway import testing as gw
 from digigov.data.gateway.server import Gateway, build_app
 from digigov.data.sharing.actions.requests import set_subscription_status
@@ -41,20 +39,13 @@ def live(transactional_db, city):
         yield w
 
 
-def wait_for_policy(gateway):
-    deadline = time.monotonic() + 5
-    while gateway.snapshot is None or gateway.snapshot.version != policy.current_version():
-        assert time.monotonic() < deadline, "the gateway did not reload its policy"
-        time.sleep(0.05)
-
-
 def sync(w):
-    wait_for_policy(w.gateway)
+    gw.wait_for_policy(w.gateway)
     return actions.sync_peer(w.liaison_admin, w.peer)
 
 
 def test_catalog_offer_lists_exactly_the_granted_items(live):
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     status, body, _ = gw.call(live.base, live.peer_key, live.peer_secret, "/gw/v1/federation/catalog", {"limit": 10})
     assert status == 200 and body["protocol"] == "digigov-federation/1" and body["next"] is None
     [offer] = body["entries"]
@@ -65,7 +56,7 @@ def test_catalog_offer_lists_exactly_the_granted_items(live):
 
 
 def test_catalog_route_refusals(live):
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     status, body, _ = gw.call(live.base, live.peer_key, live.peer_secret, "/gw/v1/federation/catalog", sign=False)
     assert status == 401
     status, body, _ = gw.call(live.base, live.peer_key, "wrong-secret", "/gw/v1/federation/catalog")
@@ -74,7 +65,7 @@ def test_catalog_route_refusals(live):
         status, body, _ = gw.call(live.base, live.peer_key, live.peer_secret, "/gw/v1/federation/catalog", params)
         assert (status, body["code"]) == (400, "bad_query"), params
     dept_app, dept_secret = gw.make_app(live.city.county_bureau, live.provider_admin)
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     status, body, _ = gw.call(live.base, dept_app.app_key, dept_secret, "/gw/v1/federation/catalog")
     assert (status, body["code"]) == (404, "not_a_peer")
 
@@ -92,7 +83,7 @@ def test_sync_mirror_call_withdraw(live):
     # a department of this platform is granted the mirror (the liaison department's decision) and calls it
     consumer, consumer_secret = gw.make_app(live.city.county_bureau, live.provider_admin)
     gw.subscribe(consumer, local, live.liaison_admin, fields=["xm", "sfzh", "nl"], clear_fields=["xm", "sfzh"])
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     path = f"/gw/v1/apis/{local.code}/{mirror.mount.public_id}"
     status, body, _ = gw.call(live.base, consumer.app_key, consumer_secret, path, {"limit": "10"}, purpose="核对低保对象")
     assert status == 200, body
@@ -119,7 +110,7 @@ def test_sync_mirror_call_withdraw(live):
     mirror.refresh_from_db()
     assert mirror.status == MirrorStatus.WITHDRAWN and CatalogEntry.objects.get(pk=local.pk).status == EntryStatus.WITHDRAWN
     assert Subscription.objects.get(app=consumer).status == SubscriptionStatus.SUSPENDED
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     status, body, _ = gw.call(live.base, consumer.app_key, consumer_secret, path)
     assert status == 404
 
@@ -133,7 +124,7 @@ def test_offer_narrowed_upstream_is_enforced_upstream(live):
     actions.offer_entry(live.provider_admin, live.peer, live.entry, fields=["xm"], purpose="只提供姓名")
     consumer, secret = gw.make_app(live.city.county_bureau, live.provider_admin)
     gw.subscribe(consumer, mirror.entry, live.liaison_admin, fields=OFFERED)
-    wait_for_policy(live.gateway)
+    gw.wait_for_policy(live.gateway)
     status, body, _ = gw.call(live.base, consumer.app_key, secret, f"/gw/v1/apis/{mirror.entry.code}/{mirror.mount.public_id}")
     assert status == 200 and set(body["rows"][0]) == {"xm", "sfzh", "nl", "sqmc"}
     assert all(not r["sfzh"] and not r["nl"] for r in body["rows"])  # the peer sent only the name
