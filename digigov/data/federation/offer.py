@@ -3,7 +3,7 @@
 It lists the entries the peer's inbound app holds an active, current grant for (a ``Subscription`` of
 source 级联共享), each with exactly the granted items (and whether each is given in clear) and the gateway
 path that serves it. Entries are in code order with a keyset cursor (``after``), so a peer pages through
-any number of them with constant work per page. Two queries per page.
+any number of them with constant work per page: five queries, whatever the page size.
 """
 
 from __future__ import annotations
