@@ -26,7 +26,7 @@ from digigov.data.catalog.actions.mounts import _endpoint as checked_url
 from digigov.data.catalog.models import (CatalogEntry, Category, CategoryKind, DataItem, DataLevel, DataType, EntryStatus, ItemFormat,
                                          MountedResource, MountKind, PersonalKind, SharingType, UpdateCycle)
 from digigov.data.sharing.actions.apps import create_app
-from digigov.data.sharing.actions.requests import MAX_PERIOD_DAYS, shareable_problem
+from digigov.data.sharing.actions.requests import MAX_PERIOD_DAYS, _field_list, shareable_problem
 from digigov.data.sharing.models import (AppStatus, ConsumerApp, Subscription, SubscriptionSource, SubscriptionStatus,
                                          bump_policy_version)
 
@@ -132,15 +132,6 @@ def set_peer_status(actor, peer: FederationPeer, status: str, *, reason: str = "
 
 
 # --- offers: our entries granted to a peer ----------------------------------------------------------------
-def _fields(value, field: str, label: str) -> list[str]:
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValidationFailed(f"{label}格式无效", code="invalid_fields", detail={"field": field})
-    names = [v.strip() for v in value]
-    if len(set(names)) != len(names):
-        raise ValidationFailed(f"{label}有重复", code="duplicate_fields", detail={"field": field})
-    return names
-
-
 @transaction.atomic
 def offer_entry(actor, peer: FederationPeer, entry: CatalogEntry, *, fields, clear_fields=(), purpose: str,
                 valid_until: dt.date | None = None) -> Subscription:
@@ -156,11 +147,9 @@ def offer_entry(actor, peer: FederationPeer, entry: CatalogEntry, *, fields, cle
         raise ValidationFailed(problem[0], code=problem[1], detail={"field": "entry"})
     if MirroredEntry.objects.filter(entry=entry).exists():
         raise ValidationFailed("级联镜像的目录条目不能再提供给其他平台", code="entry_is_mirror", detail={"field": "entry"})
-    fields = _fields(fields, "fields", "信息项")
-    clear = _fields(clear_fields, "clear_fields", "明文信息项")
+    fields = _field_list(fields, "fields", "信息项", required=True)
+    clear = _field_list(clear_fields, "clear_fields", "明文信息项", required=False)
     items = {i.field_name: i for i in entry.items.all()}
-    if not fields:
-        raise ValidationFailed("请至少选择一个信息项", code="fields_required", detail={"field": "fields"})
     unknown = [f for f in fields if f not in items]
     if unknown:
         raise ValidationFailed("信息项不属于该目录条目：" + "、".join(unknown[:5]), code="unknown_fields", detail={"field": "fields"})
